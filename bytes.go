@@ -1,0 +1,91 @@
+package quant
+
+import (
+	"encoding/binary"
+	"unsafe"
+)
+
+// Model files (safetensors, GGUF, PyTorch) store FP16 and BF16 weights as
+// little-endian bytes. These helpers view or decode such bytes.
+
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// Float16sFromBytes returns the little-endian binary16 values in b. On a
+// little-endian host with b 2-byte aligned (as slices from make, mmap and
+// os.ReadFile are) the result shares b's memory and nothing is copied;
+// otherwise it is a new, decoded slice. It panics if len(b) is odd.
+func Float16sFromBytes(b []byte) []Float16 {
+	if v, ok := view16[Float16](b, "Float16sFromBytes"); ok {
+		return v
+	}
+	s := make([]Float16, len(b)/2)
+	DecodeFloat16s(s, b)
+	return s
+}
+
+// BFloat16sFromBytes is Float16sFromBytes for bfloat16 values.
+func BFloat16sFromBytes(b []byte) []BFloat16 {
+	if v, ok := view16[BFloat16](b, "BFloat16sFromBytes"); ok {
+		return v
+	}
+	s := make([]BFloat16, len(b)/2)
+	DecodeBFloat16s(s, b)
+	return s
+}
+
+// DecodeFloat16s copies the little-endian binary16 values in b to dst,
+// on any host. It panics if len(b) is odd or dst holds fewer than
+// len(b)/2 values.
+func DecodeFloat16s(dst []Float16, b []byte) {
+	dst = dst[:checkDecode("DecodeFloat16s", len(dst), len(b))]
+	for i := range dst {
+		dst[i] = Float16(binary.LittleEndian.Uint16(b[2*i:]))
+	}
+}
+
+// DecodeBFloat16s copies the little-endian bfloat16 values in b to dst,
+// on any host, with the panics of DecodeFloat16s.
+func DecodeBFloat16s(dst []BFloat16, b []byte) {
+	dst = dst[:checkDecode("DecodeBFloat16s", len(dst), len(b))]
+	for i := range dst {
+		dst[i] = BFloat16(binary.LittleEndian.Uint16(b[2*i:]))
+	}
+}
+
+// AppendFloat16s appends the values of s to b as little-endian bytes.
+func AppendFloat16s(b []byte, s []Float16) []byte {
+	for _, h := range s {
+		b = binary.LittleEndian.AppendUint16(b, uint16(h))
+	}
+	return b
+}
+
+// AppendBFloat16s appends the values of s to b as little-endian bytes.
+func AppendBFloat16s(b []byte, s []BFloat16) []byte {
+	for _, h := range s {
+		b = binary.LittleEndian.AppendUint16(b, uint16(h))
+	}
+	return b
+}
+
+func checkDecode(fn string, ndst, nb int) int {
+	if nb%2 != 0 {
+		panic("quant: " + fn + ": odd byte count " + itoa(nb))
+	}
+	if ndst < nb/2 {
+		panicLen(fn, ndst, nb/2)
+	}
+	return nb / 2
+}
+
+// view16 reinterprets b in place where the host's byte order and b's
+// alignment allow it.
+func view16[T Float16 | BFloat16](b []byte, fn string) ([]T, bool) {
+	if len(b)%2 != 0 {
+		panic("quant: " + fn + ": odd byte count " + itoa(len(b)))
+	}
+	if !littleEndian || uintptr(unsafe.Pointer(unsafe.SliceData(b)))%2 != 0 {
+		return nil, false
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/2), true
+}

@@ -1,0 +1,86 @@
+// Package dispatch detects the CPU features that matter to the kernels once,
+// at start-up, and chooses the kernel set that package quant uses.
+//
+// Package quant registers its kernel sets, best first, each with the
+// features it executes; the first one the CPU has every feature for wins,
+// and the pure-Go reference set (which needs nothing) ends every table.
+//
+// # Forcing an implementation
+//
+// The environment variable QUANT_IMPL, read once at start-up, caps the
+// choice: QUANT_IMPL=generic forces the pure-Go kernels, QUANT_IMPL=avx2
+// allows nothing above AVX2. A name the CPU cannot run falls through to the
+// next set in the table that it can; an unknown name is ignored. Go's own
+// GODEBUG switches work too, since features come from golang.org/x/sys/cpu:
+// GODEBUG=cpu.avx2=off hides AVX2 and with it every set that needs it.
+//
+// Tests and benchmarks reach every set the CPU can run through Runnable.
+package dispatch
+
+import (
+	"os"
+	"strings"
+
+	"github.com/qkernels/quant/kernels"
+)
+
+// EnvVar names the environment variable that caps the implementation.
+const EnvVar = "QUANT_IMPL"
+
+// Impl is one row of a dispatch table: a kernel set and the CPU features
+// its code executes.
+type Impl struct {
+	Kernels *kernels.Set
+	Needs   Features
+}
+
+var (
+	registered []Impl
+	selected   *kernels.Set
+)
+
+// Register installs the dispatch table of package quant, best set first,
+// and returns the set chosen for this CPU and environment. Only package
+// quant calls it, once, during initialization.
+func Register(table []Impl) *kernels.Set {
+	registered = table
+	selected = Choose(table, Host(), os.Getenv(EnvVar))
+	return selected
+}
+
+// Choose returns the first set in table that host can run and that is not
+// above the set named by force (an empty or unknown name caps nothing).
+// The last row must need no features.
+func Choose(table []Impl, host Features, force string) *kernels.Set {
+	capped := false
+	for _, impl := range table {
+		if strings.EqualFold(impl.Kernels.Name, force) {
+			capped = true
+		}
+	}
+	for _, impl := range table {
+		if capped && !strings.EqualFold(impl.Kernels.Name, force) {
+			continue
+		}
+		capped = false
+		if host.Has(impl.Needs) {
+			return impl.Kernels
+		}
+	}
+	panic("dispatch: no kernel set in the table runs on this CPU")
+}
+
+// Selected returns the kernel set package quant uses.
+func Selected() *kernels.Set { return selected }
+
+// Runnable returns every registered kernel set this CPU can run, best first,
+// whatever QUANT_IMPL says. Tests and benchmarks use it to reach each one.
+func Runnable() []*kernels.Set {
+	var sets []*kernels.Set
+	for _, impl := range registered {
+		if Host().Has(impl.Needs) {
+			sets = append(sets, impl.Kernels)
+		}
+	}
+	return sets
+}

@@ -1,0 +1,81 @@
+package fallback
+
+import (
+	"math"
+
+	"github.com/qkernels/quant/kernels"
+)
+
+// AbsMaxBits returns the largest bits(x) & 0x7FFFFFFF over src, 0 if src is
+// empty. That is the bit pattern of max|x| when src is finite; a result
+// of 0x7F800000 means an infinity and anything above it a NaN.
+func AbsMaxBits(src []float32) uint32 {
+	var m uint32
+	for _, x := range src {
+		m = max(m, math.Float32bits(x)&0x7FFFFFFF)
+	}
+	return m
+}
+
+// MinMaxKeys returns the smallest and largest kernels.OrderKey over src,
+// (0, 0) if src is empty. In that order -0 < +0 and NaNs lie beyond the
+// infinities, on the side of their sign.
+func MinMaxKeys(src []float32) (lo, hi int32) {
+	if len(src) == 0 {
+		return 0, 0
+	}
+	lo, hi = math.MaxInt32, math.MinInt32
+	for _, x := range src {
+		k := kernels.OrderKey(math.Float32bits(x))
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	return lo, hi
+}
+
+// QuantizeAbsmax stores q = clamp(roundEven(x*scale), -127, 127) for each
+// x of src, with x*scale rounded to float32. src must hold no NaN.
+func QuantizeAbsmax(dst []int8, src []float32, scale float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		dst[i] = roundClamp(x*scale, -127, 127)
+	}
+}
+
+// QuantizeZeroPoint stores q = clamp(roundEven(float32(x*scale) + zero),
+// -128, 127) for each x of src: the product is rounded to float32 before
+// the sum (two roundings, never a fused multiply-add). src must hold no NaN.
+func QuantizeZeroPoint(dst []int8, src []float32, scale, zero float32) {
+	dst = dst[:len(src)]
+	for i, x := range src {
+		// The conversion forces the rounding of the product: without it
+		// the compiler may fuse the multiply and add on arm64 and others.
+		dst[i] = roundClamp(float32(x*scale)+zero, -128, 127)
+	}
+}
+
+// roundClamp clamps v to [lo, hi] and rounds it to the nearest integer,
+// ties to even. Clamping first is the same as clamping after, since lo and
+// hi are integers, and keeps huge values from overflowing the conversion.
+func roundClamp(v, lo, hi float32) int8 {
+	v = min(max(v, lo), hi)
+	return int8(math.RoundToEven(float64(v)))
+}
+
+// DequantizeAbsmax stores float32(q) / scale for each q of src.
+func DequantizeAbsmax(dst []float32, src []int8, scale float32) {
+	dst = dst[:len(src)]
+	for i, q := range src {
+		dst[i] = float32(q) / scale
+	}
+}
+
+// DequantizeZeroPoint stores float32(int32(q) - zero) / scale for each q
+// of src. The caller keeps zero within [math.MinInt32+128,
+// math.MaxInt32-128], so the int32 difference is exact; its conversion to
+// float32 rounds to nearest even.
+func DequantizeZeroPoint(dst []float32, src []int8, scale float32, zero int32) {
+	dst = dst[:len(src)]
+	for i, q := range src {
+		dst[i] = float32(int32(q)-zero) / scale
+	}
+}

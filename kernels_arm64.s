@@ -1,0 +1,3 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
