@@ -87,7 +87,7 @@ func QuantizeAbsmax(dst []int8, src []float32) (AbsmaxParams, error) {
 	if err != nil {
 		return AbsmaxParams{}, fmt.Errorf("quant: QuantizeAbsmax: %w: max|x| = %g", err, math.Float32frombits(m))
 	}
-	active.QuantizeAbsmax(dst, src, p.Scale)
+	active.QuantizeAbsmax(dst[:len(src)], src, p.Scale)
 	return p, nil
 }
 
@@ -106,7 +106,7 @@ func absmaxParams(a float32) (AbsmaxParams, error) {
 // for each q of src in dst. It panics if dst is shorter than src.
 func DequantizeAbsmax(dst []float32, src []int8, p AbsmaxParams) {
 	checkLen("DequantizeAbsmax", len(dst), len(src))
-	active.DequantizeAbsmax(dst, src, p.Scale)
+	active.DequantizeAbsmax(dst[:len(src)], src, p.Scale)
 }
 
 // QuantizeZeroPoint quantizes src into dst asymmetrically. With min and
@@ -123,10 +123,11 @@ func DequantizeAbsmax(dst []float32, src []int8, p AbsmaxParams) {
 // Scale = 1, ZeroPoint = 0 and q = 0.
 //
 // It returns an error wrapping ErrNotFinite if src holds a NaN or an
-// infinity, and ErrRange if Scale overflows float32 or ZeroPoint falls
-// outside [math.MinInt32+128, math.MaxInt32-128] (a range under about 1e-7
-// of the values' magnitude); dst is then left untouched. It panics if dst
-// is shorter than src.
+// infinity, and ErrRange if Scale overflows float32, if ZeroPoint falls
+// outside [math.MinInt32+128, math.MaxInt32-128] (a range below 255/2^31,
+// about 1.2e-7, of |min|), or if the grid's end points -128 and 127 would
+// dequantize beyond ±MaxFloat32 (values within half a step of the float32
+// limit); dst is then left untouched. It panics if dst is shorter than src.
 func QuantizeZeroPoint(dst []int8, src []float32) (ZeroPointParams, error) {
 	checkLen("QuantizeZeroPoint", len(dst), len(src))
 	lo, hi := active.MinMaxKeys(src)
@@ -139,7 +140,7 @@ func QuantizeZeroPoint(dst []int8, src []float32) (ZeroPointParams, error) {
 	if err != nil {
 		return ZeroPointParams{}, fmt.Errorf("quant: QuantizeZeroPoint: %w: min = %g, max = %g", err, min, max)
 	}
-	active.QuantizeZeroPoint(dst, src, p.Scale, float32(p.ZeroPoint))
+	active.QuantizeZeroPoint(dst[:len(src)], src, p.Scale, float32(p.ZeroPoint))
 	return p, nil
 }
 
@@ -162,7 +163,16 @@ func zeroPointParams(min, max float32) (ZeroPointParams, error) {
 	if z < minZeroPoint || z > maxZeroPoint {
 		return ZeroPointParams{}, ErrRange
 	}
-	return ZeroPointParams{Scale: s, ZeroPoint: int32(z)}, nil
+	p := ZeroPointParams{Scale: s, ZeroPoint: int32(z)}
+	// Within half a step of ±MaxFloat32 the end of the grid can lie beyond
+	// float32, and dequantizing it would give ±Inf: refuse rather than
+	// bend the formula.
+	for _, q := range [...]int32{-128, 127} {
+		if math.IsInf(float64(float32(q-p.ZeroPoint)/s), 0) {
+			return ZeroPointParams{}, ErrRange
+		}
+	}
+	return p, nil
 }
 
 // DequantizeZeroPoint stores float32(int32(q) - p.ZeroPoint) / p.Scale for
@@ -176,7 +186,7 @@ func DequantizeZeroPoint(dst []float32, src []int8, p ZeroPointParams) {
 	if p.ZeroPoint < minZeroPoint || p.ZeroPoint > maxZeroPoint {
 		panic("quant: DequantizeZeroPoint: ZeroPoint " + itoa(int(p.ZeroPoint)) + " out of range")
 	}
-	active.DequantizeZeroPoint(dst, src, p.Scale, p.ZeroPoint)
+	active.DequantizeZeroPoint(dst[:len(src)], src, p.Scale, p.ZeroPoint)
 }
 
 // notFinite builds the error for the first NaN or infinity in src. It runs

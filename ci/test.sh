@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# ci/test.sh: every check the project makes, in one command. It is the
+# README's test command and what .ci/run calls on a fresh machine.
+#
+#   ci/test.sh            everything (exhaustive conversions included)
+#   ci/test.sh --short    the same checks with -short (no 2^32 loops)
+#
+# Each step prints a header and its time; the script runs every step, then
+# lists the failures and exits non-zero if there were any. Under CI=true a
+# missing qemu is a failure; elsewhere the emulated steps print a skip.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH 2>/dev/null)/bin"
+
+short=""
+[[ "${1:-}" == "--short" ]] && short="-short"
+
+passed=0
+failed=()
+step() {
+	local name="$1"
+	shift
+	printf '\n=== %s\n' "$name"
+	local start=$SECONDS
+	if "$@"; then
+		passed=$((passed + 1))
+		printf -- '--- ok   %s (%ds)\n' "$name" $((SECONDS - start))
+	else
+		failed+=("$name")
+		printf -- '--- FAIL %s (%ds)\n' "$name" $((SECONDS - start))
+	fi
+}
+
+need_qemu() {
+	if command -v "$1" >/dev/null; then
+		return 0
+	fi
+	if [[ "${CI:-}" == "true" ]]; then
+		echo "$1 not found (install qemu-user-static); required under CI" >&2
+		return 1
+	fi
+	echo "skip: $1 not found (apt-get install -y qemu-user-static to run this step)"
+	return 2
+}
+
+emulated() { # emulated QEMU_BINARY GOARCH [env...] -- go test args
+	local qemu=$1 arch=$2
+	shift 2
+	need_qemu "$qemu"
+	case $? in 1) return 1 ;; 2) return 0 ;; esac
+	env GOARCH="$arch" "$@"
+}
+
+gofmt_clean() {
+	local out
+	out=$(gofmt -l . | grep -v '^benchmarks/results/')
+	[[ -z "$out" ]] || { echo "not gofmt-ed:"; echo "$out"; return 1; }
+}
+
+vet_all() {
+	local arch
+	for arch in amd64 arm64 386; do
+		echo "go vet GOARCH=$arch"
+		GOARCH=$arch go vet ./... || return 1
+	done
+	(cd benchmarks && go vet ./...)
+}
+
+cross_build() {
+	local target
+	CGO_ENABLED=0 go build ./... || return 1
+	for target in linux/386 linux/arm64 linux/riscv64 linux/s390x darwin/arm64 windows/amd64 js/wasm; do
+		echo "build $target"
+		GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go build ./... || return 1
+		GOOS=${target%/*} GOARCH=${target#*/} CGO_ENABLED=0 go test -c -o /dev/null . || return 1
+	done
+}
+
+step "gofmt" gofmt_clean
+step "go vet (amd64, arm64, 386)" vet_all
+step "cross builds, CGO_ENABLED=0" cross_build
+step "race, -short" go test -race -short ./...
+step "full suite, native ($(go env GOARCH))" go test $short -timeout 30m ./...
+step "purego tag" env QUANT_WANT_IMPL=generic go test -short -tags purego ./...
+step "noasm tag" env QUANT_WANT_IMPL=generic go test -short -tags noasm ./...
+if [[ "$(go env GOARCH)" == "amd64" ]]; then
+	step "GODEBUG=cpu.avx2=off" env GODEBUG=cpu.avx2=off QUANT_WANT_IMPL=generic go test -short ./...
+fi
+# Under emulation the 2^32 loops take too long: kerneltest checks a dense
+# sample instead (QUANT_EXHAUSTIVE=sample); the 2^16 ones stay exhaustive.
+step "arm64 (qemu, -cpu max: FEAT_BF16)" emulated qemu-aarch64-static arm64 \
+	QEMU_CPU=max QUANT_EXHAUSTIVE=sample QUANT_WANT_IMPL=neon-bf16 \
+	go test $short -timeout 30m -exec qemu-aarch64-static ./...
+step "arm64 (qemu, -cpu cortex-a72: no BF16)" emulated qemu-aarch64-static arm64 \
+	QEMU_CPU=cortex-a72 QUANT_EXHAUSTIVE=sample QUANT_WANT_IMPL=neon \
+	go test -short -exec qemu-aarch64-static ./...
+step "s390x big-endian (qemu)" emulated qemu-s390x-static s390x \
+	QUANT_EXHAUSTIVE=sample QUANT_WANT_IMPL=generic \
+	go test -short -exec qemu-s390x-static ./...
+arm64_encodings() {
+	if ! command -v llvm-mc >/dev/null; then
+		[[ "${CI:-}" == "true" ]] && { echo "llvm-mc not found (apt-get install llvm); required under CI" >&2; return 1; }
+		echo "skip: llvm-mc not found (apt-get install -y llvm to run this step)"
+		return 0
+	fi
+	ci/check-arm64-encodings.sh
+}
+step "arm64 instruction encodings (llvm-mc)" arm64_encodings
+step "benchmarks module: correctness of peers" bash -c "cd benchmarks && go test $short -timeout 30m ./..."
+
+echo
+if ((${#failed[@]})); then
+	printf 'failed step: %s\n' "${failed[@]}"
+fi
+echo "steps: $passed passed, ${#failed[@]} failed"
+((${#failed[@]} == 0))

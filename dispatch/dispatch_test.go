@@ -1,0 +1,118 @@
+package dispatch
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/qkernels/quant/kernels"
+)
+
+// A fabricated table shaped like a real one: two vector sets with growing
+// needs, then the reference set, which needs nothing.
+var (
+	setWide    = &kernels.Set{Name: "avx512"}
+	setNarrow  = &kernels.Set{Name: "avx2"}
+	setGeneric = &kernels.Set{Name: "generic"}
+	table      = []Impl{
+		{Kernels: setWide, Needs: AVX2 | F16C | FMA | AVX512F | AVX512BW},
+		{Kernels: setNarrow, Needs: AVX2 | F16C | FMA},
+		{Kernels: setGeneric},
+	}
+	allX86  = AVX2 | F16C | FMA | BMI2 | AVX512F | AVX512BW | AVX512VL
+	onlyAVX = AVX2 | F16C | FMA
+)
+
+func TestChoose(t *testing.T) {
+	cases := []struct {
+		host  Features
+		force string
+		want  string
+	}{
+		{allX86, "", "avx512"},                // best runnable
+		{onlyAVX, "", "avx2"},                 // AVX-512 missing
+		{AVX2 | FMA, "", "generic"},           // F16C missing: no vector set
+		{0, "", "generic"},                    // nothing at all
+		{allX86, "avx2", "avx2"},              // capped
+		{allX86, "AVX2", "avx2"},              // names are case-insensitive
+		{allX86, "generic", "generic"},        // forced reference
+		{allX86, "Generic", "generic"},        //
+		{allX86, "avx512", "avx512"},          // cap at the top caps nothing
+		{allX86, "bogus", "avx512"},           // unknown names are ignored
+		{onlyAVX, "neon", "avx2"},             // a name from another table too
+		{onlyAVX, "avx512", "avx2"},           // named set not runnable: fall through
+		{AVX2 | F16C, "avx512", "generic"},    // ... as far as needed
+		{AVX2 | F16C, "avx2", "generic"},      //
+		{0, "avx512", "generic"},              //
+		{allX86, " avx2", "avx512"},           // not trimmed: unknown
+		{ASIMD | BF16, "avx2", "generic"},     // wrong architecture entirely
+		{allX86 | ASIMD | BF16, "", "avx512"}, // extra features do not matter
+	}
+	for _, c := range cases {
+		if got := Choose(table, c.host, c.force); got.Name != c.want {
+			t.Errorf("Choose(host %q, force %q) = %q, want %q", c.host, c.force, got.Name, c.want)
+		}
+	}
+}
+
+func TestChooseNoRunnableSetPanics(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("Choose with no runnable set did not panic")
+		}
+	}()
+	Choose(table[:2], 0, "")
+}
+
+func TestFeatures(t *testing.T) {
+	f := AVX2 | FMA | BF16
+	if got := f.String(); got != "avx2,fma,bf16" {
+		t.Errorf("String() = %q", got)
+	}
+	if Features(0).String() != "" {
+		t.Errorf("no features: %q", Features(0).String())
+	}
+	if !f.Has(AVX2|FMA) || !f.Has(0) || f.Has(AVX2|F16C) {
+		t.Error("Has is wrong")
+	}
+	if len(featureNames) != 10 || (Features(1)<<len(featureNames)-1).String() != strings.Join(featureNames, ",") {
+		t.Errorf("featureNames out of step with the constants: %v", featureNames)
+	}
+}
+
+// Register reads QUANT_IMPL; Runnable ignores it and filters by the host.
+func TestRegister(t *testing.T) {
+	defer func(r []Impl, s *kernels.Set) { registered, selected = r, s }(registered, selected)
+	host := Host()
+	sets := []Impl{
+		{Kernels: &kernels.Set{Name: "impossible"}, Needs: 1 << 31},
+		{Kernels: &kernels.Set{Name: "hostset"}, Needs: host},
+		{Kernels: setGeneric},
+	}
+	t.Setenv(EnvVar, "")
+	if got := Register(sets); got.Name != "hostset" || Selected() != got {
+		t.Errorf("Register chose %q", got.Name)
+	}
+	t.Setenv(EnvVar, "generic")
+	if got := Register(sets); got.Name != "generic" || Selected() != got {
+		t.Errorf("with %s=generic, Register chose %q", EnvVar, got.Name)
+	}
+	var names []string
+	for _, k := range Runnable() {
+		names = append(names, k.Name)
+	}
+	if strings.Join(names, " ") != "hostset generic" {
+		t.Errorf("Runnable() = %v, want [hostset generic]", names)
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	d := Describe()
+	t.Logf("%s (features %q)", d, Host())
+	if !strings.Contains(d, "threads") || (Host() != 0 && !strings.Contains(d, Host().String())) {
+		t.Errorf("Describe() = %q", d)
+	}
+	if v := os.Getenv(EnvVar); v != "" {
+		t.Logf("%s=%s", EnvVar, v)
+	}
+}

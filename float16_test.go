@@ -1,0 +1,130 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"testing"
+)
+
+// The scalar helpers agree with the slice functions of every set.
+func TestScalarMatchesSlices(t *testing.T) {
+	src := randomFloats(newRand(11), 4096, false)
+	for _, b := range append(specialBits, nanBits...) {
+		src = append(src, f32(b))
+	}
+	all := make([]uint16, 1<<16)
+	for i := range all {
+		all[i] = uint16(i)
+	}
+	forEachSet(t, func(t *testing.T) {
+		h := make([]Float16, len(src))
+		bf := make([]BFloat16, len(src))
+		Float32ToFloat16(h, src)
+		Float32ToBFloat16(bf, src)
+		for i, x := range src {
+			if got := Float16FromFloat32(x); got != h[i] {
+				t.Fatalf("Float16FromFloat32(%#08x) = %#04x, Float32ToFloat16 gives %#04x", bits32(x), uint16(got), uint16(h[i]))
+			}
+			if got := BFloat16FromFloat32(x); got != bf[i] {
+				t.Fatalf("BFloat16FromFloat32(%#08x) = %#04x, Float32ToBFloat16 gives %#04x", bits32(x), uint16(got), uint16(bf[i]))
+			}
+		}
+		f := make([]float32, len(all))
+		Float16ToFloat32(f, asFloat16(all))
+		for i, v := range f {
+			if got := Float16(i).Float32(); bits32(got) != bits32(v) {
+				t.Fatalf("Float16(%#04x).Float32() = %#08x, Float16ToFloat32 gives %#08x", i, bits32(got), bits32(v))
+			}
+		}
+		BFloat16ToFloat32(f, asBFloat16(all))
+		for i, v := range f {
+			if got := BFloat16(i).Float32(); bits32(got) != bits32(v) {
+				t.Fatalf("BFloat16(%#04x).Float32() = %#08x, BFloat16ToFloat32 gives %#08x", i, bits32(got), bits32(v))
+			}
+		}
+	})
+}
+
+// IsNaN and IsInf classify every pattern like math does for its value.
+func TestClassify(t *testing.T) {
+	for i := range 1 << 16 {
+		h, b := Float16(i), BFloat16(i)
+		hv, bv := float64(h.Float32()), float64(b.Float32())
+		if h.IsNaN() != math.IsNaN(hv) || h.IsInf() != math.IsInf(hv, 0) {
+			t.Fatalf("Float16(%#04x) = %v: IsNaN %v, IsInf %v", i, hv, h.IsNaN(), h.IsInf())
+		}
+		if b.IsNaN() != math.IsNaN(bv) || b.IsInf() != math.IsInf(bv, 0) {
+			t.Fatalf("BFloat16(%#04x) = %v: IsNaN %v, IsInf %v", i, bv, b.IsNaN(), b.IsInf())
+		}
+	}
+}
+
+// String gives strconv's shortest float32 formatting: "65504", "NaN" for
+// every NaN (no sign, no payload), "+Inf"/"-Inf", "-0" for negative zero,
+// and exponent form below 1e-4 ("5.9604645e-08" for the smallest
+// subnormal, which has no shorter float32 spelling).
+func TestString(t *testing.T) {
+	f16 := []struct {
+		h    Float16
+		want string
+	}{
+		{0x0000, "0"},
+		{0x8000, "-0"},
+		{0x3C00, "1"},
+		{0xC000, "-2"},
+		{0x3C01, "1.0009766"},
+		{0x3555, "0.33325195"},
+		{0x7BFF, "65504"},
+		{0xFBFF, "-65504"},
+		{0x0001, "5.9604645e-08"},
+		{0x0400, "6.1035156e-05"},
+		{0x7C00, "+Inf"},
+		{0xFC00, "-Inf"},
+		{0x7E00, "NaN"},
+		{0xFE00, "NaN"},
+		{0x7C01, "NaN"},
+	}
+	for _, c := range f16 {
+		if got := c.h.String(); got != c.want {
+			t.Errorf("Float16(%#04x).String() = %q, want %q", uint16(c.h), got, c.want)
+		}
+		if got := fmt.Sprint(c.h); got != c.want {
+			t.Errorf("fmt.Sprint(Float16(%#04x)) = %q, want %q", uint16(c.h), got, c.want)
+		}
+	}
+	bf16 := []struct {
+		b    BFloat16
+		want string
+	}{
+		{0x3F80, "1"},
+		{0x4049, "3.140625"},
+		{0x8000, "-0"},
+		{0x7F7F, "3.3895314e+38"},
+		{0x0001, "9.1835e-41"},
+		{0x7F80, "+Inf"},
+		{0xFF80, "-Inf"},
+		{0xFFC0, "NaN"},
+	}
+	for _, c := range bf16 {
+		if got := c.b.String(); got != c.want {
+			t.Errorf("BFloat16(%#04x).String() = %q, want %q", uint16(c.b), got, c.want)
+		}
+	}
+	// Every finite value's string reads back to the same bits.
+	for i := range 1 << 16 {
+		h, b := Float16(i), BFloat16(i)
+		if !h.IsNaN() {
+			x, err := strconv.ParseFloat(h.String(), 32)
+			if err != nil || Float16FromFloat32(float32(x)) != h {
+				t.Fatalf("Float16(%#04x).String() = %q reads back as %v, %v", i, h.String(), x, err)
+			}
+		}
+		if !b.IsNaN() {
+			x, err := strconv.ParseFloat(b.String(), 32)
+			if err != nil || BFloat16FromFloat32(float32(x)) != b {
+				t.Fatalf("BFloat16(%#04x).String() = %q reads back as %v, %v", i, b.String(), x, err)
+			}
+		}
+	}
+}

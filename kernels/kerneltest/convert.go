@@ -1,0 +1,73 @@
+package kerneltest
+
+import (
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
+)
+
+// maxEvery is the largest length at which special values are put at every
+// index: past a few vectors, positions repeat modulo the vector width.
+const maxEvery = 70
+
+func checkFloat32ToFloat16(t tb, k *kernels.Set) {
+	checkNarrow(newChecker(t, k.Name+".Float32ToFloat16"), k.Float32ToFloat16, fallback.Float32ToFloat16)
+}
+
+func checkFloat32ToBFloat16(t tb, k *kernels.Set) {
+	checkNarrow(newChecker(t, k.Name+".Float32ToBFloat16"), k.Float32ToBFloat16, fallback.Float32ToBFloat16)
+}
+
+func checkFloat16ToFloat32(t tb, k *kernels.Set) {
+	checkWiden(newChecker(t, k.Name+".Float16ToFloat32"), k.Float16ToFloat32, fallback.Float16ToFloat32)
+}
+
+func checkBFloat16ToFloat32(t tb, k *kernels.Set) {
+	checkWiden(newChecker(t, k.Name+".BFloat16ToFloat32"), k.BFloat16ToFloat32, fallback.BFloat16ToFloat32)
+}
+
+// checkNarrow tests a float32 to 16-bit conversion.
+func checkNarrow(c *checker, got, ref func([]uint16, []float32)) {
+	r := newMapRig[uint16, float32](c)
+	pools := f32Pools()
+	sweep(c, slots[float32](), slots[uint16](), func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		r.check(got, ref, in, so, do, p.info(at))
+	})
+	everyPosition(c, r, got, ref, specialF32(), "specials")
+}
+
+// checkWiden tests a 16-bit to float32 conversion.
+func checkWiden(c *checker, got, ref func([]float32, []uint16)) {
+	r := newMapRig[float32, uint16](c)
+	pools := u16Pools()
+	sweep(c, slots[uint16](), slots[float32](), func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		r.check(got, ref, in, so, do, p.info(at))
+	})
+	everyPosition(c, r, got, ref, special16, "specials")
+	// Every 16-bit pattern in one call, at two placements.
+	all := make([]uint16, 1<<16)
+	for i := range all {
+		all[i] = uint16(i)
+	}
+	r.check(got, ref, all, 0, 0, caseInfo{data: "all-16-bit"})
+	r.check(got, ref, all, slots[uint16]()-1, 1, caseInfo{data: "all-16-bit"})
+}
+
+// everyPosition puts each value of list at every index of vectors of every
+// length up to maxEvery: windows of the list, repeated, starting at each
+// of its elements. The whole list also goes through in one call.
+func everyPosition[D, S elem](c *checker, r *mapRig[D, S], got, ref func([]D, []S), list []S, name string) {
+	ring := cycle(list, len(list)+maxEvery)
+	ss, ds := slots[S](), slots[D]()
+	for n := 1; n <= maxEvery && !c.done(); n++ {
+		for rot := range list {
+			r.check(got, ref, ring[rot:rot+n], (rot+n)%ss, (3*rot+n)%ds, caseInfo{data: name, at: rot})
+		}
+	}
+	for off := range ss {
+		r.check(got, ref, list, off, (off*5)%ds, caseInfo{data: name})
+	}
+}

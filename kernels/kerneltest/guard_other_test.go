@@ -1,0 +1,13 @@
+//go:build !linux
+
+package kerneltest
+
+import (
+	"errors"
+
+	"github.com/qkernels/quant/kernels"
+)
+
+func guardCheck(t tb, k *kernels.Set) error {
+	return errors.New("guard pages are checked on Linux only")
+}

@@ -1,0 +1,562 @@
+package kerneltest
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
+)
+
+// recorder stands in for *testing.T to see what a check reports.
+type recorder struct {
+	errors []string
+	logs   []string
+}
+
+func (r *recorder) Helper() {}
+
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
+
+func (r *recorder) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+// wrapped returns the reference kernels behind new function values, so
+// that the suite does not skip them as the reference itself.
+func wrapped() kernels.Set {
+	f := fallback.Kernels
+	return kernels.Set{
+		Name:                "wrapped",
+		Float32ToFloat16:    func(d []uint16, s []float32) { f.Float32ToFloat16(d, s) },
+		Float16ToFloat32:    func(d []float32, s []uint16) { f.Float16ToFloat32(d, s) },
+		Float32ToBFloat16:   func(d []uint16, s []float32) { f.Float32ToBFloat16(d, s) },
+		BFloat16ToFloat32:   func(d []float32, s []uint16) { f.BFloat16ToFloat32(d, s) },
+		AbsMaxBits:          func(s []float32) uint32 { return f.AbsMaxBits(s) },
+		MinMaxKeys:          func(s []float32) (int32, int32) { return f.MinMaxKeys(s) },
+		QuantizeAbsmax:      func(d []int8, s []float32, sc float32) { f.QuantizeAbsmax(d, s, sc) },
+		QuantizeZeroPoint:   func(d []int8, s []float32, sc, z float32) { f.QuantizeZeroPoint(d, s, sc, z) },
+		DequantizeAbsmax:    func(d []float32, s []int8, sc float32) { f.DequantizeAbsmax(d, s, sc) },
+		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
+	}
+}
+
+// TestReferencePasses runs the suite on the wrapped reference: it must
+// report nothing, or the suite itself is wrong.
+func TestReferencePasses(t *testing.T) {
+	k := wrapped()
+	Run(t, &k)
+	GuardPages(t, &k)
+}
+
+// past returns the element just past the end of s (or before its start,
+// with i = -1): what a broken kernel's stray access reaches. The suite
+// always gives kernels windows inside bigger buffers or mappings.
+func past[T any](s []T, i int) *T {
+	var z T
+	return (*T)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(s)), i*int(unsafe.Sizeof(z))))
+}
+
+func isNaN(x float32) bool { return x != x }
+
+// sink and sinkSlice keep the stray reads and allocations of broken
+// kernels from being optimized away.
+var (
+	sink      float32
+	sinkSlice []float32
+)
+
+// broken is a deliberately wrong variant of one kernel.
+type broken struct {
+	kernel string // name of the check that must catch it
+	what   string
+	patch  func(k *kernels.Set)
+	guard  bool // only the guard pages can catch it (a stray read)
+	allocs bool // only the allocation count can catch it
+}
+
+var brokenKernels = []broken{
+	{kernel: "Float32ToFloat16", what: "flips a bit at index 37", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			if len(d) > 37 {
+				d[37] ^= 1
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "writes one element past the end", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			*past(d, len(d)) = 0x1234
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "writes one element before the start", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			if len(d) > 0 {
+				*past(d, -1) = d[0]
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "turns a NaN in the last position into Inf", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			if n := len(s); n > 0 && isNaN(s[n-1]) {
+				d[n-1] = 0x7C00
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "rounds normal ties away from zero", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			for i, x := range s {
+				b := math.Float32bits(x)
+				if e := b >> 23 & 0xFF; b&0x1FFF == 0x1000 && e >= 113 && e <= 142 {
+					if down := fallback.ToFloat16(math.Float32frombits(b &^ 0x1FFF)); d[i] == down {
+						d[i] = down + 1
+					}
+				}
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "flushes FP16 subnormals to zero", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			for i := range d {
+				if d[i]&0x7C00 == 0 {
+					d[i] &= 0x8000
+				}
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "drops the NaN payload", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			for i, x := range s {
+				if isNaN(x) {
+					d[i] &= 0xFE00
+				}
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "overflows at 65536 instead of 65520", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			for i, x := range s {
+				if a := math.Abs(float64(x)); a >= 65520 && a < 65536 {
+					d[i] = d[i]&0x8000 | 0x7BFF
+				}
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "skips the last element of a 3-element tail", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			n := len(s)
+			if n%8 == 3 {
+				n--
+			}
+			fallback.Float32ToFloat16(d[:n], s[:n])
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "reads one element past the end of src", guard: true, patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			if len(s)%8 != 0 { // a full-vector load of the tail
+				sink += *past(s, len(s))
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "reads one element before the start of src", guard: true, patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			sink += *past(s, -1)
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "modifies src", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			if len(s) > 5 {
+				s[5] = -s[5]
+			}
+		}
+	}},
+	{kernel: "Float32ToFloat16", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = func(d []uint16, s []float32) {
+			tmp := make([]float32, len(s))
+			copy(tmp, s)
+			fallback.Float32ToFloat16(d, tmp)
+			sinkSlice = tmp
+		}
+	}},
+	{kernel: "MinMaxKeys", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.MinMaxKeys = func(s []float32) (int32, int32) {
+			sinkSlice = append([]float32(nil), s...)
+			return fallback.MinMaxKeys(sinkSlice)
+		}
+	}},
+	{kernel: "Float16ToFloat32", what: "does not quiet signalling NaNs", patch: func(k *kernels.Set) {
+		k.Float16ToFloat32 = func(d []float32, s []uint16) {
+			fallback.Float16ToFloat32(d, s)
+			for i, h := range s {
+				if h&0x7E00 == 0x7C00 && h&0x3FF != 0 {
+					d[i] = math.Float32frombits(math.Float32bits(d[i]) &^ 0x400000)
+				}
+			}
+		}
+	}},
+	{kernel: "Float16ToFloat32", what: "is wrong for 0x83FF only", patch: func(k *kernels.Set) {
+		k.Float16ToFloat32 = func(d []float32, s []uint16) {
+			fallback.Float16ToFloat32(d, s)
+			for i, h := range s {
+				if h == 0x83FF {
+					d[i] = 0
+				}
+			}
+		}
+	}},
+	{kernel: "Float32ToBFloat16", what: "truncates instead of rounding", patch: func(k *kernels.Set) {
+		k.Float32ToBFloat16 = func(d []uint16, s []float32) {
+			for i, x := range s {
+				d[i] = fallback.ToBFloat16(math.Float32frombits(math.Float32bits(x) &^ 0xFFFF))
+			}
+		}
+	}},
+	{kernel: "Float32ToBFloat16", what: "rounds NaNs like numbers", patch: func(k *kernels.Set) {
+		k.Float32ToBFloat16 = func(d []uint16, s []float32) {
+			for i, x := range s {
+				b := math.Float32bits(x)
+				d[i] = uint16((b + 0x7FFF + (b>>16)&1) >> 16)
+			}
+		}
+	}},
+	{kernel: "BFloat16ToFloat32", what: "leaves the last element of a 7-element tail unwritten", patch: func(k *kernels.Set) {
+		k.BFloat16ToFloat32 = func(d []float32, s []uint16) {
+			n := len(s)
+			if n%8 == 7 {
+				n--
+			}
+			fallback.BFloat16ToFloat32(d[:n], s[:n])
+		}
+	}},
+	{kernel: "AbsMaxBits", what: "ignores the last element when n%8 == 7", patch: func(k *kernels.Set) {
+		k.AbsMaxBits = func(s []float32) uint32 {
+			if len(s)%8 == 7 {
+				s = s[:len(s)-1]
+			}
+			return fallback.AbsMaxBits(s)
+		}
+	}},
+	{kernel: "AbsMaxBits", what: "compares as floats (loses NaNs)", patch: func(k *kernels.Set) {
+		k.AbsMaxBits = func(s []float32) uint32 {
+			var m float32
+			for _, x := range s {
+				if a := float32(math.Abs(float64(x))); a > m {
+					m = a
+				}
+			}
+			return math.Float32bits(m)
+		}
+	}},
+	{kernel: "AbsMaxBits", what: "loses a NaN in lane 5 of 8", patch: func(k *kernels.Set) {
+		k.AbsMaxBits = func(s []float32) uint32 {
+			var m uint32
+			for i, x := range s {
+				b := math.Float32bits(x) & 0x7FFFFFFF
+				if i%8 == 5 && b > 0x7F800000 {
+					continue
+				}
+				m = max(m, b)
+			}
+			return m
+		}
+	}},
+	{kernel: "MinMaxKeys", what: "treats -0 and +0 as equal (first wins)", patch: func(k *kernels.Set) {
+		k.MinMaxKeys = func(s []float32) (int32, int32) {
+			lo, hi := fallback.MinMaxKeys(s)
+			if len(s) == 0 {
+				return lo, hi
+			}
+			firstZero := func() int32 {
+				for _, x := range s {
+					if x == 0 {
+						return kernels.OrderKey(math.Float32bits(x))
+					}
+				}
+				panic("no zero")
+			}
+			if lo == -1 || lo == 0 { // a float min keeps the first of equal zeros
+				lo = firstZero()
+			}
+			if hi == -1 || hi == 0 {
+				hi = firstZero()
+			}
+			return lo, hi
+		}
+	}},
+	{kernel: "MinMaxKeys", what: "ignores NaNs at index 3 mod 8", patch: func(k *kernels.Set) {
+		k.MinMaxKeys = func(s []float32) (int32, int32) {
+			if len(s) == 0 {
+				return 0, 0
+			}
+			lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+			for i, x := range s {
+				if i%8 == 3 && isNaN(x) {
+					continue
+				}
+				kx := kernels.OrderKey(math.Float32bits(x))
+				lo, hi = min(lo, kx), max(hi, kx)
+			}
+			return lo, hi
+		}
+	}},
+	{kernel: "QuantizeAbsmax", what: "clamps to -128 instead of -127", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmax = func(d []int8, s []float32, sc float32) {
+			for i, x := range s {
+				v := min(max(x*sc, -128), 127)
+				d[i] = int8(math.RoundToEven(float64(v)))
+			}
+		}
+	}},
+	{kernel: "QuantizeAbsmax", what: "rounds half away from zero", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmax = func(d []int8, s []float32, sc float32) {
+			for i, x := range s {
+				v := min(max(x*sc, -127), 127)
+				d[i] = int8(math.Round(float64(v)))
+			}
+		}
+	}},
+	{kernel: "QuantizeAbsmax", what: "multiplies in float64", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmax = func(d []int8, s []float32, sc float32) {
+			for i, x := range s {
+				v := min(max(float64(x)*float64(sc), -127), 127)
+				d[i] = int8(math.RoundToEven(v))
+			}
+		}
+	}},
+	{kernel: "QuantizeZeroPoint", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPoint = func(d []int8, s []float32, sc, z float32) {
+			for i, x := range s {
+				v := float32(math.FMA(float64(x), float64(sc), float64(z)))
+				v = min(max(v, -128), 127)
+				d[i] = int8(math.RoundToEven(float64(v)))
+			}
+		}
+	}},
+	{kernel: "QuantizeZeroPoint", what: "rounds before adding the zero point", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPoint = func(d []int8, s []float32, sc, z float32) {
+			for i, x := range s {
+				v := float32(math.RoundToEven(float64(x*sc))) + z
+				d[i] = int8(math.RoundToEven(float64(min(max(v, -128), 127))))
+			}
+		}
+	}},
+	{kernel: "DequantizeAbsmax", what: "multiplies by the reciprocal", patch: func(k *kernels.Set) {
+		k.DequantizeAbsmax = func(d []float32, s []int8, sc float32) {
+			r := 1 / sc
+			for i, q := range s {
+				d[i] = float32(q) * r
+			}
+		}
+	}},
+	{kernel: "DequantizeZeroPoint", what: "subtracts in float32", patch: func(k *kernels.Set) {
+		k.DequantizeZeroPoint = func(d []float32, s []int8, sc float32, z int32) {
+			for i, q := range s {
+				d[i] = (float32(q) - float32(z)) / sc
+			}
+		}
+	}},
+	{kernel: "DequantizeZeroPoint", what: "is wrong for q = -128 at index 63", patch: func(k *kernels.Set) {
+		k.DequantizeZeroPoint = func(d []float32, s []int8, sc float32, z int32) {
+			fallback.DequantizeZeroPoint(d, s, sc, z)
+			if len(s) > 63 && s[63] == -128 {
+				d[63] = -d[63]
+			}
+		}
+	}},
+}
+
+// TestDetectsBrokenKernels proves that the checks fail: each broken
+// variant must be reported by Run's check for its kernel (or, for stray
+// reads, by GuardPages).
+func TestDetectsBrokenKernels(t *testing.T) {
+	for _, b := range brokenKernels {
+		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
+			k := wrapped()
+			b.patch(&k)
+			rec := &recorder{}
+			switch {
+			case b.guard:
+				if err := guardCheck(rec, &k); err != nil {
+					t.Skipf("no guard pages: %v", err)
+				}
+			case b.allocs:
+				checkAllocs(rec, &k, b.kernel)
+			default:
+				checkNamed(b.kernel).run(rec, &k)
+			}
+			if len(rec.errors) == 0 {
+				t.Fatalf("%s that %s passed the suite", b.kernel, b.what)
+			}
+			t.Logf("reported %d failures; first: %s", len(rec.errors), rec.errors[0])
+		})
+	}
+}
+
+// TestDetectsBrokenConversionsExhaustively proves that the exhaustive
+// checks fail on a conversion wrong for a single input, in sample mode
+// (the input is a midpoint) and in full mode (over the chunk holding an
+// arbitrary input).
+func TestDetectsBrokenConversionsExhaustively(t *testing.T) {
+	wrongAt := func(bad uint32) func([]uint16, []float32) {
+		return func(d []uint16, s []float32) {
+			fallback.Float32ToFloat16(d, s)
+			for i, x := range s {
+				if math.Float32bits(x) == bad {
+					d[i] ^= 0x0100
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		name string
+		bad  uint32
+		src  chunkSource
+	}{
+		{"sample: FP16 midpoint 65520", 0x477FF000, chunkHolding(t, sampleSource(), 0x477FF000)},
+		{"sample: FP16 subnormal midpoint", 0x33C00000, chunkHolding(t, sampleSource(), 0x33C00000)}, // 1.5 * 2^-24
+		{"full: arbitrary input", 0x12345678, chunkHolding(t, fullSource(), 0x12345678)},
+	} {
+		rec := &recorder{}
+		exhaustNarrow(rec, "broken", wrongAt(c.bad), fallback.Float32ToFloat16, c.src)
+		if len(rec.errors) == 0 || !strings.Contains(rec.errors[0], fmt.Sprintf("%#08x", c.bad)) {
+			t.Errorf("%s: mismatch at %#08x not reported: %q", c.name, c.bad, rec.errors)
+		} else {
+			t.Logf("%s: %s", c.name, rec.errors[0])
+		}
+	}
+	rec := &recorder{}
+	exhaustWiden(rec, "broken", func(d []float32, s []uint16) {
+		fallback.Float16ToFloat32(d, s)
+		d[0x7C01] = 0
+	}, fallback.Float16ToFloat32)
+	if len(rec.errors) == 0 {
+		t.Errorf("widening mismatch at 0x7c01 not reported")
+	}
+}
+
+// chunkHolding narrows src to the one chunk that holds the input bits
+// (looking past the random chunks of the sample, which are not needed).
+func chunkHolding(t *testing.T, src chunkSource, bits uint32) chunkSource {
+	t.Helper()
+	first := 0
+	if src.mode == "full" {
+		first = int(bits >> 16)
+	} else {
+		first = 1 << 24 / chunkLen
+	}
+	buf := make([]uint32, chunkLen)
+	for i := first; i < src.chunks; i++ {
+		if slices.Contains(src.fill(i, buf), bits) {
+			return chunkSource{mode: src.mode, chunks: 1, fill: func(_ int, dst []uint32) []uint32 { return src.fill(i, dst) }}
+		}
+	}
+	t.Fatalf("%s source has no input %#08x", src.mode, bits)
+	return chunkSource{}
+}
+
+// TestOracleCatchesBrokenReference proves that CheckReference's parts fail
+// on wrong reference conversions.
+func TestOracleCatchesBrokenReference(t *testing.T) {
+	truncate16 := func(x float32) uint16 { // no rounding at all
+		h := fallback.ToFloat16(x)
+		if b := math.Float32bits(x); b&0x1FFF >= 0x1000 && h&0x7C00 != 0x7C00 {
+			h--
+		}
+		return h
+	}
+	rec := &recorder{}
+	checkExamples(rec, truncate16, fallback.ToBFloat16)
+	if len(rec.errors) == 0 {
+		t.Errorf("examples accept a truncating ToFloat16")
+	}
+	rec = &recorder{}
+	exhaustNarrow(rec, "truncating ToFloat16", oracleSlice(func(b uint32) uint16 { return truncate16(math.Float32frombits(b)) }),
+		oracleSlice(oracleFloat16), chunkHolding(t, sampleSource(), 0x477FF000))
+	if len(rec.errors) == 0 {
+		t.Errorf("oracle accepts a truncating ToFloat16")
+	}
+	rec = &recorder{}
+	checkFromFloat16(rec, func(h uint16) float32 { return fallback.FromFloat16(h &^ 1) }, fallback.ToFloat16)
+	if len(rec.errors) == 0 {
+		t.Errorf("decoder check accepts a wrong FromFloat16")
+	}
+	rec = &recorder{}
+	checkFromBFloat16(rec, fallback.FromBFloat16, func(x float32) uint16 { return fallback.ToBFloat16(x) &^ 1 })
+	if len(rec.errors) == 0 {
+		t.Errorf("round trip check accepts a wrong ToBFloat16")
+	}
+}
+
+// TestOracleSample checks the reference against the oracle on the
+// sample's midpoints and subnormal edges even under -short (the full
+// check is CheckReference's).
+func TestOracleSample(t *testing.T) {
+	src := sampleSource()
+	skip := 1 << 24 / chunkLen // the random chunks
+	src.chunks -= skip
+	fill := src.fill
+	src.fill = func(i int, dst []uint32) []uint32 { return fill(i+skip, dst) }
+	exhaustNarrow(t, "fallback.ToFloat16 vs oracle", fallback.Float32ToFloat16, oracleSlice(oracleFloat16), src)
+	exhaustNarrow(t, "fallback.ToBFloat16 vs oracle", fallback.Float32ToBFloat16, oracleSlice(oracleBFloat16), src)
+}
+
+// TestOracleHelpers checks the oracle's rounding and exponent helpers
+// against package math.
+func TestOracleHelpers(t *testing.T) {
+	r := newRand(0x4001)
+	for i := range 100000 {
+		v := float64(i) / 4 // every quarter up to 25000: ties included
+		if i%2 == 1 {
+			v = r.Float64() * math.Ldexp(1, r.IntN(52))
+		}
+		if got, want := roundEven(v), math.RoundToEven(v); got != want {
+			t.Fatalf("roundEven(%v) = %v, want %v", v, got, want)
+		}
+		if v == 0 {
+			continue
+		}
+		if _, want := math.Frexp(v); binade(v) != want {
+			t.Fatalf("binade(%v) = %d, want %d", v, binade(v), want)
+		}
+	}
+	for e := -149; e <= 127; e++ {
+		v := math.Ldexp(1, e)
+		if _, want := math.Frexp(v); binade(v) != want {
+			t.Fatalf("binade(2^%d) = %d, want %d", e, binade(v), want)
+		}
+	}
+}
+
+// TestPassKey checks that closures of one literal with different captured
+// values are told apart, and one function value is recognised.
+func TestPassKey(t *testing.T) {
+	mk := func(bad uint16) func([]uint16, []float32) {
+		return func(d []uint16, s []float32) { fallback.Float32ToFloat16(d, s); d[0] = bad }
+	}
+	a, b := mk(1), mk(2)
+	if passKey(a, "full") == passKey(b, "full") {
+		t.Errorf("two closures share a key")
+	}
+	if passKey(a, "full") != passKey(a, "full") {
+		t.Errorf("one closure has two keys")
+	}
+	if f := fallback.Float32ToFloat16; passKey(f, "full") != passKey(fallback.Float32ToFloat16, "full") {
+		t.Errorf("one function has two keys")
+	}
+}

@@ -1,0 +1,262 @@
+package kerneltest
+
+import (
+	"math"
+
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
+)
+
+// quantScales are arbitrary quantization scales: ordinary, tiny and
+// subnormal (products underflow), huge (the clamp binds, products
+// overflow to infinity) and zero.
+var quantScales = []float32{
+	1, 127, 0.5, 3, 1.0 / 3, 1e-3, 1e3, 255.0 / 7, 65504, 127.0 / 65504,
+	1e-30, f32(minSub), 1e-40, f32(minNormal), 1e30, f32(maxF32), 0,
+}
+
+// quantZeros are zero points, cast to float32 as package quant does:
+// both signs, beyond the int8 range, and large enough that the cast
+// rounds (2^24+1) or that products near them have coarse ulps.
+var quantZeros = []int32{
+	0, 1, -1, 127, -128, 128, -129, 1 << 20, -(1 << 20), 1<<24 + 1, -(1<<24 + 1),
+	1<<31 - 256, -(1<<31 - 256), math.MaxInt32 - 128, math.MinInt32 + 128,
+}
+
+// dequantScales add what a caller may pass to dequantization: negative,
+// infinite, and scales whose quotients are subnormal or overflow.
+var dequantScales = []float32{
+	1, 127, 0.5, 1.0 / 3, 127.0 / 65504, 255.0 / 0.37, 65504, 1e-30, 1e-40, f32(minSub),
+	f32(minNormal), 1e30, f32(maxF32), 0, float32(math.Inf(1)), -0.75,
+}
+
+// dequantZeros span [math.MinInt32+128, math.MaxInt32-128], with
+// differences that round when converted to float32.
+var dequantZeros = []int32{
+	0, 1, -1, 127, -128, 128, -129, 255, 1 << 20, -(1 << 20), 1 << 24, -(1 << 24),
+	1<<24 + 1, -(1<<24 + 1), 1<<24 + 3, 1<<25 + 1, math.MaxInt32 - 128, math.MinInt32 + 128,
+	math.MaxInt32 - 129, 123456789, -987654321,
+}
+
+// absmaxScale returns the scale package quant computes for in, if it
+// computes one.
+func absmaxScale(in []float32) (float32, bool) {
+	return absmaxScaleOf(f32(fallback.AbsMaxBits(in)))
+}
+
+func absmaxScaleOf(a float32) (float32, bool) {
+	if a == 0 {
+		return 1, true
+	}
+	s := 127 / a
+	return s, !math.IsInf(float64(s), 0) && !math.IsNaN(float64(s))
+}
+
+// zeroPointParams returns the scale and zero point package quant computes
+// for in, if it computes them.
+func zeroPointParams(in []float32) (float32, int32, bool) {
+	lo, hi := fallback.MinMaxKeys(in)
+	min, max := f32(kernels.KeyBits(lo)), f32(kernels.KeyBits(hi))
+	if min == max {
+		s, ok := absmaxScaleOf(float32(math.Abs(float64(min))))
+		return s, 0, ok
+	}
+	s := float32(255 / (float64(max) - float64(min)))
+	if math.IsInf(float64(s), 0) {
+		return 0, 0, false
+	}
+	z := -math.RoundToEven(float64(float32(s*min))) - 128
+	if z < math.MinInt32+128 || z > math.MaxInt32-128 {
+		return 0, 0, false
+	}
+	return s, int32(z), true
+}
+
+// quantBounds are values on the rounding and clamping boundaries of
+// quantization at scale 1, and values that underflow or overflow the
+// product.
+var quantBounds = []float32{
+	0, float32(math.Copysign(0, -1)), 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 126.5, -126.5, 127.5,
+	-127.5, 128.5, -128.5, 127.49999, -127.49999, -128.49998, -128.50002, 129, -129, 1e30, -1e30,
+	f32(maxF32), f32(0x80000000 | maxF32), f32(minSub), f32(0x80000000 | minSub), 0.49999997, -0.49999997,
+}
+
+// tieData returns values whose products with s (a power of two) are
+// exactly k+0.5 - z for k across the int8 range and beyond, and their
+// float32 neighbours.
+func tieData(s float32, z int32) []float32 {
+	var out []float32
+	for k := -140; k <= 140; k++ {
+		x := float32((float64(k) + 0.5 - float64(z)) / float64(s))
+		out = append(out, x, math.Nextafter32(x, float32(math.Inf(1))), math.Nextafter32(x, float32(math.Inf(-1))))
+	}
+	return out
+}
+
+var tieScales = []float32{1, 0.5, 2, 0.25, 0x1p-10, 0x1p10}
+
+func checkQuantizeAbsmax(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".QuantizeAbsmax")
+	r := newMapRig[int8, float32](c)
+	run := func(in []float32, so, do int, ci caseInfo, s float32) {
+		ci.par, ci.scale = scaleOnly, s
+		r.check(func(d []int8, x []float32) { k.QuantizeAbsmax(d, x, s) },
+			func(d []int8, x []float32) { fallback.QuantizeAbsmax(d, x, s) }, in, so, do, ci)
+	}
+	pools := finitePools()
+	sweep(c, slots[float32](), slots[int8](), func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		ci := p.info(at)
+		s := quantScales[salt/len(pools)%len(quantScales)]
+		ci.how = "list"
+		if salt%3 == 0 {
+			if qs, ok := absmaxScale(in); ok {
+				s, ci.how = qs, "quant"
+			}
+		}
+		run(in, so, do, ci, s)
+	})
+	for i, s := range tieScales {
+		for off := range slots[float32]() {
+			run(tieData(s, 0), off, (off*7+i)%slots[int8](), caseInfo{data: "ties", how: "exact"}, s)
+		}
+	}
+	for i, s := range append([]float32{1, 127.0 / 65504, 1e30}, tieScales...) {
+		for n := 1; n <= maxEvery && !c.done(); n++ {
+			ring := cycle(quantBounds, len(quantBounds)+n)
+			for rot := range quantBounds {
+				run(ring[rot:rot+n], (rot+n)%slots[float32](), (rot*3+i)%slots[int8](), caseInfo{data: "bounds", at: rot}, s)
+			}
+		}
+	}
+}
+
+func checkQuantizeZeroPoint(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".QuantizeZeroPoint")
+	r := newMapRig[int8, float32](c)
+	run := func(in []float32, so, do int, ci caseInfo, s, z float32) {
+		ci.par, ci.scale, ci.zero = scaleFloatZero, s, z
+		r.check(func(d []int8, x []float32) { k.QuantizeZeroPoint(d, x, s, z) },
+			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, z) }, in, so, do, ci)
+	}
+	pools := finitePools()
+	sweep(c, slots[float32](), slots[int8](), func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		ci := p.info(at)
+		s := quantScales[salt/len(pools)%len(quantScales)]
+		z := float32(quantZeros[salt/7%len(quantZeros)])
+		ci.how = "list"
+		if salt%3 == 0 {
+			if qs, qz, ok := zeroPointParams(in); ok {
+				s, z, ci.how = qs, float32(qz), "quant"
+			}
+		}
+		run(in, so, do, ci, s, z)
+	})
+	// Data far from zero with its own parameters: products land near
+	// large zero points, on coarse grids where the rounding of the
+	// product before the sum decides (a fused multiply-add differs).
+	for _, p := range pools {
+		if p.name != "narrow-far" && p.name != "narrow-far-negative" {
+			continue
+		}
+		for n := 1; n <= maxLen && !c.done(); n++ {
+			in, at := p.window(n, n*31)
+			s, z, ok := zeroPointParams(in)
+			if !ok {
+				continue
+			}
+			ci := p.info(at)
+			ci.how = "quant"
+			run(in, n%slots[float32](), (n*5)%slots[int8](), ci, s, float32(z))
+		}
+	}
+	for i, s := range tieScales {
+		for j, z := range quantZeros {
+			if z > 1<<21 || z < -(1<<21) {
+				continue // k+0.5-z is no longer exact
+			}
+			run(tieData(s, z), (i+j)%slots[float32](), (i*7+j)%slots[int8](), caseInfo{data: "ties", how: "exact"}, s, float32(z))
+		}
+	}
+	for i, z := range []int32{0, -1, 128, 1 << 20, -(1<<31 - 256)} {
+		for n := 1; n <= maxEvery && !c.done(); n++ {
+			ring := cycle(quantBounds, len(quantBounds)+n)
+			for rot := range quantBounds {
+				run(ring[rot:rot+n], (rot+n)%slots[float32](), (rot*3+i)%slots[int8](), caseInfo{data: "bounds", at: rot}, 1, float32(z))
+			}
+		}
+	}
+}
+
+func checkDequantizeAbsmax(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".DequantizeAbsmax")
+	r := newMapRig[float32, int8](c)
+	run := func(in []int8, so, do int, ci caseInfo, s float32) {
+		ci.par, ci.scale = scaleOnly, s
+		r.check(func(d []float32, x []int8) { k.DequantizeAbsmax(d, x, s) },
+			func(d []float32, x []int8) { fallback.DequantizeAbsmax(d, x, s) }, in, so, do, ci)
+	}
+	pools := i8Pools()
+	sweep(c, slots[int8](), slots[float32](), func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)])
+	})
+	seq := poolNamed(pools, "sequence")
+	everyValue(c, func(n, rot int) {
+		in := seq.data[rot : rot+n] // in[i] = int8(rot+i)
+		run(in, (rot+n)%slots[int8](), (rot*3+n)%slots[float32](), seq.info(rot), dequantScales[(rot+n)%len(dequantScales)])
+	})
+	for i, s := range dequantScales {
+		run(seq.data[:256], i%slots[int8](), i%slots[float32](), seq.info(0), s)
+		run(seq.data[200:237], (i+1)%slots[int8](), (i+3)%slots[float32](), seq.info(200), s)
+	}
+}
+
+func checkDequantizeZeroPoint(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".DequantizeZeroPoint")
+	r := newMapRig[float32, int8](c)
+	run := func(in []int8, so, do int, ci caseInfo, s float32, z int32) {
+		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
+		r.check(func(d []float32, x []int8) { k.DequantizeZeroPoint(d, x, s, z) },
+			func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, s, z) }, in, so, do, ci)
+	}
+	pools := i8Pools()
+	sweep(c, slots[int8](), slots[float32](), func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)], dequantZeros[salt/5%len(dequantZeros)])
+	})
+	seq := poolNamed(pools, "sequence")
+	everyValue(c, func(n, rot int) {
+		in := seq.data[rot : rot+n]
+		run(in, (rot+n)%slots[int8](), (rot*3+n)%slots[float32](), seq.info(rot),
+			dequantScales[(rot+n)%len(dequantScales)], dequantZeros[(rot*7+n)%len(dequantZeros)])
+	})
+	for i, s := range dequantScales {
+		for j, z := range dequantZeros {
+			run(seq.data[:256], (i+j)%slots[int8](), (i*3+j)%slots[float32](), seq.info(0), s, z)
+		}
+	}
+}
+
+// everyValue calls run so that each of the 256 int8 values lands at every
+// index of vectors of every length up to maxEvery, and of a few longer
+// ones: run(n, rot) uses the values rot, rot+1, ... (mod 256).
+func everyValue(c *checker, run func(n, rot int)) {
+	lens := []int{256, 257, maxLen}
+	for n := 1; n <= maxEvery; n++ {
+		lens = append(lens, n)
+	}
+	for _, n := range lens {
+		for rot := range 256 {
+			if c.done() {
+				return
+			}
+			run(n, rot)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+// Encodings of the arm64 Advanced SIMD instructions that Go's assembler does
+// not know, emitted with WORD.
+//
+// Every macro takes register numbers (0 to 31, not names) in the operand
+// order of the Arm syntax: destination first. The comment line right above
+// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm and sd
+// standing for the macro's d, n and m registers; neon_encoding_test.go
+// assembles every macro and checks that disassemblers read back exactly
+// that line, so keep the format.
+
+// Narrowing and widening conversions. The float ones round with FPCR.RMode,
+// which Go leaves at round to nearest even, and, with FPCR.DN clear, turn a
+// NaN into a quiet NaN keeping its sign and top payload bits.
+
+// fcvtn vd.4h, vn.4s
+#define FCVTN_4H(d, n) WORD $(0x0E216800 | (n<<5) | d)
+// fcvtn2 vd.8h, vn.4s
+#define FCVTN2_8H(d, n) WORD $(0x4E216800 | (n<<5) | d)
+// fcvtl vd.4s, vn.4h
+#define FCVTL_4S(d, n) WORD $(0x0E217800 | (n<<5) | d)
+// fcvtl2 vd.4s, vn.8h
+#define FCVTL2_4S(d, n) WORD $(0x4E217800 | (n<<5) | d)
+// bfcvtn vd.4h, vn.4s
+#define BFCVTN_4H(d, n) WORD $(0x0EA16800 | (n<<5) | d)
+// bfcvtn2 vd.8h, vn.4s
+#define BFCVTN2_8H(d, n) WORD $(0x4EA16800 | (n<<5) | d)
+// fcvtns vd.4s, vn.4s
+#define FCVTNS_4S(d, n) WORD $(0x4E21A800 | (n<<5) | d)
+// scvtf vd.4s, vn.4s
+#define SCVTF_4S(d, n) WORD $(0x4E21D800 | (n<<5) | d)
+// sqxtn vd.4h, vn.4s
+#define SQXTN_4H(d, n) WORD $(0x0E614800 | (n<<5) | d)
+// sqxtn2 vd.8h, vn.4s
+#define SQXTN2_8H(d, n) WORD $(0x4E614800 | (n<<5) | d)
+// sqxtn vd.8b, vn.8h
+#define SQXTN_8B(d, n) WORD $(0x0E214800 | (n<<5) | d)
+// sqxtn2 vd.16b, vn.8h
+#define SQXTN2_16B(d, n) WORD $(0x4E214800 | (n<<5) | d)
+// sshll vd.8h, vn.8b, #0
+#define SXTL_8H(d, n) WORD $(0x0F08A400 | (n<<5) | d)
+// sshll2 vd.8h, vn.16b, #0
+#define SXTL2_8H(d, n) WORD $(0x4F08A400 | (n<<5) | d)
+// sshll vd.4s, vn.4h, #0
+#define SXTL_4S(d, n) WORD $(0x0F10A400 | (n<<5) | d)
+// sshll2 vd.4s, vn.8h, #0
+#define SXTL2_4S(d, n) WORD $(0x4F10A400 | (n<<5) | d)
+
+// Float arithmetic, IEEE single precision, rounded with FPCR.RMode.
+
+// fmul vd.4s, vn.4s, vm.4s
+#define FMUL_4S(d, n, m) WORD $(0x6E20DC00 | (m<<16) | (n<<5) | d)
+// fadd vd.4s, vn.4s, vm.4s
+#define FADD_4S(d, n, m) WORD $(0x4E20D400 | (m<<16) | (n<<5) | d)
+// fdiv vd.4s, vn.4s, vm.4s
+#define FDIV_4S(d, n, m) WORD $(0x6E20FC00 | (m<<16) | (n<<5) | d)
+// fcmeq vd.4s, vn.4s, vm.4s
+#define FCMEQ_4S(d, n, m) WORD $(0x4E20E400 | (m<<16) | (n<<5) | d)
+
+// Signed integer min, max and shift, and the across-vector reductions.
+
+// smax vd.4s, vn.4s, vm.4s
+#define SMAX_4S(d, n, m) WORD $(0x4EA06400 | (m<<16) | (n<<5) | d)
+// smin vd.4s, vn.4s, vm.4s
+#define SMIN_4S(d, n, m) WORD $(0x4EA06C00 | (m<<16) | (n<<5) | d)
+// smax vd.16b, vn.16b, vm.16b
+#define SMAX_16B(d, n, m) WORD $(0x4E206400 | (m<<16) | (n<<5) | d)
+// sshr vd.4s, vn.4s, #31
+#define SSHR31_4S(d, n) WORD $(0x4F210400 | (n<<5) | d)
+// umaxv sd, vn.4s
+#define UMAXV_4S(d, n) WORD $(0x6EB0A800 | (n<<5) | d)
+// smaxv sd, vn.4s
+#define SMAXV_4S(d, n) WORD $(0x4EB0A800 | (n<<5) | d)
+// sminv sd, vn.4s
+#define SMINV_4S(d, n) WORD $(0x4EB1A800 | (n<<5) | d)
