@@ -15,8 +15,8 @@ import (
 )
 
 // Tests in this package are internal so that forEachSet can point the
-// public API at every kernel set the CPU runs (see use in dispatch.go).
-// None of them may call t.Parallel: use swaps a package variable.
+// public API at every kernel set the CPU runs (dispatch.Use).
+// None of them may call t.Parallel: dispatch.Use swaps a package variable.
 
 // forEachSet runs f as a subtest once per runnable kernel set, with the
 // public API switched to that set.
@@ -24,7 +24,7 @@ func forEachSet(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	for _, k := range dispatch.Runnable() {
 		t.Run(k.Name, func(t *testing.T) {
-			defer use(k)()
+			defer dispatch.Use(k)()
 			f(t)
 		})
 	}

@@ -9,7 +9,7 @@ import "unsafe"
 // FCVTN produce). It writes len(src) values and panics if dst is shorter.
 func Float32ToFloat16(dst []Float16, src []float32) {
 	checkLen("Float32ToFloat16", len(dst), len(src))
-	active.Float32ToFloat16(bits16(dst[:len(src)]), src)
+	active().Float32ToFloat16(bits16(dst[:len(src)]), src)
 }
 
 // Float16ToFloat32 converts binary16 values in src to float32 in dst,
@@ -17,7 +17,7 @@ func Float32ToFloat16(dst []Float16, src []float32) {
 // It writes len(src) values and panics if dst is shorter.
 func Float16ToFloat32(dst []float32, src []Float16) {
 	checkLen("Float16ToFloat32", len(dst), len(src))
-	active.Float16ToFloat32(dst[:len(src)], bits16(src))
+	active().Float16ToFloat32(dst[:len(src)], bits16(src))
 }
 
 // Float32ToBFloat16 converts src to bfloat16 in dst, rounding to nearest
@@ -27,14 +27,14 @@ func Float16ToFloat32(dst []float32, src []Float16) {
 // values and panics if dst is shorter.
 func Float32ToBFloat16(dst []BFloat16, src []float32) {
 	checkLen("Float32ToBFloat16", len(dst), len(src))
-	active.Float32ToBFloat16(bits16(dst[:len(src)]), src)
+	active().Float32ToBFloat16(bits16(dst[:len(src)]), src)
 }
 
 // BFloat16ToFloat32 converts bfloat16 values in src to float32 in dst
 // (bits<<16, exact). It writes len(src) values and panics if dst is shorter.
 func BFloat16ToFloat32(dst []float32, src []BFloat16) {
 	checkLen("BFloat16ToFloat32", len(dst), len(src))
-	active.BFloat16ToFloat32(dst[:len(src)], bits16(src))
+	active().BFloat16ToFloat32(dst[:len(src)], bits16(src))
 }
 
 // bits16 views a slice of 16-bit floats as the raw bits kernels work on.

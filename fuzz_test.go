@@ -92,14 +92,14 @@ func differential(t *testing.T, desc string, input []uint32, srcNow func() []uin
 		}()
 		return call()
 	}
-	restore := use(&fallback.Kernels)
+	restore := dispatch.Use(&fallback.Kernels)
 	want := run()
 	restore()
 	if !slices.Equal(want.src, input) {
 		t.Fatalf("%s: reference kernels modified the source", desc)
 	}
 	for _, k := range dispatch.Runnable() {
-		restore := use(k)
+		restore := dispatch.Use(k)
 		got := run()
 		restore()
 		where := func(what string, g, w []uint32) {

@@ -25,7 +25,7 @@ var (
 // wherever it is, the result is NaN (the quiet NaN 0x7FC00000); otherwise,
 // if it holds an infinity, +Inf.
 func AbsMax(src []float32) float32 {
-	return fromAbsBits(active.AbsMaxBits(src))
+	return fromAbsBits(active().AbsMaxBits(src))
 }
 
 // MinMax returns the smallest and largest values of src, (0, 0) for an
@@ -34,7 +34,7 @@ func AbsMax(src []float32) float32 {
 // is -0 only if src holds a -0 and no +0 would be the answer: MinMax of
 // {+0, -0} is (-0, +0).
 func MinMax(src []float32) (min, max float32) {
-	lo, hi := active.MinMaxKeys(src)
+	lo, hi := active().MinMaxKeys(src)
 	if lo < kernels.KeyNegInf || hi > kernels.KeyPosInf {
 		nan := math.Float32frombits(quietNaN)
 		return nan, nan
@@ -79,7 +79,7 @@ type ZeroPointParams struct {
 // src.
 func QuantizeAbsmax(dst []int8, src []float32) (AbsmaxParams, error) {
 	checkLen("QuantizeAbsmax", len(dst), len(src))
-	m := active.AbsMaxBits(src)
+	m := active().AbsMaxBits(src)
 	if m >= 0x7F800000 {
 		return AbsmaxParams{}, notFinite("QuantizeAbsmax", src)
 	}
@@ -87,7 +87,7 @@ func QuantizeAbsmax(dst []int8, src []float32) (AbsmaxParams, error) {
 	if err != nil {
 		return AbsmaxParams{}, fmt.Errorf("quant: QuantizeAbsmax: %w: max|x| = %g", err, math.Float32frombits(m))
 	}
-	active.QuantizeAbsmax(dst[:len(src)], src, p.Scale)
+	active().QuantizeAbsmax(dst[:len(src)], src, p.Scale)
 	return p, nil
 }
 
@@ -106,7 +106,7 @@ func absmaxParams(a float32) (AbsmaxParams, error) {
 // for each q of src in dst. It panics if dst is shorter than src.
 func DequantizeAbsmax(dst []float32, src []int8, p AbsmaxParams) {
 	checkLen("DequantizeAbsmax", len(dst), len(src))
-	active.DequantizeAbsmax(dst[:len(src)], src, p.Scale)
+	active().DequantizeAbsmax(dst[:len(src)], src, p.Scale)
 }
 
 // QuantizeZeroPoint quantizes src into dst asymmetrically. With min and
@@ -130,7 +130,7 @@ func DequantizeAbsmax(dst []float32, src []int8, p AbsmaxParams) {
 // limit); dst is then left untouched. It panics if dst is shorter than src.
 func QuantizeZeroPoint(dst []int8, src []float32) (ZeroPointParams, error) {
 	checkLen("QuantizeZeroPoint", len(dst), len(src))
-	lo, hi := active.MinMaxKeys(src)
+	lo, hi := active().MinMaxKeys(src)
 	if lo <= kernels.KeyNegInf || hi >= kernels.KeyPosInf {
 		return ZeroPointParams{}, notFinite("QuantizeZeroPoint", src)
 	}
@@ -140,7 +140,7 @@ func QuantizeZeroPoint(dst []int8, src []float32) (ZeroPointParams, error) {
 	if err != nil {
 		return ZeroPointParams{}, fmt.Errorf("quant: QuantizeZeroPoint: %w: min = %g, max = %g", err, min, max)
 	}
-	active.QuantizeZeroPoint(dst[:len(src)], src, p.Scale, float32(p.ZeroPoint))
+	active().QuantizeZeroPoint(dst[:len(src)], src, p.Scale, float32(p.ZeroPoint))
 	return p, nil
 }
 
@@ -186,7 +186,7 @@ func DequantizeZeroPoint(dst []float32, src []int8, p ZeroPointParams) {
 	if p.ZeroPoint < minZeroPoint || p.ZeroPoint > maxZeroPoint {
 		panic("quant: DequantizeZeroPoint: ZeroPoint " + itoa(int(p.ZeroPoint)) + " out of range")
 	}
-	active.DequantizeZeroPoint(dst[:len(src)], src, p.Scale, p.ZeroPoint)
+	active().DequantizeZeroPoint(dst[:len(src)], src, p.Scale, p.ZeroPoint)
 }
 
 // notFinite builds the error for the first NaN or infinity in src. It runs

@@ -14,7 +14,8 @@
 // GODEBUG switches work too, since features come from golang.org/x/sys/cpu:
 // GODEBUG=cpu.avx2=off hides AVX2 and with it every set that needs it.
 //
-// Tests and benchmarks reach every set the CPU can run through Runnable.
+// Tests and benchmarks reach every set the CPU can run through Runnable,
+// and run the public API on one of them through Use.
 package dispatch
 
 import (
@@ -70,8 +71,25 @@ func Choose(table []Impl, host Features, force string) *kernels.Set {
 	panic("dispatch: no kernel set in the table runs on this CPU")
 }
 
-// Selected returns the kernel set package quant uses.
+// Selected returns the kernel set package quant uses: every public function
+// of quant loads it on each call.
 func Selected() *kernels.Set { return selected }
+
+// Use makes package quant call k until restore is called: the hook through
+// which tests run the public API on each kernel set. Neither Use nor Swap
+// may be called while other goroutines use package quant.
+func Use(k *kernels.Set) (restore func()) {
+	old := Swap(k)
+	return func() { Swap(old) }
+}
+
+// Swap makes package quant call k and returns the set it called before:
+// Use without the closure, for benchmarks that switch sets on every call
+// and must not allocate.
+func Swap(k *kernels.Set) (old *kernels.Set) {
+	old, selected = selected, k
+	return old
+}
 
 // Runnable returns every registered kernel set this CPU can run, best first,
 // whatever QUANT_IMPL says. Tests and benchmarks use it to reach each one.

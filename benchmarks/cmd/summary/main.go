@@ -1,0 +1,114 @@
+// Command summary prints one table from the raw results of the benchmark
+// suite: for each kernel and size, the median throughput of the public
+// API ("quant") and how it compares with the C intrinsics peer, x448, the
+// pure-Go reference and the read ceiling.
+//
+// Usage:
+//
+//	go run ./cmd/summary [-md] results/FILE.txt...
+//
+// Throughput is input bytes per second (GB/s = 1e9 B/s). "vs X" is quant's
+// median over X's: above 1 quant is faster. "of read" is quant's median
+// over the read ceiling's, the fraction of input-read speed it reaches.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/qkernels/quant/benchmarks/internal/results"
+)
+
+func main() {
+	md := flag.Bool("md", false, "print a Markdown table")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: summary [-md] results.txt...")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	run, err := results.Load(flag.Args()...)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "summary:", err)
+		os.Exit(1)
+	}
+	write(os.Stdout, run, *md)
+}
+
+// The columns after the throughput of quant: the implementations it is
+// compared with, and the ceiling.
+var peers = []string{"c-simd", "x448", "generic"}
+
+const ceiling = "read"
+
+func write(w io.Writer, run *results.Run, md bool) {
+	if cpu := run.Config["quant-cpu"]; cpu != "" {
+		fmt.Fprintf(w, "CPU: %s\n", cpu)
+	}
+	if b := run.Config["quant-build"]; b != "" {
+		fmt.Fprintf(w, "Build: %s\n", b)
+	}
+	head := []string{"kernel", "size", "quant GB/s"}
+	for _, p := range peers {
+		head = append(head, "vs "+p)
+	}
+	head = append(head, "of "+ceiling, "runs")
+	var rows [][]string
+	for _, k := range run.Kernels {
+		for _, n := range run.Sizes[k] {
+			q, count := run.Median(k, n, "quant")
+			if count == 0 {
+				continue
+			}
+			row := []string{k, size(n), fmt.Sprintf("%.2f", q/1e9)}
+			for _, p := range peers {
+				row = append(row, ratio(q, run, k, n, p, "%.2fx"))
+			}
+			row = append(row, ratio(q*100, run, k, n, ceiling, "%.0f%%"), strconv.Itoa(count))
+			rows = append(rows, row)
+		}
+	}
+	if md {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
+		fmt.Fprintln(w, "|"+strings.Repeat(" ---: |", len(head)))
+		for _, r := range rows {
+			fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
+		}
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+		for _, r := range rows {
+			fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling.")
+}
+
+func ratio(num float64, run *results.Run, k string, n int, impl, format string) string {
+	d, count := run.Median(k, n, impl)
+	if count == 0 || d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf(format, num/d)
+}
+
+// size prints element counts the way the sizes are chosen: 4K, 64K, 1M.
+func size(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.Itoa(n>>20) + "M"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.Itoa(n>>10) + "K"
+	}
+	return strconv.Itoa(n)
+}

@@ -1,0 +1,56 @@
+// C peers of the quant kernels, for the benchmark suite: the same
+// algorithms with the same results, written in C so that the Go assembly
+// can be measured against what a C compiler makes of them. See cpeers.c.
+#ifndef QB_CPEERS_H
+#define QB_CPEERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Variants, passed as the first argument of every function.
+enum {
+	QB_SIMD = 0,   // intrinsics: AVX2+F16C on x86-64, NEON on arm64
+	QB_SCALAR = 1, // plain C loops, the compiler may auto-vectorise them
+	QB_AVX512 = 2, // AVX-512 intrinsics (x86-64), VCVTNEPS2BF16 for BF16
+};
+
+// Status of the whole quantizers.
+enum { QB_OK = 0, QB_NOT_FINITE = 1, QB_RANGE = 2 };
+
+typedef struct {
+	int32_t lo, hi;
+} qb_keys;
+
+typedef struct {
+	int status;
+	float scale;
+	int32_t zero;
+} qb_params;
+
+// qb_compiled reports whether this build holds the variant's code; the
+// caller still checks that the CPU runs it.
+int qb_compiled(int variant);
+// qb_cc names the C compiler and version.
+const char *qb_cc(void);
+
+void qb_f32_to_f16(int v, uint16_t *dst, const float *src, size_t n);
+void qb_f16_to_f32(int v, float *dst, const uint16_t *src, size_t n);
+void qb_f32_to_bf16(int v, uint16_t *dst, const float *src, size_t n);
+void qb_bf16_to_f32(int v, float *dst, const uint16_t *src, size_t n);
+uint32_t qb_absmax_bits(int v, const float *src, size_t n);
+qb_keys qb_minmax_keys(int v, const float *src, size_t n);
+void qb_quantize_absmax(int v, int8_t *dst, const float *src, size_t n, float scale);
+void qb_quantize_zeropoint(int v, int8_t *dst, const float *src, size_t n, float scale, float zero);
+void qb_dequantize_absmax(int v, float *dst, const int8_t *src, size_t n, float scale);
+void qb_dequantize_zeropoint(int v, float *dst, const int8_t *src, size_t n, float scale, int32_t zero);
+
+// Whole quantizers, as package quant's QuantizeAbsmax and QuantizeZeroPoint:
+// the reduction, the parameters and the quantization in one call.
+qb_params qb_absmax_quantize(int v, int8_t *dst, const float *src, size_t n);
+qb_params qb_zeropoint_quantize(int v, int8_t *dst, const float *src, size_t n);
+
+// qb_read ORs together every 8-byte word of p (and the tail bytes): a
+// read-only pass at memory speed, the "read" ceiling.
+uint64_t qb_read(const void *p, size_t bytes);
+
+#endif

@@ -1,0 +1,183 @@
+package benchmarks
+
+import (
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/qkernels/quant"
+	"github.com/qkernels/quant/fallback"
+)
+
+// Sizes are the numbers of elements measured by default; quick runs
+// (-short) stop at QuickSizes.
+var (
+	Sizes      = []int{256, 4096, 65536, 1 << 20, 1 << 24}
+	QuickSizes = []int{256, 4096, 65536}
+)
+
+// SizesEnv names the environment variable that overrides the sizes: a
+// comma-separated list of element counts.
+const SizesEnv = "QUANT_BENCH_SIZES"
+
+// BenchSizes returns the sizes to measure: $QUANT_BENCH_SIZES if set, else
+// QuickSizes if short, else Sizes.
+func BenchSizes(short bool) ([]int, error) {
+	if env := strings.TrimSpace(os.Getenv(SizesEnv)); env != "" {
+		var sizes []int
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				return nil, &sizeError{f}
+			}
+			sizes = append(sizes, n)
+		}
+		return sizes, nil
+	}
+	if short {
+		return QuickSizes, nil
+	}
+	return Sizes, nil
+}
+
+type sizeError struct{ field string }
+
+func (e *sizeError) Error() string {
+	return SizesEnv + ": " + strconv.Quote(e.field) + " is not a positive element count"
+}
+
+// Buffers rotate between iterations: up to maxBuffers, with at most
+// rotationBytes of inputs and outputs together (counting 8 bytes per
+// element, the most any kernel moves).
+const (
+	maxBuffers    = 8
+	rotationBytes = 256 << 20
+)
+
+// BufferCount returns how many input (and output) buffers rotate at n
+// elements.
+func BufferCount(n int) int {
+	return max(1, min(maxBuffers, rotationBytes/(8*n)))
+}
+
+// Weights returns n model-like weights: normal with standard deviation
+// 0.02, and about one element in 4096 an outlier 8 to 64 times larger.
+// The same seed gives the same weights.
+func Weights(n int, seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 0x9E3779B97F4A7C15))
+	w := make([]float32, n)
+	for i := range w {
+		x := 0.02 * r.NormFloat64()
+		if r.Uint32()&4095 == 0 {
+			x *= 8 + 56*r.Float64()
+		}
+		w[i] = float32(x)
+	}
+	return w
+}
+
+// Inputs are the rotating input buffers of one size, made on first use,
+// each kind from the float32 weights.
+type Inputs struct {
+	N, Count int
+
+	f32       [][]float32
+	f16, bf16 [][]uint16
+	qa, qz    [][]int8
+	pa        []quant.AbsmaxParams
+	pz        []quant.ZeroPointParams
+}
+
+var inputCache = map[int]*Inputs{}
+
+// InputsFor returns the (cached) inputs of n elements. Benchmarks run one
+// at a time, so the cache needs no lock.
+func InputsFor(n int) *Inputs {
+	in := inputCache[n]
+	if in == nil {
+		in = &Inputs{N: n, Count: BufferCount(n)}
+		inputCache[n] = in
+	}
+	return in
+}
+
+// F32 returns the weights.
+func (in *Inputs) F32() [][]float32 {
+	if in.f32 == nil {
+		for i := range in.Count {
+			in.f32 = append(in.f32, Weights(in.N, uint64(in.N)<<8|uint64(i)))
+		}
+	}
+	return in.f32
+}
+
+// F16 returns the weights as binary16.
+func (in *Inputs) F16() [][]uint16 {
+	if in.f16 == nil {
+		for _, w := range in.F32() {
+			h := make([]uint16, len(w))
+			fallback.Float32ToFloat16(h, w)
+			in.f16 = append(in.f16, h)
+		}
+	}
+	return in.f16
+}
+
+// BF16 returns the weights as bfloat16.
+func (in *Inputs) BF16() [][]uint16 {
+	if in.bf16 == nil {
+		for _, w := range in.F32() {
+			h := make([]uint16, len(w))
+			fallback.Float32ToBFloat16(h, w)
+			in.bf16 = append(in.bf16, h)
+		}
+	}
+	return in.bf16
+}
+
+// Absmax returns the weights quantized symmetrically, with their
+// parameters.
+func (in *Inputs) Absmax() ([][]int8, []quant.AbsmaxParams) {
+	if in.qa == nil {
+		for _, w := range in.F32() {
+			q := make([]int8, len(w))
+			p, err := Reference.QuantizeAbsmax(q, w)
+			if err != nil {
+				panic(err)
+			}
+			in.qa, in.pa = append(in.qa, q), append(in.pa, p)
+		}
+	}
+	return in.qa, in.pa
+}
+
+// ZeroPoint returns the weights quantized asymmetrically, with their
+// parameters.
+func (in *Inputs) ZeroPoint() ([][]int8, []quant.ZeroPointParams) {
+	if in.qz == nil {
+		for _, w := range in.F32() {
+			q := make([]int8, len(w))
+			p, err := Reference.QuantizeZeroPoint(q, w)
+			if err != nil {
+				panic(err)
+			}
+			in.qz, in.pz = append(in.qz, q), append(in.pz, p)
+		}
+	}
+	return in.qz, in.pz
+}
+
+// Buffers allocates count output buffers of n elements and writes every
+// page of them, so that page faults stay out of the timings.
+func Buffers[T any](count, n int) [][]T {
+	bufs := make([][]T, count)
+	var one T
+	for i := range bufs {
+		bufs[i] = make([]T, n)
+		for j := range bufs[i] {
+			bufs[i][j] = one
+		}
+	}
+	return bufs
+}

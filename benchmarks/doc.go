@@ -1,0 +1,62 @@
+// Package benchmarks measures the kernels of package quant against each
+// other, against C written for the same job and against the speed of
+// memory. It is a module of its own so that its dependencies (x448/float16,
+// benchstat, gonum/plot) never reach the library's go.mod.
+//
+// Run it with ci/bench.sh (see there), or directly:
+//
+//	go test -run '^$' -bench . -count 10 -timeout 0  # every size: beyond go test's 10m default
+//	go test -run '^$' -bench . -short                # sizes up to 65536
+//	QUANT_BENCH_SIZES=4096,1048576 go test -run '^$' -bench 'AbsMax$'
+//
+// The tests (go test ./...) check that every implementation measured here
+// computes what package quant specifies, bit for bit, and document where a
+// peer's semantics differ; they take no timings. -short skips the loops
+// over all 2^32 float32 values.
+//
+// # Names
+//
+// There is one benchmark per operation of the API (BenchmarkFloat32ToFloat16,
+// ..., BenchmarkDequantizeZeroPoint), with sub-benchmarks
+// size=<elements>/impl=<name>. b.SetBytes counts the input bytes, so MB/s
+// is input throughput (4 bytes per float32, 2 per FP16/BF16, 1 per int8).
+// The implementations are:
+//
+//   - quant: the public API as dispatched on this CPU (quant.Implementation).
+//   - avx2, neon, ..., generic: every kernel set of dispatch.Runnable(),
+//     called directly; the quantizers run the reduction kernel, compute the
+//     parameters as package quant does, then run the quantize kernel.
+//   - c-simd: the same algorithms in C with intrinsics (AVX2+F16C on
+//     x86-64, NEON on arm64), one cgo call per slice (the quantizers do
+//     reduction, parameters and quantization in that one call), built with
+//     -O3 -march=native. A cgo call costs tens of nanoseconds, which
+//     dominates at 256 elements: read the C columns at the larger sizes.
+//   - c-avx512: the same with AVX-512, where the CPU has AVX512F/BW/VL; its
+//     FP32->BF16 is VCVTNEPS2BF16 (only with AVX512_BF16), which treats
+//     float32 subnormal inputs as zero: a documented difference, absent from
+//     the weights measured here.
+//   - c-scalar: the reference algorithm as a plain C loop at
+//     -O3 -march=native, which the compiler may auto-vectorise.
+//   - x448: github.com/x448/float16, one element at a time (FP16 only).
+//   - copy and read, the ceilings: copy moves the input bytes into a buffer
+//     of the same size with Go's copy (memmove); read is a read-only pass
+//     over the input bytes (ReadCeiling): bytes.Count, which the Go runtime
+//     vectorises, below 16 KiB; from 16 KiB, with cgo, a C loop ORing
+//     8-byte words that the compiler vectorises. At the smallest sizes the
+//     ceilings are bound by call overhead, and a kernel may beat them.
+//
+// Without cgo the C peers and the C read loop are left out, and the header
+// of a benchmark run says so.
+//
+// # Inputs
+//
+// The float32 input is model-like weights: normal with standard deviation
+// 0.02 and about one element in 4096 an outlier 8 to 64 times larger. The
+// FP16, BF16 and int8 inputs are those weights converted or quantized. Each
+// size has several input and output buffers (up to 8, at most 256 MiB in
+// all), rotated between iterations so that branch predictors cannot learn
+// the data; every buffer is written before timing starts. The working set
+// is therefore up to eight times one buffer: at 65536 elements it outgrows
+// a 2 MiB L2, at 1M elements it needs a large last-level cache, and at 16M
+// elements (two buffers) it comes from memory.
+package benchmarks

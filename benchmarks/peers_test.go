@@ -1,0 +1,568 @@
+package benchmarks
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/qkernels/quant"
+	"github.com/qkernels/quant/fallback"
+)
+
+// Every implementation the benchmarks measure must give the reference's
+// results bit for bit, except where a peer's own semantics differ; those
+// differences are listed here and asserted to be exactly what they say.
+
+// knownDiff reports whether got (instead of want) for input x is a
+// documented difference of implementation impl in kernel.
+func knownDiff(impl, kernel string, x uint32, want, got uint16) bool {
+	if impl == "c-avx512" && kernel == "Float32ToBFloat16" {
+		// VCVTNEPS2BF16 treats float32 subnormal inputs as zero: it
+		// returns a zero of their sign where the reference rounds them
+		// (which gives a nonzero bfloat16 for magnitudes above half of
+		// 2^-133, e.g. 0x007FFFFF -> 0x0080). Nothing else differs; NaNs
+		// become bits>>16|0x0040 as in the reference.
+		subnormal := x&0x7F800000 == 0 && x&0x7FFFFF != 0
+		return subnormal && got == uint16(x>>16)&0x8000
+	}
+	return false
+}
+
+// f32Inputs returns float32 inputs that hit the rounding boundaries of
+// FP16 and BF16 at every exponent, the special values, random bit
+// patterns (NaN payloads, subnormals, everything) and model weights.
+func f32Inputs(r *rand.Rand) []float32 {
+	mants := []uint32{0, 1, 2, 0xFFF, 0x1000, 0x1001, 0x2000, 0x3000, 0x3001, 0x7FFF, 0x8000, 0x8001,
+		0x18000, 0x17FFF, 0x200000, 0x400000, 0x400001, 0x7FE000, 0x7FEFFF, 0x7FF000, 0x7FFFFF}
+	var bits []uint32
+	for exp := uint32(0); exp < 256; exp++ {
+		for _, m := range mants {
+			bits = append(bits, exp<<23|m, 1<<31|exp<<23|m, exp<<23|m^r.Uint32()&0x7FFFFF)
+		}
+	}
+	for range 1 << 14 {
+		bits = append(bits, r.Uint32())
+	}
+	out := make([]float32, 0, len(bits)+4096)
+	for _, b := range bits {
+		out = append(out, math.Float32frombits(b))
+	}
+	return append(out, Weights(4096, 7)...)
+}
+
+// lengthsAndOffsets calls f with sub-slices of every length up to 70 and
+// a few longer ones, at offsets 0 to 3, to reach every tail and alignment.
+func lengthsAndOffsets(total int, f func(lo, hi int)) {
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 63, 64, 65, 70, 127, 129, 255, 1000} {
+		for off := range 4 {
+			if off+n <= total {
+				f(off, off+n)
+			}
+		}
+	}
+	f(0, total)
+}
+
+func TestImplsMatchReference(t *testing.T) {
+	list := Impls()
+	t.Logf("implementations: %v", implNames(list))
+	for _, im := range list {
+		t.Run(im.Name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, 2))
+			checkConversions(t, im, r)
+			checkReductions(t, im, r)
+			checkQuantizers(t, im, r)
+			checkDequantizers(t, im, r)
+		})
+	}
+}
+
+func implNames(list []*Impl) []string {
+	var names []string
+	for _, im := range list {
+		names = append(names, im.Name)
+	}
+	return names
+}
+
+func checkConversions(t *testing.T, im *Impl, r *rand.Rand) {
+	f32 := f32Inputs(r)
+	all16 := make([]uint16, 0, 1<<16+1<<12)
+	for h := range 1 << 16 {
+		all16 = append(all16, uint16(h))
+	}
+	for range 1 << 12 {
+		all16 = append(all16, uint16(r.Uint32()))
+	}
+	narrow := []struct {
+		kernel   string
+		got, ref func([]uint16, []float32)
+	}{
+		{"Float32ToFloat16", im.Float32ToFloat16, Reference.Float32ToFloat16},
+		{"Float32ToBFloat16", im.Float32ToBFloat16, Reference.Float32ToBFloat16},
+	}
+	for _, c := range narrow {
+		if c.got == nil {
+			continue
+		}
+		want := make([]uint16, len(f32))
+		c.ref(want, f32)
+		diffs := 0
+		lengthsAndOffsets(len(f32), func(lo, hi int) {
+			got := make([]uint16, hi-lo+1)
+			got[hi-lo] = 0xBEEF // a canary past the end
+			c.got(got[:hi-lo], f32[lo:hi])
+			if got[hi-lo] != 0xBEEF {
+				t.Fatalf("%s [%d:%d]: wrote past the end", c.kernel, lo, hi)
+			}
+			for i, g := range got[:hi-lo] {
+				x := math.Float32bits(f32[lo+i])
+				if w := want[lo+i]; g != w {
+					if knownDiff(im.Name, c.kernel, x, w, g) {
+						diffs++
+						continue
+					}
+					t.Fatalf("%s [%d:%d]: input %#08x: got %#04x, want %#04x", c.kernel, lo, hi, x, g, w)
+				}
+			}
+		})
+		if diffs > 0 {
+			t.Logf("%s: %d documented differences (subnormal inputs flushed)", c.kernel, diffs)
+		}
+	}
+	widen := []struct {
+		kernel   string
+		got, ref func([]float32, []uint16)
+		in       []uint16
+	}{
+		{"Float16ToFloat32", im.Float16ToFloat32, Reference.Float16ToFloat32, all16},
+		{"BFloat16ToFloat32", im.BFloat16ToFloat32, Reference.BFloat16ToFloat32, all16},
+	}
+	for _, c := range widen {
+		if c.got == nil {
+			continue
+		}
+		want := make([]float32, len(c.in))
+		c.ref(want, c.in)
+		lengthsAndOffsets(len(c.in), func(lo, hi int) {
+			got := make([]float32, hi-lo+1)
+			got[hi-lo] = 12345
+			c.got(got[:hi-lo], c.in[lo:hi])
+			if got[hi-lo] != 12345 {
+				t.Fatalf("%s [%d:%d]: wrote past the end", c.kernel, lo, hi)
+			}
+			for i, g := range got[:hi-lo] {
+				if gb, wb := math.Float32bits(g), math.Float32bits(want[lo+i]); gb != wb {
+					t.Fatalf("%s [%d:%d]: input %#04x: got %#08x, want %#08x", c.kernel, lo, hi, c.in[lo+i], gb, wb)
+				}
+			}
+		})
+	}
+}
+
+func checkReductions(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.AbsMax == nil && im.MinMax == nil {
+		return
+	}
+	var inputs [][]float32
+	// Random bits (with NaNs here and there), specials, weights.
+	bits := make([]float32, 2000)
+	for i := range bits {
+		bits[i] = math.Float32frombits(r.Uint32())
+	}
+	f32 := f32Inputs(r)
+	lengthsAndOffsets(len(bits), func(lo, hi int) { inputs = append(inputs, bits[lo:hi]) })
+	finite := slices.DeleteFunc(slices.Clone(f32), func(x float32) bool { return x-x != 0 })
+	lengthsAndOffsets(len(finite), func(lo, hi int) { inputs = append(inputs, finite[lo:hi]) })
+	// One special value at every position of a few lengths, among weights.
+	w := Weights(67, 3)
+	inf, nan := float32(math.Inf(1)), float32(math.NaN())
+	for _, n := range []int{1, 8, 17, 33, 67} {
+		for pos := range n {
+			for _, s := range []float32{-inf, inf, nan, -nan, 1e30, -1e30, 0} {
+				in := slices.Clone(w[:n])
+				in[pos] = s
+				inputs = append(inputs, in)
+			}
+		}
+	}
+	zeros := [][]float32{{0, float32(math.Copysign(0, -1))}, {float32(math.Copysign(0, -1))}, make([]float32, 40)}
+	for i := range 40 {
+		zeros[2][i] = float32(math.Copysign(0, float64(i%3-1)))
+	}
+	inputs = append(inputs, zeros...)
+	for _, in := range inputs {
+		if im.AbsMax != nil {
+			g, w := math.Float32bits(im.AbsMax(in)), math.Float32bits(Reference.AbsMax(in))
+			if g != w {
+				t.Fatalf("AbsMax(%v): got %#08x, want %#08x", short(in), g, w)
+			}
+		}
+		if im.MinMax != nil {
+			glo, ghi := im.MinMax(in)
+			wlo, whi := Reference.MinMax(in)
+			if math.Float32bits(glo) != math.Float32bits(wlo) || math.Float32bits(ghi) != math.Float32bits(whi) {
+				t.Fatalf("MinMax(%v): got (%v, %v), want (%v, %v)", short(in), glo, ghi, wlo, whi)
+			}
+		}
+	}
+}
+
+func short(s []float32) string {
+	if len(s) > 8 {
+		return fmt.Sprintf("%v... (%d values)", s[:8], len(s))
+	}
+	return fmt.Sprint(s)
+}
+
+func checkQuantizers(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.QuantizeAbsmax == nil && im.QuantizeZeroPoint == nil {
+		return
+	}
+	var inputs [][]float32
+	w := Weights(4099, 11)
+	lengthsAndOffsets(len(w), func(lo, hi int) { inputs = append(inputs, w[lo:hi]) })
+	// Finite values of every magnitude: extreme scales and zero points.
+	wide := make([]float32, 1000)
+	for i := range wide {
+		b := r.Uint32()
+		if b&0x7F800000 == 0x7F800000 {
+			b &^= 0x00800000
+		}
+		wide[i] = math.Float32frombits(b)
+	}
+	lengthsAndOffsets(len(wide), func(lo, hi int) { inputs = append(inputs, wide[lo:hi]) })
+	// Values on the rounding ties of q, and near ±127.5.
+	ties := make([]float32, 0, 600)
+	for q := -130; q <= 130; q++ {
+		ties = append(ties, float32(q)+0.5, float32(q)-0.5+1e-5, float32(q))
+	}
+	inputs = append(inputs, ties)
+	c := func(n int, v float32) []float32 {
+		s := make([]float32, n)
+		for i := range s {
+			s[i] = v
+		}
+		return s
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	inputs = append(inputs,
+		c(40, 0), c(40, 0.5), c(40, -3), c(1, 1e-30), c(33, float32(math.Copysign(0, -1))),
+		c(40, 1e-38), // 127/a overflows: ErrRange
+		[]float32{100, math.Nextafter32(100, 200), 100}, // zero point outside int32: ErrRange
+		[]float32{1, math.Nextafter32(1, 2)},
+		[]float32{-math.MaxFloat32, math.MaxFloat32},
+		[]float32{1, 2, nan, 3}, []float32{inf}, append(c(40, 1), -inf), append(c(40, 1), -nan),
+	)
+	for _, in := range inputs {
+		if im.QuantizeAbsmax != nil {
+			got, want := make([]int8, len(in)), make([]int8, len(in))
+			gp, gerr := im.QuantizeAbsmax(got, in)
+			wp, werr := Reference.QuantizeAbsmax(want, in)
+			if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
+				t.Fatalf("QuantizeAbsmax(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
+			}
+		}
+		if im.QuantizeZeroPoint != nil {
+			got, want := make([]int8, len(in)), make([]int8, len(in))
+			gp, gerr := im.QuantizeZeroPoint(got, in)
+			wp, werr := Reference.QuantizeZeroPoint(want, in)
+			if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
+				t.Fatalf("QuantizeZeroPoint(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
+			}
+		}
+	}
+}
+
+func sameErr(a, b error) bool {
+	return errors.Is(a, quant.ErrNotFinite) == errors.Is(b, quant.ErrNotFinite) &&
+		errors.Is(a, quant.ErrRange) == errors.Is(b, quant.ErrRange) && (a == nil) == (b == nil)
+}
+
+func checkDequantizers(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.DequantizeAbsmax == nil && im.DequantizeZeroPoint == nil {
+		return
+	}
+	q := make([]int8, 0, 1024)
+	for v := range 256 {
+		q = append(q, int8(v))
+	}
+	for range 768 {
+		q = append(q, int8(r.Uint32()))
+	}
+	scales := []float32{1, 127, 0.3, 1e-30, 1e30, 3e38, 1e-45, -2.5, float32(math.Inf(1))}
+	for range 8 {
+		scales = append(scales, math.Float32frombits(r.Uint32()&0x7F7FFFFF|r.Uint32()&0x80000000))
+	}
+	zeros := []int32{0, 1, -1, 127, -128, 1 << 24, 1<<24 + 1, -(1<<24 + 3), math.MinInt32 + 128, math.MaxInt32 - 128}
+	for range 8 {
+		zeros = append(zeros, int32(r.Uint32())/2)
+	}
+	same := func(got, want []float32) bool {
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range scales {
+		lengthsAndOffsets(len(q), func(lo, hi int) {
+			in := q[lo:hi]
+			got, want := make([]float32, len(in)), make([]float32, len(in))
+			if im.DequantizeAbsmax != nil {
+				p := quant.AbsmaxParams{Scale: s}
+				im.DequantizeAbsmax(got, in, p)
+				Reference.DequantizeAbsmax(want, in, p)
+				if !same(got, want) {
+					t.Fatalf("DequantizeAbsmax(q[%d:%d], %v): got %v, want %v", lo, hi, s, got, want)
+				}
+			}
+			if im.DequantizeZeroPoint != nil {
+				for _, z := range zeros {
+					p := quant.ZeroPointParams{Scale: s, ZeroPoint: z}
+					im.DequantizeZeroPoint(got, in, p)
+					Reference.DequantizeZeroPoint(want, in, p)
+					if !same(got, want) {
+						t.Fatalf("DequantizeZeroPoint(q[%d:%d], %+v): got %v, want %v", lo, hi, p, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestQuantizeZeroPointUnfused feeds the zero-point quantize kernel of
+// every implementation products that round to a tie: x*scale is just below
+// 101.5 but rounds to it in float32, so with zero = -100 the unfused sum is
+// exactly 1.5 and q = 2, while an FMA keeps 1.5-δ and gives 1.
+func TestQuantizeZeroPointUnfused(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	type pair struct{ x, s float32 }
+	var pairs []pair
+	for len(pairs) < 40 {
+		s := float32(0.5 + r.Float64())
+		x0 := float32(101.5 / float64(s))
+		for _, x := range []float32{x0, math.Nextafter32(x0, 0), math.Nextafter32(x0, 1000)} {
+			p := float64(x) * float64(s) // exact
+			if float32(p) == 101.5 && p < 101.5 {
+				pairs = append(pairs, pair{x, s}, pair{-x, s})
+				break
+			}
+		}
+	}
+	n := 0
+	for _, im := range Impls() {
+		k := im.Kernels
+		if k == nil || k.QuantizeZeroPoint == nil {
+			continue
+		}
+		n++
+		for _, pr := range pairs {
+			for _, length := range []int{1, 7, 8, 33, 64, 67} {
+				src := make([]float32, length)
+				for i := range src {
+					src[i] = pr.x
+				}
+				zero := float32(-100)
+				if pr.x < 0 {
+					zero = 100
+				}
+				got, want := make([]int8, length), make([]int8, length)
+				k.QuantizeZeroPoint(got, src, pr.s, zero)
+				fallback.QuantizeZeroPoint(want, src, pr.s, zero)
+				if want[0] != 2 && want[0] != -2 {
+					t.Fatalf("reference: x=%v s=%v gives %d, want ±2", pr.x, pr.s, want[0])
+				}
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s: x=%v s=%v zero=%v n=%d: got %v, want %v (fused multiply-add?)",
+						im.Name, pr.x, pr.s, zero, length, got, want)
+				}
+			}
+		}
+	}
+	t.Logf("%d pairs checked on %d kernel sets", len(pairs), n)
+}
+
+func TestCPeers(t *testing.T) {
+	if !CgoEnabled {
+		t.Skip("cgo disabled: the C peers (c-simd, c-scalar, c-avx512) and the C read loop are not built")
+	}
+	names := implNames(Impls())
+	t.Logf("C compiler %s; implementations %v", CCompiler(), names)
+	if !slices.Contains(names, "c-scalar") {
+		t.Fatal("c-scalar missing")
+	}
+	if (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") && !slices.Contains(names, "c-simd") {
+		t.Log("c-simd missing: this CPU lacks AVX2 or F16C")
+	}
+}
+
+func TestReadCeiling(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	buf := make([]byte, 40000)
+	// The C loop's definition: the OR of the native-endian 8-byte words,
+	// then of the tail bytes as small integers.
+	ref := func(b []byte) uint64 {
+		var acc uint64
+		for len(b) >= 8 {
+			acc |= binary.NativeEndian.Uint64(b)
+			b = b[8:]
+		}
+		for _, c := range b {
+			acc |= uint64(c)
+		}
+		return acc
+	}
+	for _, n := range []int{0, 1, 7, 8, 9, 63, 64, 65, 100, 16<<10 - 1, 16 << 10, 16<<10 + 5, 40000} {
+		for off := 0; off < 64 && off+n <= len(buf); off += 8 {
+			for range 4 {
+				clear(buf)
+				b := buf[off : off+n]
+				for range 3 {
+					if n > 0 {
+						b[r.IntN(n)] |= 1 << r.IntN(8)
+						b[r.IntN(n)] = readProbe[0]
+					}
+				}
+				want := uint64(bytes.Count(b, readProbe))
+				if CgoEnabled && n >= readCgoMin {
+					want = ref(b)
+				}
+				if got := ReadCeiling(b); got != want {
+					t.Fatalf("ReadCeiling(%d bytes at %d) = %#x, want %#x", n, off, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestBenchCases builds every sub-benchmark at a small odd size and runs
+// each body once per buffer, so that the harness itself is tested in CI.
+func TestBenchCases(t *testing.T) {
+	const n = 1001
+	for _, kernel := range KernelNames {
+		cases := benchCases(kernel, n)
+		names := caseNames(kernel)
+		if len(cases) != len(names) {
+			t.Fatalf("%s: %d cases, %d names", kernel, len(cases), len(names))
+		}
+		for i, c := range cases {
+			if c.impl != names[i] || c.inBytes == 0 || c.count != BufferCount(n) {
+				t.Fatalf("%s: case %d = %q (%d bytes, %d buffers), name %q", kernel, i, c.impl, c.inBytes, c.count, names[i])
+			}
+			body := c.setup()
+			for b := range c.count {
+				body(b)
+			}
+		}
+	}
+}
+
+// parallelChunks runs f over [0, 2^32) in chunks of 2^20, on every CPU.
+func parallelChunks(f func(base uint32, n int)) {
+	const chunk = 1 << 20
+	var next sync.Mutex
+	var pos uint64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				next.Lock()
+				base := pos
+				pos += chunk
+				next.Unlock()
+				if base >= 1<<32 {
+					return
+				}
+				f(uint32(base), chunk)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestExhaustiveNarrowing runs every float32 through the FP16 and BF16
+// conversions of the C peers and compares them with the reference.
+func TestExhaustiveNarrowing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("exhaustive check skipped under -short")
+	}
+	var peers []*Impl
+	for _, im := range Impls() {
+		// The C peers; package quant's own sets go through kerneltest, and
+		// x448 through TestFloat16Oracle.
+		if strings.HasPrefix(im.Name, "c-") {
+			peers = append(peers, im)
+		}
+	}
+	if len(peers) == 0 {
+		t.Skip("no C peers")
+	}
+	var mu sync.Mutex
+	diffs := map[string]int{}
+	var failure string
+	parallelChunks(func(base uint32, n int) {
+		src := make([]float32, n)
+		for i := range src {
+			src[i] = math.Float32frombits(base + uint32(i))
+		}
+		want16, wantBF, got := make([]uint16, n), make([]uint16, n), make([]uint16, n)
+		fallback.Float32ToFloat16(want16, src)
+		fallback.Float32ToBFloat16(wantBF, src)
+		local := map[string]int{}
+		for _, im := range peers {
+			for _, c := range []struct {
+				kernel string
+				f      func([]uint16, []float32)
+				want   []uint16
+			}{{"Float32ToFloat16", im.Float32ToFloat16, want16}, {"Float32ToBFloat16", im.Float32ToBFloat16, wantBF}} {
+				if c.f == nil {
+					continue
+				}
+				c.f(got, src)
+				if slices.Equal(got, c.want) { // memequal: the common case, fast
+					continue
+				}
+				for i := range got {
+					if got[i] != c.want[i] {
+						x := base + uint32(i)
+						if !knownDiff(im.Name, c.kernel, x, c.want[i], got[i]) {
+							mu.Lock()
+							failure = fmt.Sprintf("%s %s(%#08x) = %#04x, want %#04x", im.Name, c.kernel, x, got[i], c.want[i])
+							mu.Unlock()
+							return
+						}
+						local[im.Name+" "+c.kernel]++
+					}
+				}
+			}
+		}
+		mu.Lock()
+		for k, v := range local {
+			diffs[k] += v
+		}
+		mu.Unlock()
+	})
+	if failure != "" {
+		t.Fatal(failure)
+	}
+	for k, v := range diffs {
+		t.Logf("%s: %d documented differences", k, v)
+	}
+	// VCVTNEPS2BF16 differs on exactly the subnormals whose rounded
+	// bfloat16 is not zero: mantissas above 0x8000, of either sign.
+	if n, ok := diffs["c-avx512 Float32ToBFloat16"]; ok && n != 2*(0x7FFFFF-0x8000) {
+		t.Errorf("c-avx512 Float32ToBFloat16: %d differences, want %d", n, 2*(0x7FFFFF-0x8000))
+	}
+}
