@@ -31,19 +31,12 @@ var neon = kernels.Set{
 // neonBF16 is neon with BFCVTN for the float32 to bfloat16 conversion, on
 // CPUs with FEAT_BF16 (Neoverse V1/N2, Cortex-A510/A710, Apple M2 and
 // later).
-var neonBF16 = kernels.Set{
-	Name:                "neon-bf16",
-	Float32ToFloat16:    float32ToFloat16NEON,
-	Float16ToFloat32:    float16ToFloat32NEON,
-	Float32ToBFloat16:   float32ToBFloat16BFCVT,
-	BFloat16ToFloat32:   bfloat16ToFloat32NEON,
-	AbsMaxBits:          absMaxBitsNEON,
-	MinMaxKeys:          minMaxKeysNEON,
-	QuantizeAbsmax:      quantizeAbsmaxNEON,
-	QuantizeZeroPoint:   quantizeZeroPointNEON,
-	DequantizeAbsmax:    dequantizeAbsmaxNEON,
-	DequantizeZeroPoint: dequantizeZeroPointNEON,
-}
+var neonBF16 = func() kernels.Set {
+	k := neon
+	k.Name = "neon-bf16"
+	k.Float32ToBFloat16 = float32ToBFloat16BFCVT
+	return k
+}()
 
 // The kernels below are in kernels_arm64.s and follow the contracts of
 // kernels.Set; each reads len(src) elements.
