@@ -10,6 +10,9 @@
 // Throughput is input bytes per second (GB/s = 1e9 B/s). "vs X" is quant's
 // median over X's: above 1 quant is faster. "of read" is quant's median
 // over the read ceiling's, the fraction of input-read speed it reaches.
+// "of bound" scales the read ceiling by the bytes the kernel must move per
+// input byte (reading its input once per pass, writing its output): the
+// speed of a kernel limited only by memory traffic at read speed.
 package main
 
 import (
@@ -49,6 +52,22 @@ var peers = []string{"c-simd", "x448", "generic"}
 
 const ceiling = "read"
 
+// traffic is, per element, the input bytes and all the bytes a kernel
+// must move: its input once per pass (the quantizers make two, reduction
+// then quantization) plus its output.
+var traffic = map[string]struct{ in, moved float64 }{
+	"Float32ToFloat16":    {4, 4 + 2},
+	"Float16ToFloat32":    {2, 2 + 4},
+	"Float32ToBFloat16":   {4, 4 + 2},
+	"BFloat16ToFloat32":   {2, 2 + 4},
+	"AbsMax":              {4, 4},
+	"MinMax":              {4, 4},
+	"QuantizeAbsmax":      {4, 2*4 + 1},
+	"QuantizeZeroPoint":   {4, 2*4 + 1},
+	"DequantizeAbsmax":    {1, 1 + 4},
+	"DequantizeZeroPoint": {1, 1 + 4},
+}
+
 func write(w io.Writer, run *results.Run, md bool) {
 	if cpu := run.Config["quant-cpu"]; cpu != "" {
 		fmt.Fprintf(w, "CPU: %s\n", cpu)
@@ -60,7 +79,7 @@ func write(w io.Writer, run *results.Run, md bool) {
 	for _, p := range peers {
 		head = append(head, "vs "+p)
 	}
-	head = append(head, "of "+ceiling, "runs")
+	head = append(head, "of "+ceiling, "of bound", "runs")
 	var rows [][]string
 	for _, k := range run.Kernels {
 		for _, n := range run.Sizes[k] {
@@ -72,7 +91,10 @@ func write(w io.Writer, run *results.Run, md bool) {
 			for _, p := range peers {
 				row = append(row, ratio(q, run, k, n, p, "%.2fx"))
 			}
-			row = append(row, ratio(q*100, run, k, n, ceiling, "%.0f%%"), strconv.Itoa(count))
+			row = append(row, ratio(q*100, run, k, n, ceiling, "%.0f%%"), "-", strconv.Itoa(count))
+			if t, ok := traffic[k]; ok {
+				row[len(row)-2] = ratio(q*100*t.moved/t.in, run, k, n, ceiling, "%.0f%%")
+			}
 			rows = append(rows, row)
 		}
 	}
@@ -91,7 +113,8 @@ func write(w io.Writer, run *results.Run, md bool) {
 		}
 		tw.Flush()
 	}
-	fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling.")
+	fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling;")
+	fmt.Fprintln(w, "of bound = quant / (read ceiling scaled by input bytes / bytes moved: input once per pass, plus output).")
 }
 
 func ratio(num float64, run *results.Run, k string, n int, impl, format string) string {
