@@ -79,7 +79,7 @@ func write(w io.Writer, run *results.Run, md bool) {
 	for _, p := range peers {
 		head = append(head, "vs "+p)
 	}
-	head = append(head, "of "+ceiling, "of bound", "runs")
+	head = append(head, "of "+ceiling, "of bound", "runs", "targets")
 	var rows [][]string
 	for _, k := range run.Kernels {
 		for _, n := range run.Sizes[k] {
@@ -95,6 +95,7 @@ func write(w io.Writer, run *results.Run, md bool) {
 			if t, ok := traffic[k]; ok {
 				row[len(row)-2] = ratio(q*100*t.moved/t.in, run, k, n, ceiling, "%.0f%%")
 			}
+			row = append(row, targets(run, k, n, q))
 			rows = append(rows, row)
 		}
 	}
@@ -114,7 +115,49 @@ func write(w io.Writer, run *results.Run, md bool) {
 		tw.Flush()
 	}
 	fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling;")
-	fmt.Fprintln(w, "of bound = quant / (read ceiling scaled by input bytes / bytes moved: input once per pass, plus output).")
+	fmt.Fprintln(w, "of bound = quant / (read ceiling scaled by input bytes / bytes moved: input once per pass, plus output);")
+	fmt.Fprintln(w, "targets: 256 ≥ 2x c-simd; 4K, 64K ≥ 1x c-simd; 16M ≥ 0.95x c-simd and ≥ 90% of bound; FP16 at 4K ≥ 30x x448.")
+}
+
+// targets checks the throughput targets the project set itself for this
+// kind of machine (issue 5), and names the ones missed: at 256 elements
+// quant ≥ 2× c-simd (no cgo call to pay); at 4K and 64K ≥ 1× c-simd; at
+// 16M ≥ 0.95× c-simd and ≥ 90% of bound; FP16 conversions at 4K ≥ 30×
+// x448. "-" where no target applies or a peer is missing.
+func targets(run *results.Run, k string, n int, q float64) string {
+	var missed []string
+	checked := false
+	check := func(impl string, min float64, label string) {
+		d, count := run.Median(k, n, impl)
+		if count == 0 || d == 0 {
+			return
+		}
+		checked = true
+		if q/d < min {
+			missed = append(missed, label)
+		}
+	}
+	switch n {
+	case 256:
+		check("c-simd", 2, "<2x c-simd")
+	case 4096, 65536:
+		check("c-simd", 1, "<1x c-simd")
+	case 1 << 24:
+		check("c-simd", 0.95, "<0.95x c-simd")
+		if t, ok := traffic[k]; ok {
+			check(ceiling, 0.9*t.in/t.moved, "<90% of bound")
+		}
+	}
+	if n == 4096 && (k == "Float32ToFloat16" || k == "Float16ToFloat32") {
+		check("x448", 30, "<30x x448")
+	}
+	switch {
+	case !checked:
+		return "-"
+	case len(missed) == 0:
+		return "met"
+	}
+	return "missed: " + strings.Join(missed, ", ")
 }
 
 func ratio(num float64, run *results.Run, k string, n int, impl, format string) string {
