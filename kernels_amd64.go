@@ -25,7 +25,6 @@ var avx2 = kernels.Set{
 	MinMaxKeys:          minMaxKeysAVX2,
 	QuantizeAbsmax:      quantizeAbsmaxAVX2,
 	QuantizeZeroPoint:   quantizeZeroPointAVX2,
-	DequantizeAbsmax:    dequantizeAbsmaxAVX2,
 	DequantizeZeroPoint: dequantizeZeroPointAVX2,
 }
 
@@ -54,9 +53,6 @@ func quantizeAbsmaxAVX2(dst []int8, src []float32, scale float32)
 
 //go:noescape
 func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
-
-//go:noescape
-func dequantizeAbsmaxAVX2(dst []float32, src []int8, scale float32)
 
 //go:noescape
 func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)

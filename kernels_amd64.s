@@ -760,68 +760,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func dequantizeAbsmaxAVX2(dst []float32, src []int8, scale float32)
-// Sign-extend, convert (exact for int8), one true division per lane.
-TEXT ·dequantizeAbsmaxAVX2(SB), NOSPLIT, $0-52
-	MOVQ         dst_base+0(FP), DI
-	MOVQ         src_base+24(FP), SI
-	MOVQ         src_len+32(FP), CX
-	VBROADCASTSS scale+48(FP), Y15
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
-
-loop32:
-	VPMOVSXBD (SI)(AX*1), Y0
-	VPMOVSXBD 8(SI)(AX*1), Y1
-	VPMOVSXBD 16(SI)(AX*1), Y2
-	VPMOVSXBD 24(SI)(AX*1), Y3
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VCVTDQ2PS Y3, Y3
-	VDIVPS    Y15, Y0, Y0
-	VDIVPS    Y15, Y1, Y1
-	VDIVPS    Y15, Y2, Y2
-	VDIVPS    Y15, Y3, Y3
-	VMOVUPS   Y0, (DI)(AX*4)
-	VMOVUPS   Y1, 32(DI)(AX*4)
-	VMOVUPS   Y2, 64(DI)(AX*4)
-	VMOVUPS   Y3, 96(DI)(AX*4)
-	ADDQ      $32, AX
-	CMPQ      AX, BX
-	JB        loop32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	VPMOVSXBD (SI)(AX*1), Y0
-	VCVTDQ2PS Y0, Y0
-	VDIVPS    Y15, Y0, Y0
-	VMOVUPS   Y0, (DI)(AX*4)
-	ADDQ      $8, AX
-	CMPQ      AX, BX
-	JB        loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	LOAD8TAIL
-	VPMOVSXBD  X0, Y0
-	VCVTDQ2PS  Y0, Y0
-	VDIVPS     Y15, Y0, Y0
-	TAILMASK(Y8)
-	VMASKMOVPS Y0, Y8, (DI)(AX*4)
-
-done:
-	VZEROUPPER
-	RET
-
 // func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
 // Sign-extend, exact int32 subtract, convert with round to nearest even,
 // one true division per lane.

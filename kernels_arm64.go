@@ -24,7 +24,6 @@ var neon = kernels.Set{
 	MinMaxKeys:          minMaxKeysNEON,
 	QuantizeAbsmax:      quantizeAbsmaxNEON,
 	QuantizeZeroPoint:   quantizeZeroPointNEON,
-	DequantizeAbsmax:    dequantizeAbsmaxNEON,
 	DequantizeZeroPoint: dequantizeZeroPointNEON,
 }
 
@@ -67,9 +66,6 @@ func quantizeAbsmaxNEON(dst []int8, src []float32, scale float32)
 
 //go:noescape
 func quantizeZeroPointNEON(dst []int8, src []float32, scale, zero float32)
-
-//go:noescape
-func dequantizeAbsmaxNEON(dst []float32, src []int8, scale float32)
 
 //go:noescape
 func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int32)

@@ -586,71 +586,9 @@ loop1:
 done:
 	RET
 
-// func dequantizeAbsmaxNEON(dst []float32, src []int8, scale float32)
-// Sign-extend twice, SCVTF (exact for int8), then a true FDIV.
-TEXT ·dequantizeAbsmaxNEON(SB), NOSPLIT, $0-52
-	MOVD  dst_base+0(FP), R1
-	MOVD  src_base+24(FP), R0
-	MOVD  src_len+32(FP), R2
-	FMOVS scale+48(FP), F31
-	VDUP  V31.S[0], V31.S4
-	SUBS  $16, R2
-	BLT   four
-
-loop16:
-	VLD1.P 16(R0), [V0.B16]
-	SXTL_8H(1, 0)
-	SXTL2_8H(2, 0)
-	SXTL_4S(3, 1)
-	SXTL2_4S(4, 1)
-	SXTL_4S(5, 2)
-	SXTL2_4S(6, 2)
-	SCVTF_4S(3, 3)
-	SCVTF_4S(4, 4)
-	SCVTF_4S(5, 5)
-	SCVTF_4S(6, 6)
-	FDIV_4S(3, 3, 31)
-	FDIV_4S(4, 4, 31)
-	FDIV_4S(5, 5, 31)
-	FDIV_4S(6, 6, 31)
-	VST1.P [V3.S4, V4.S4, V5.S4, V6.S4], 64(R1)
-	SUBS   $16, R2
-	BGE    loop16
-
-four:
-	ADD $16, R2
-	CMP $4, R2
-	BLT one
-
-loop4:
-	FMOVS.P 4(R0), F0
-	SXTL_8H(1, 0)
-	SXTL_4S(3, 1)
-	SCVTF_4S(3, 3)
-	FDIV_4S(3, 3, 31)
-	VST1.P  [V3.S4], 16(R1)
-	SUB     $4, R2
-	CMP     $4, R2
-	BGE     loop4
-
-one:
-	CBZ R2, done
-
-loop1:
-	MOVB.P  1(R0), R3 // sign-extends
-	VDUP    R3, V3.S4
-	SCVTF_4S(3, 3)
-	FDIV_4S(3, 3, 31)
-	FMOVS.P F3, 4(R1)
-	SUBS    $1, R2
-	BNE     loop1
-
-done:
-	RET
-
 // func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int32)
-// As dequantizeAbsmaxNEON with an int32 subtraction before SCVTF, which
-// rounds to nearest even.
+// Sign-extend twice, an exact int32 subtraction, SCVTF (round to nearest
+// even), then a true FDIV.
 TEXT ·dequantizeZeroPointNEON(SB), NOSPLIT, $0-56
 	MOVD  dst_base+0(FP), R1
 	MOVD  src_base+24(FP), R0

@@ -106,7 +106,9 @@ func absmaxParams(a float32) (AbsmaxParams, error) {
 // for each q of src in dst. It panics if dst is shorter than src.
 func DequantizeAbsmax(dst []float32, src []int8, p AbsmaxParams) {
 	checkLen("DequantizeAbsmax", len(dst), len(src))
-	active().DequantizeAbsmax(dst[:len(src)], src, p.Scale)
+	// int32(q) - 0 converts to float32(q) exactly, so the zero-point kernel
+	// with zero 0 computes the same bits and no absmax kernel is needed.
+	active().DequantizeZeroPoint(dst[:len(src)], src, p.Scale, 0)
 }
 
 // QuantizeZeroPoint quantizes src into dst asymmetrically. With min and

@@ -208,11 +208,6 @@ static void sc_quantize_zeropoint(int8_t *dst, const float *src, size_t n, float
 	}
 }
 
-static void sc_dequantize_absmax(float *dst, const int8_t *src, size_t n, float scale) {
-	for (size_t i = 0; i < n; i++)
-		dst[i] = (float)src[i] / scale;
-}
-
 static void sc_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
 	for (size_t i = 0; i < n; i++)
 		dst[i] = (float)((int32_t)src[i] - zero) / scale;
@@ -386,22 +381,6 @@ static void avx2_quantize_absmax(int8_t *dst, const float *src, size_t n, float 
 	avx2_quantize_absmax_k(dst, src, n, scale, 0);
 }
 
-QB_AVX2 static inline __m256 avx2_load_i8_ps(const int8_t *p) {
-	__m128i b = _mm_loadl_epi64((const __m128i *)p);
-	return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b));
-}
-
-QB_AVX2 static void avx2_dequantize_absmax(float *dst, const int8_t *src, size_t n, float scale) {
-	const __m256 s = _mm256_set1_ps(scale);
-	size_t i = 0;
-	for (; i + 16 <= n; i += 16) {
-		_mm256_storeu_ps(dst + i, _mm256_div_ps(avx2_load_i8_ps(src + i), s));
-		_mm256_storeu_ps(dst + i + 8, _mm256_div_ps(avx2_load_i8_ps(src + i + 8), s));
-	}
-	_mm256_zeroupper(); // the tail call below would skip GCC's own VZEROUPPER
-	sc_dequantize_absmax(dst + i, src + i, n - i, scale);
-}
-
 QB_AVX2 static void avx2_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
 	const __m256 s = _mm256_set1_ps(scale);
 	const __m256i z = _mm256_set1_epi32(zero);
@@ -548,19 +527,6 @@ static void avx512_quantize_absmax(int8_t *dst, const float *src, size_t n, floa
 	avx512_quantize_absmax_k(dst, src, n, scale, 0);
 }
 
-QB_AVX512F static void avx512_dequantize_absmax(float *dst, const int8_t *src, size_t n, float scale) {
-	const __m512 s = _mm512_set1_ps(scale);
-	size_t i = 0;
-	for (; i + 32 <= n; i += 32) {
-		for (int j = 0; j < 2; j++) {
-			__m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(src + i + 16 * j)));
-			_mm512_storeu_ps(dst + i + 16 * j, _mm512_div_ps(_mm512_cvtepi32_ps(q), s));
-		}
-	}
-	_mm256_zeroupper(); // the tail call below would skip GCC's own VZEROUPPER
-	sc_dequantize_absmax(dst + i, src + i, n - i, scale);
-}
-
 QB_AVX512F static void avx512_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
 	const __m512 s = _mm512_set1_ps(scale);
 	const __m512i z = _mm512_set1_epi32(zero);
@@ -704,17 +670,6 @@ static void neon_quantize_zeropoint(int8_t *dst, const float *src, size_t n, flo
 	sc_quantize_zeropoint(dst + i, src + i, n - i, scale, zero);
 }
 
-static void neon_dequantize_absmax(float *dst, const int8_t *src, size_t n, float scale) {
-	const float32x4_t s = vdupq_n_f32(scale);
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		int16x8_t h = vmovl_s8(vld1_s8(src + i));
-		vst1q_f32(dst + i, vdivq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(h))), s));
-		vst1q_f32(dst + i + 4, vdivq_f32(vcvtq_f32_s32(vmovl_high_s16(h)), s));
-	}
-	sc_dequantize_absmax(dst + i, src + i, n - i, scale);
-}
-
 static void neon_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
 	const float32x4_t s = vdupq_n_f32(scale);
 	const int32x4_t z = vdupq_n_s32(zero);
@@ -779,9 +734,6 @@ void qb_quantize_absmax(int v, int8_t *dst, const float *src, size_t n, float sc
 }
 void qb_quantize_zeropoint(int v, int8_t *dst, const float *src, size_t n, float scale, float zero) {
 	QB_RUN(quantize_zeropoint, dst, src, n, scale, zero)
-}
-void qb_dequantize_absmax(int v, float *dst, const int8_t *src, size_t n, float scale) {
-	QB_RUN(dequantize_absmax, dst, src, n, scale)
 }
 void qb_dequantize_zeropoint(int v, float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
 	QB_RUN(dequantize_zeropoint, dst, src, n, scale, zero)

@@ -41,7 +41,6 @@ uint32_t qb_absmax_bits(int v, const float *src, size_t n);
 qb_keys qb_minmax_keys(int v, const float *src, size_t n);
 void qb_quantize_absmax(int v, int8_t *dst, const float *src, size_t n, float scale);
 void qb_quantize_zeropoint(int v, int8_t *dst, const float *src, size_t n, float scale, float zero);
-void qb_dequantize_absmax(int v, float *dst, const int8_t *src, size_t n, float scale);
 void qb_dequantize_zeropoint(int v, float *dst, const int8_t *src, size_t n, float scale, int32_t zero);
 
 // Whole quantizers, as package quant's QuantizeAbsmax and QuantizeZeroPoint:

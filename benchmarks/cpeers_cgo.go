@@ -94,10 +94,6 @@ func cPeer(name string, v C.int) *Impl {
 			dst = dst[:len(src)]
 			C.qb_quantize_zeropoint(v, i8p(dst), f32p(src), C.size_t(len(src)), C.float(scale), C.float(zero))
 		},
-		DequantizeAbsmax: func(dst []float32, src []int8, scale float32) {
-			dst = dst[:len(src)]
-			C.qb_dequantize_absmax(v, f32p(dst), i8p(src), C.size_t(len(src)), C.float(scale))
-		},
 		DequantizeZeroPoint: func(dst []float32, src []int8, scale float32, zero int32) {
 			dst = dst[:len(src)]
 			C.qb_dequantize_zeropoint(v, f32p(dst), i8p(src), C.size_t(len(src)), C.float(scale), C.int32_t(zero))

@@ -174,7 +174,7 @@ func FromSet(k *kernels.Set) *Impl {
 			return quant.QuantizeZeroPoint(dst, src)
 		}
 	}
-	if k.DequantizeAbsmax != nil {
+	if k.DequantizeZeroPoint != nil { // DequantizeAbsmax runs it with zero 0
 		im.DequantizeAbsmax = func(dst []float32, src []int8, p quant.AbsmaxParams) {
 			defer dispatch.Swap(dispatch.Swap(k))
 			quant.DequantizeAbsmax(dst, src, p)

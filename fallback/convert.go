@@ -21,7 +21,6 @@ var Kernels = kernels.Set{
 	MinMaxKeys:          MinMaxKeys,
 	QuantizeAbsmax:      QuantizeAbsmax,
 	QuantizeZeroPoint:   QuantizeZeroPoint,
-	DequantizeAbsmax:    DequantizeAbsmax,
 	DequantizeZeroPoint: DequantizeZeroPoint,
 }
 

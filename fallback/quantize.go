@@ -61,14 +61,6 @@ func roundClamp(v, lo, hi float32) int8 {
 	return int8(math.RoundToEven(float64(v)))
 }
 
-// DequantizeAbsmax stores float32(q) / scale for each q of src.
-func DequantizeAbsmax(dst []float32, src []int8, scale float32) {
-	dst = dst[:len(src)]
-	for i, q := range src {
-		dst[i] = float32(q) / scale
-	}
-}
-
 // DequantizeZeroPoint stores float32(int32(q) - zero) / scale for each q
 // of src. The caller keeps zero within [math.MinInt32+128,
 // math.MaxInt32-128], so the int32 difference is exact; its conversion to

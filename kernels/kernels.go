@@ -52,12 +52,12 @@ type Set struct {
 	// multiply-add. src must hold no NaN.
 	QuantizeZeroPoint func(dst []int8, src []float32, scale, zero float32)
 
-	// DequantizeAbsmax stores float32(q) / scale (an IEEE float32 division).
-	DequantizeAbsmax func(dst []float32, src []int8, scale float32)
 	// DequantizeZeroPoint stores float32(int32(q) - zero) / scale: an exact
 	// int32 difference (the caller keeps zero within
 	// [math.MinInt32+128, math.MaxInt32-128] so it cannot wrap), converted
-	// to float32 with round to nearest even, then divided.
+	// to float32 with round to nearest even, then divided. zero = 0 gives
+	// absmax dequantization, float32(q) / scale, bit for bit, which is why
+	// there is no separate kernel for it.
 	DequantizeZeroPoint func(dst []float32, src []int8, scale float32, zero int32)
 }
 

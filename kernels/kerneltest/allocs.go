@@ -62,10 +62,8 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeAbsmax(q, f32, 100) }
 	case "QuantizeZeroPoint":
 		return func() { k.QuantizeZeroPoint(q, f32, 100, -3) }
-	case "DequantizeAbsmax":
-		return func() { k.DequantizeAbsmax(x, i8, 0.5) }
 	case "DequantizeZeroPoint":
-		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3) }
+		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3); k.DequantizeZeroPoint(x, i8, 0.5, 0) }
 	}
 	panic("kerneltest: no kernel " + name)
 }

@@ -199,12 +199,10 @@ func guardPages(t tb, k *kernels.Set, p *pages) {
 		guardMap(c, p, func(d []int8, x []float32) { k.QuantizeZeroPoint(d, x, s, float32(z)) },
 			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, float32(z)) }, weights)
 	})
-	run("DequantizeAbsmax", func(c *checker) {
-		guardMap(c, p, func(d []float32, x []int8) { k.DequantizeAbsmax(d, x, 0.37) },
-			func(d []float32, x []int8) { fallback.DequantizeAbsmax(d, x, 0.37) }, bytes)
-	})
 	run("DequantizeZeroPoint", func(c *checker) {
-		guardMap(c, p, func(d []float32, x []int8) { k.DequantizeZeroPoint(d, x, 0.37, -3) },
-			func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, 0.37, -3) }, bytes)
+		for _, z := range []int32{-3, 0} { // 0: absmax dequantization
+			guardMap(c, p, func(d []float32, x []int8) { k.DequantizeZeroPoint(d, x, 0.37, z) },
+				func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, 0.37, z) }, bytes)
+		}
 	})
 }

@@ -52,7 +52,6 @@ var checks = []kernelCheck{
 	{"MinMaxKeys", func(k *kernels.Set) any { return k.MinMaxKeys }, checkMinMaxKeys},
 	{"QuantizeAbsmax", func(k *kernels.Set) any { return k.QuantizeAbsmax }, checkQuantizeAbsmax},
 	{"QuantizeZeroPoint", func(k *kernels.Set) any { return k.QuantizeZeroPoint }, checkQuantizeZeroPoint},
-	{"DequantizeAbsmax", func(k *kernels.Set) any { return k.DequantizeAbsmax }, checkDequantizeAbsmax},
 	{"DequantizeZeroPoint", func(k *kernels.Set) any { return k.DequantizeZeroPoint }, checkDequantizeZeroPoint},
 }
 

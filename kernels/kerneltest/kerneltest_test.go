@@ -42,7 +42,6 @@ func wrapped() kernels.Set {
 		MinMaxKeys:          func(s []float32) (int32, int32) { return f.MinMaxKeys(s) },
 		QuantizeAbsmax:      func(d []int8, s []float32, sc float32) { f.QuantizeAbsmax(d, s, sc) },
 		QuantizeZeroPoint:   func(d []int8, s []float32, sc, z float32) { f.QuantizeZeroPoint(d, s, sc, z) },
-		DequantizeAbsmax:    func(d []float32, s []int8, sc float32) { f.DequantizeAbsmax(d, s, sc) },
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
 	}
 }
@@ -356,9 +355,21 @@ var brokenKernels = []broken{
 			}
 		}
 	}},
-	{kernel: "DequantizeAbsmax", what: "multiplies by the reciprocal", patch: func(k *kernels.Set) {
-		k.DequantizeAbsmax = func(d []float32, s []int8, sc float32) {
+	{kernel: "DequantizeZeroPoint", what: "multiplies by the reciprocal", patch: func(k *kernels.Set) {
+		k.DequantizeZeroPoint = func(d []float32, s []int8, sc float32, z int32) {
 			r := 1 / sc
+			for i, q := range s {
+				d[i] = float32(int32(q)-z) * r
+			}
+		}
+	}},
+	{kernel: "DequantizeZeroPoint", what: "multiplies by the reciprocal when zero is 0", patch: func(k *kernels.Set) {
+		k.DequantizeZeroPoint = func(d []float32, s []int8, sc float32, z int32) {
+			if z != 0 {
+				fallback.DequantizeZeroPoint(d, s, sc, z)
+				return
+			}
+			r := 1 / sc // an absmax fast path that is not a division
 			for i, q := range s {
 				d[i] = float32(q) * r
 			}
