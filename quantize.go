@@ -168,10 +168,14 @@ func zeroPointParams(min, max float32) (ZeroPointParams, error) {
 	p := ZeroPointParams{Scale: s, ZeroPoint: int32(z)}
 	// Within half a step of ±MaxFloat32 the end of the grid can lie beyond
 	// float32, and dequantizing it would give ±Inf: refuse rather than
-	// bend the formula.
-	for _, q := range [...]int32{-128, 127} {
-		if math.IsInf(float64(float32(q-p.ZeroPoint)/s), 0) {
-			return ZeroPointParams{}, ErrRange
+	// bend the formula. The ends lie within two steps (2*r/255) of min and
+	// max, so below 2^127 they cannot overflow and the divisions are
+	// skipped.
+	if max >= 0x1p127 || min <= -0x1p127 {
+		for _, q := range [...]int32{-128, 127} {
+			if math.IsInf(float64(float32(q-p.ZeroPoint)/s), 0) {
+				return ZeroPointParams{}, ErrRange
+			}
 		}
 	}
 	return p, nil
