@@ -16,8 +16,9 @@ var (
 	ErrNotFinite = errors.New("input is not finite")
 
 	// ErrRange is returned (wrapped) when the input's range is so small
-	// that the quantization factor overflows float32, or so narrow for
-	// its magnitude that the zero point does not fit in an int32.
+	// that the quantization factor overflows float32, so narrow for its
+	// magnitude that the zero point does not fit, or so close to the
+	// float32 limit that the quantization grid would reach beyond it.
 	ErrRange = errors.New("input range out of float32 quantization range")
 )
 
@@ -30,9 +31,8 @@ func AbsMax(src []float32) float32 {
 
 // MinMax returns the smallest and largest values of src, (0, 0) for an
 // empty src. If src holds a NaN, wherever it is, both results are NaN (the
-// quiet NaN 0x7FC00000). Zeros compare as -0 < +0, so a min or max of zero
-// is -0 only if src holds a -0 and no +0 would be the answer: MinMax of
-// {+0, -0} is (-0, +0).
+// quiet NaN 0x7FC00000). Zeros are ordered -0 < +0, as in IEEE 754's
+// totalOrder: MinMax of {+0, -0} is (-0, +0), of {-0} (-0, -0).
 func MinMax(src []float32) (min, max float32) {
 	lo, hi := active().MinMaxKeys(src)
 	if lo < kernels.KeyNegInf || hi > kernels.KeyPosInf {

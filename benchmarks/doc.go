@@ -24,8 +24,8 @@
 //
 //   - quant: the public API as dispatched on this CPU (quant.Implementation).
 //   - avx2, neon, ..., generic: every kernel set of dispatch.Runnable(),
-//     called directly; the quantizers run the reduction kernel, compute the
-//     parameters as package quant does, then run the quantize kernel.
+//     through the same public API with dispatch.Swap pointing it at that
+//     set for the call (two stores, no allocation).
 //   - c-simd: the same algorithms in C with intrinsics (AVX2+F16C on
 //     x86-64, NEON on arm64), one cgo call per slice (the quantizers do
 //     reduction, parameters and quantization in that one call), built with
