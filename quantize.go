@@ -39,8 +39,11 @@ func MinMax(src []float32) (min, max float32) {
 		nan := math.Float32frombits(quietNaN)
 		return nan, nan
 	}
-	return math.Float32frombits(kernels.KeyBits(lo)), math.Float32frombits(kernels.KeyBits(hi))
+	return keyFloat(lo), keyFloat(hi)
 }
+
+// keyFloat is the float32 whose kernels.OrderKey is k.
+func keyFloat(k int32) float32 { return math.Float32frombits(kernels.KeyBits(k)) }
 
 const quietNaN = 0x7FC00000
 
@@ -136,8 +139,7 @@ func QuantizeZeroPoint(dst []int8, src []float32) (ZeroPointParams, error) {
 	if lo <= kernels.KeyNegInf || hi >= kernels.KeyPosInf {
 		return ZeroPointParams{}, notFinite("QuantizeZeroPoint", src)
 	}
-	min := math.Float32frombits(kernels.KeyBits(lo))
-	max := math.Float32frombits(kernels.KeyBits(hi))
+	min, max := keyFloat(lo), keyFloat(hi)
 	p, err := zeroPointParams(min, max)
 	if err != nil {
 		return ZeroPointParams{}, fmt.Errorf("quant: QuantizeZeroPoint: %w: min = %g, max = %g", err, min, max)
