@@ -22,6 +22,19 @@ var Kernels = kernels.Set{
 	QuantizeAbsmax:      QuantizeAbsmax,
 	QuantizeZeroPoint:   QuantizeZeroPoint,
 	DequantizeZeroPoint: DequantizeZeroPoint,
+	AbsMaxBits16:        AbsMaxBits16,
+	MinMaxKeys16:        MinMaxKeys16,
+	Float16:             Float16,
+	BFloat16:            BFloat16,
+	EncodeQ8_0:          EncodeQ8_0,
+	DecodeQ8_0:          DecodeQ8_0,
+
+	AbsMaxBitsBlocks:        AbsMaxBitsBlocks,
+	MinMaxKeysBlocks:        MinMaxKeysBlocks,
+	AbsMaxBits16Blocks:      AbsMaxBits16Blocks,
+	MinMaxKeys16Blocks:      MinMaxKeys16Blocks,
+	QuantizeAbsmaxBlocks:    QuantizeAbsmaxBlocks,
+	QuantizeZeroPointBlocks: QuantizeZeroPointBlocks,
 }
 
 // Float32ToFloat16 stores ToFloat16(x) for each x of src in dst.

@@ -59,6 +59,64 @@ type Set struct {
 	// absmax dequantization, float32(q) / scale, bit for bit, which is why
 	// there is no separate kernel for it.
 	DequantizeZeroPoint func(dst []float32, src []int8, scale float32, zero int32)
+
+	// AbsMaxBits16 and MinMaxKeys16 are AbsMaxBits and MinMaxKeys on 16-bit
+	// floats: the largest bits&0x7FFF, and the smallest and largest
+	// OrderKey16. Binary16 and bfloat16 both order like their bits, so one
+	// kernel serves both formats; the caller widens the result. Both return
+	// 0 for an empty src.
+	AbsMaxBits16 func(src []uint16) uint16
+	MinMaxKeys16 func(src []uint16) (min, max int16)
+
+	// Float16 and BFloat16 quantize from and dequantize to 16-bit formats
+	// without a float32 buffer.
+	Float16  Widening
+	BFloat16 Widening
+
+	// Blockwise kernels cut src into whole blocks of block values (block
+	// is a positive multiple of 8 and len(src) a multiple of block) and do
+	// per block what their namesakes do per slice: block i reads or
+	// writes element i of the per-block slices, which hold exactly
+	// len(src)/block elements. They spare small blocks a call each.
+	AbsMaxBitsBlocks        func(dst []uint32, src []float32, block int)
+	MinMaxKeysBlocks        func(lo, hi []int32, src []float32, block int)
+	AbsMaxBits16Blocks      func(dst []uint16, src []uint16, block int)
+	MinMaxKeys16Blocks      func(lo, hi []int16, src []uint16, block int)
+	QuantizeAbsmaxBlocks    func(dst []int8, src []float32, scales []float32, block int)
+	QuantizeZeroPointBlocks func(dst []int8, src []float32, scales, zeros []float32, block int)
+
+	// EncodeQ8_0 writes GGUF Q8_0 blocks: for each 32 values of src, the
+	// 34 bytes d (binary16, little-endian) and 32 int8 q, where
+	//
+	//	a  = max|x| over the block
+	//	d  = ToFloat16(a / 127)            (a float32 quotient, then RNE)
+	//	id = 1 / FromFloat16(d), or 0 if d is 0
+	//	q  = clamp(roundEven(x*id), -127, 127)
+	//
+	// len(src) is a multiple of 32 and len(dst) is len(src)/32*34. src must
+	// be finite with a/127 below 65520, so that every d is finite.
+	EncodeQ8_0 func(dst []byte, src []float32)
+	// DecodeQ8_0 stores float32(q) * FromFloat16(d) (exact) for each q of
+	// each 34-byte block of src. len(src) is a multiple of 34 and len(dst)
+	// is len(src)/34*32.
+	DecodeQ8_0 func(dst []float32, src []byte)
+}
+
+// Widening holds the kernels for a 16-bit format (binary16 or bfloat16).
+// Those that read it compute on its exact float32 value; those that write
+// it round their float32 result with the format's conversion
+// (Float32ToFloat16 or Float32ToBFloat16). Each matches its float32
+// namesake followed or preceded by the conversion, bit for bit.
+type Widening struct {
+	QuantizeAbsmax      func(dst []int8, src []uint16, scale float32)
+	QuantizeZeroPoint   func(dst []int8, src []uint16, scale, zero float32)
+	EncodeQ8_0          func(dst []byte, src []uint16)
+	DequantizeZeroPoint func(dst []uint16, src []int8, scale float32, zero int32)
+	DecodeQ8_0          func(dst []uint16, src []byte)
+
+	// Blockwise, as in Set.
+	QuantizeAbsmaxBlocks    func(dst []int8, src []uint16, scales []float32, block int)
+	QuantizeZeroPointBlocks func(dst []int8, src []uint16, scales, zeros []float32, block int)
 }
 
 // OrderKey maps float32 bits to an int32 whose signed order is the IEEE 754
@@ -80,4 +138,22 @@ func KeyBits(k int32) uint32 {
 const (
 	KeyPosInf int32 = 0x7F800000
 	KeyNegInf int32 = -0x7F800001 // OrderKey(0xFF800000)
+)
+
+// OrderKey16 is OrderKey for 16-bit floats (binary16 and bfloat16).
+func OrderKey16(bits uint16) int16 {
+	k := int16(bits)
+	return k ^ int16(uint16(k>>15)>>1)
+}
+
+// KeyBits16 is the inverse of OrderKey16.
+func KeyBits16(k int16) uint16 {
+	return uint16(k ^ int16(uint16(k>>15)>>1))
+}
+
+// Q8_0 block layout: 32 values per block, stored as a binary16 scale and
+// 32 int8 quants.
+const (
+	Q8_0Values = 32
+	Q8_0Bytes  = 2 + Q8_0Values
 )
