@@ -39,12 +39,15 @@ func checkAllocs(t tb, k *kernels.Set, name string) {
 }
 
 // kernelCall returns a call of the kernel name of k on inputs of length
-// maxLen (finite ones for the quantizers).
+// maxLen (finite ones for the quantizers), of q8EveryBlocks Q8_0 blocks,
+// or of whole blocks of 32 values.
 func kernelCall(k *kernels.Set, name string) func() {
 	f32, _ := poolNamed(f32Pools(), "weights").window(maxLen, 0)
 	u16, _ := poolNamed(u16Pools(), "bits").window(maxLen, 0)
 	i8, _ := poolNamed(i8Pools(), "bits").window(maxLen, 0)
 	h, x, q := make([]uint16, maxLen), make([]float32, maxLen), make([]int8, maxLen)
+	blocks := make([]byte, q8EveryBlocks*kernels.Q8_0Bytes)
+	encoded, _ := blockWindow(decodePools()[0], q8EveryBlocks, kernels.Q8_0Bytes, 0)
 	switch name {
 	case "Float32ToFloat16":
 		return func() { k.Float32ToFloat16(h, f32) }
@@ -64,6 +67,59 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeZeroPoint(q, f32, 100, -3) }
 	case "DequantizeZeroPoint":
 		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3); k.DequantizeZeroPoint(x, i8, 0.5, 0) }
+	case "AbsMaxBits16":
+		return func() { k.AbsMaxBits16(u16) }
+	case "MinMaxKeys16":
+		return func() { k.MinMaxKeys16(u16) }
+	case "EncodeQ8_0":
+		in, _ := blockWindow(float32Q8().pools[0], q8EveryBlocks, kernels.Q8_0Values, 0)
+		return func() { k.EncodeQ8_0(blocks, in) }
+	case "DecodeQ8_0":
+		return func() { k.DecodeQ8_0(x[:q8EveryBlocks*kernels.Q8_0Values], encoded) }
+	}
+	// The blockwise kernels: blocks of 32 over most of maxLen values.
+	const block, count = 32, maxLen / 32
+	scales, zeros := make([]float32, count), make([]float32, count)
+	for i := range scales {
+		scales[i], zeros[i] = 100+float32(i), -3-float32(i)
+	}
+	u32, i32, i32b := make([]uint32, count), make([]int32, count), make([]int32, count)
+	o16, i16, i16b := make([]uint16, count), make([]int16, count), make([]int16, count)
+	f32b, u16b, qb := f32[:block*count], u16[:block*count], q[:block*count]
+	switch name {
+	case "AbsMaxBitsBlocks":
+		return func() { k.AbsMaxBitsBlocks(u32, f32b, block) }
+	case "MinMaxKeysBlocks":
+		return func() { k.MinMaxKeysBlocks(i32, i32b, f32b, block) }
+	case "AbsMaxBits16Blocks":
+		return func() { k.AbsMaxBits16Blocks(o16, u16b, block) }
+	case "MinMaxKeys16Blocks":
+		return func() { k.MinMaxKeys16Blocks(i16, i16b, u16b, block) }
+	case "QuantizeAbsmaxBlocks":
+		return func() { k.QuantizeAbsmaxBlocks(qb, f32b, scales, block) }
+	case "QuantizeZeroPointBlocks":
+		return func() { k.QuantizeZeroPointBlocks(qb, f32b, scales, zeros, block) }
+	}
+	for _, f := range formats {
+		w := f.set(k)
+		src16, _ := f.finitePools()[0].window(maxLen, 0)
+		switch name {
+		case f.name + ".QuantizeAbsmax":
+			return func() { w.QuantizeAbsmax(q, src16, 100) }
+		case f.name + ".QuantizeZeroPoint":
+			return func() { w.QuantizeZeroPoint(q, src16, 100, -3) }
+		case f.name + ".EncodeQ8_0":
+			in, _ := blockWindow(f.q8Source().pools[0], q8EveryBlocks, kernels.Q8_0Values, 0)
+			return func() { w.EncodeQ8_0(blocks, in) }
+		case f.name + ".DequantizeZeroPoint":
+			return func() { w.DequantizeZeroPoint(h, i8, 0.5, -3); w.DequantizeZeroPoint(h, i8, 0.5, 0) }
+		case f.name + ".DecodeQ8_0":
+			return func() { w.DecodeQ8_0(h[:q8EveryBlocks*kernels.Q8_0Values], encoded) }
+		case f.name + ".QuantizeAbsmaxBlocks":
+			return func() { w.QuantizeAbsmaxBlocks(qb, src16[:block*count], scales, block) }
+		case f.name + ".QuantizeZeroPointBlocks":
+			return func() { w.QuantizeZeroPointBlocks(qb, src16[:block*count], scales, zeros, block) }
+		}
 	}
 	panic("kerneltest: no kernel " + name)
 }

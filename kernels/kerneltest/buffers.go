@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"unsafe"
+
+	"github.com/qkernels/quant/kernels"
 )
 
 const (
@@ -22,11 +24,14 @@ const (
 // tails after them.
 var largeLens = []int{1000, 4095, 4096 + 7, 65536 + 3}
 
-// maxRigLen is the largest length a rig holds.
-const maxRigLen = 65536 + 3
+// maxRigLen is the largest length a rig holds: the largest of largeLens,
+// or the bytes of the largest Q8_0 block count.
+const maxRigLen = max(65536+3, q8MaxBlockCount*kernels.Q8_0Bytes)
 
 // elem is an element type of kernel slices.
-type elem interface{ float32 | uint16 | int8 }
+type elem interface {
+	float32 | uint16 | int8 | uint8 | uint32 | int32 | int16
+}
 
 func sizeOf[T elem]() int {
 	var z T
@@ -74,6 +79,14 @@ func hex[T elem](v T) string {
 		return fmt.Sprintf("%#04x", x)
 	case int8:
 		return fmt.Sprintf("%d", x)
+	case uint8:
+		return fmt.Sprintf("%#02x", x)
+	case uint32:
+		return fmt.Sprintf("%#08x", x)
+	case int32:
+		return fmt.Sprintf("%#08x", uint32(x))
+	case int16:
+		return fmt.Sprintf("%#04x", uint16(x))
 	}
 	return fmt.Sprint(v)
 }
@@ -149,6 +162,7 @@ type mapRig[D, S elem] struct {
 	src  *arena[S]
 	dst  *arena[D]
 	want []D
+	show func(S) string // formats an input element; nil: its bits
 }
 
 func newMapRig[D, S elem](c *checker) *mapRig[D, S] {
@@ -159,23 +173,38 @@ func newMapRig[D, S elem](c *checker) *mapRig[D, S] {
 // window at dstOff, and reports the first problem: a differing element,
 // a changed input or a damaged guard. It returns whether all was well.
 func (r *mapRig[D, S]) check(got, ref func([]D, []S), in []S, srcOff, dstOff int, ci caseInfo) bool {
+	return r.checkShaped(got, ref, in, len(in), srcOff, dstOff, ci, nil)
+}
+
+// explainer describes the first differing element i of a kernel's
+// output, for kernels whose output elements do not pair with input ones.
+type explainer[D, S elem] func(i int, in []S, got, want []D) string
+
+// checkShaped is check for a kernel that writes dstLen elements; explain
+// describes a differing element (nil: element i of the input pairs with
+// element i of the output).
+func (r *mapRig[D, S]) checkShaped(got, ref func([]D, []S), in []S, dstLen, srcOff, dstOff int, ci caseInfo, explain explainer[D, S]) bool {
 	n := len(in)
-	want := r.want[:n]
+	want := r.want[:dstLen]
 	ref(want, in)
 	src := r.src.window(n, srcOff)
 	copy(src, in)
-	dst := r.dst.window(n, dstOff)
+	dst := r.dst.window(dstLen, dstOff)
 	complementOf(dst, want)
 	got(dst, src)
 	where := func() string {
 		return fmt.Sprintf("n=%d srcOff=%d dstOff=%d %v", n, srcOff, dstOff, ci)
 	}
 	if i := firstDiff(dst, want); i >= 0 {
-		r.c.errorf("%s: index %d: input %s: got %s, want %s", where(), i, hex(in[i]), hex(dst[i]), hex(want[i]))
+		if explain != nil {
+			r.c.errorf("%s: %s", where(), explain(i, in, dst, want))
+		} else {
+			r.c.errorf("%s: index %d: input %s: got %s, want %s", where(), i, r.showIn(in[i]), hex(dst[i]), hex(want[i]))
+		}
 		return false
 	}
 	if i := firstDiff(src, in); i >= 0 {
-		r.c.errorf("%s: src modified at index %d: was %s, now %s", where(), i, hex(in[i]), hex(src[i]))
+		r.c.errorf("%s: src modified at index %d: was %s, now %s", where(), i, r.showIn(in[i]), r.showIn(src[i]))
 		return false
 	}
 	if at, bad := r.dst.damage(); bad {
@@ -189,25 +218,32 @@ func (r *mapRig[D, S]) check(got, ref func([]D, []S), in []S, srcOff, dstOff int
 	return true
 }
 
-// reduceRig places inputs for the reductions.
-type reduceRig struct {
-	c   *checker
-	src *arena[float32]
+func (r *mapRig[D, S]) showIn(x S) string {
+	if r.show != nil {
+		return r.show(x)
+	}
+	return hex(x)
 }
 
-func newReduceRig(c *checker) *reduceRig {
-	return &reduceRig{c: c, src: newArena[float32](maxRigLen)}
+// reduceRig places inputs for the reductions.
+type reduceRig[T elem] struct {
+	c   *checker
+	src *arena[T]
+}
+
+func newReduceRig[T elem](c *checker) *reduceRig[T] {
+	return &reduceRig[T]{c: c, src: newArena[T](maxRigLen)}
 }
 
 // place copies in to a window at off.
-func (r *reduceRig) place(in []float32, off int) []float32 {
+func (r *reduceRig[T]) place(in []T, off int) []T {
 	w := r.src.window(len(in), off)
 	copy(w, in)
 	return w
 }
 
 // intact reports a modified input or damaged guards after a reduction.
-func (r *reduceRig) intact(w, in []float32, off int, ci caseInfo) bool {
+func (r *reduceRig[T]) intact(w, in []T, off int, ci caseInfo) bool {
 	if i := firstDiff(w, in); i >= 0 {
 		r.c.errorf("n=%d off=%d %v: src modified at index %d: was %s, now %s", len(in), off, ci, i, hex(in[i]), hex(w[i]))
 		return false

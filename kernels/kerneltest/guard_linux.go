@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"testing"
 	"unsafe"
@@ -14,43 +15,61 @@ import (
 
 // GuardPages runs every kernel of k on slices that end exactly where an
 // inaccessible page begins, and on slices that start right after one, for
-// every length 0..300: a read or write past either end faults. Faults are
+// every length 0..300 (every Q8_0 block count 0..9; for the blockwise
+// kernels, block sizes up to 128 with counts 0..9, each slice against a
+// page of its own): a read or write past either end faults. Faults are
 // turned into test failures (runtime/debug.SetPanicOnFault); results are
 // compared with the reference too. Skipped if the pages cannot be mapped.
 func GuardPages(t *testing.T, k *kernels.Set) {
 	t.Helper()
-	pg, err := newPages(maxLen * 4)
+	pg, err := newGuardPages()
 	if err != nil {
 		t.Skipf("cannot map guard pages: %v", err)
 	}
 	defer pg.close()
-	guardPages(t, k, pg)
+	guardPages(t, k, pg, "")
 }
 
-// pages is an anonymous mapping of two usable areas, each between two
-// inaccessible pages: [none][area A][none][area B][none].
+// pages is an anonymous mapping of usable areas, each between two
+// inaccessible pages: [none][area A][none][area B][none]...
 type pages struct {
-	mem  []byte
-	page int
-	size int // bytes in an area
-	a, b int // start of each area in mem
+	mem   []byte
+	page  int
+	size  int   // bytes in an area
+	areas []int // start of each area in mem
+	a, b  int   // the first two areas
 }
 
-func newPages(need int) (*pages, error) {
+// guardAreas and guardAreaBytes size the mapping of GuardPages: an area
+// for each slice of the blockwise quantizers (src, dst, scales, zeros),
+// each large enough for their largest call.
+const (
+	guardAreas     = 4
+	guardAreaBytes = guardMaxBlock * guardMaxCount * 4
+)
+
+func newGuardPages() (*pages, error) { return newPages(max(maxLen*4, guardAreaBytes), guardAreas) }
+
+func newPages(need, areas int) (*pages, error) {
 	page := os.Getpagesize()
 	size := (need + page - 1) / page * page
-	total := 3*page + 2*size
+	total := (areas+1)*page + areas*size
 	mem, err := syscall.Mmap(-1, 0, total, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{mem: mem, page: page, size: size, a: page, b: 2*page + size}
-	for _, at := range []int{0, page + size, 2*page + 2*size} {
+	p := &pages{mem: mem, page: page, size: size}
+	for i := range areas + 1 {
+		at := i * (page + size)
 		if err := syscall.Mprotect(mem[at:at+page], syscall.PROT_NONE); err != nil {
 			p.close()
 			return nil, err
 		}
+		if i < areas {
+			p.areas = append(p.areas, at+page)
+		}
 	}
+	p.a, p.b = p.areas[0], p.areas[1]
 	return p, nil
 }
 
@@ -90,21 +109,40 @@ var placements = []struct {
 
 // guardMap runs a map kernel on every length and placement.
 func guardMap[D, S elem](c *checker, p *pages, got, ref func([]D, []S), data func(n int) []S) {
-	want := make([]D, maxLen)
-	for n := 0; n <= maxLen && !c.done(); n++ {
+	lens := make([]int, maxLen+1)
+	for n := range lens {
+		lens[n] = n
+	}
+	guardShaped(c, p, got, ref, lens, func(n int) int { return n }, data, nil)
+}
+
+// guardShaped runs a kernel that writes dstLen(n) elements for n inputs
+// on each length of lens and every placement; explain describes a wrong
+// output element (nil: it pairs with the input element of its index).
+func guardShaped[D, S elem](c *checker, p *pages, got, ref func([]D, []S), lens []int, dstLen func(int) int,
+	data func(n int) []S, explain explainer[D, S]) {
+	for _, n := range lens {
+		if c.done() {
+			return
+		}
 		in := data(n)
-		ref(want[:n], in)
+		want := make([]D, dstLen(n))
+		ref(want, in)
 		for _, pl := range placements {
 			src := place[S](p, p.a, n, pl.srcEnd)
-			dst := place[D](p, p.b, n, pl.dstEnd)
+			dst := place[D](p, p.b, len(want), pl.dstEnd)
 			copy(src, in)
-			complementOf(dst, want[:n])
+			complementOf(dst, want)
 			if fault := protect(func() { got(dst, src) }); fault != nil {
 				c.errorf("n=%d %s: %v", n, pl.name, faultText(fault, p))
 				return
 			}
-			if i := firstDiff(dst, want[:n]); i >= 0 {
-				c.errorf("n=%d %s: index %d: input %s: got %s, want %s", n, pl.name, i, hex(in[i]), hex(dst[i]), hex(want[i]))
+			if i := firstDiff(dst, want); i >= 0 {
+				if explain != nil {
+					c.errorf("n=%d %s: %s", n, pl.name, explain(i, in, dst, want))
+				} else {
+					c.errorf("n=%d %s: index %d: input %s: got %s, want %s", n, pl.name, i, hex(in[i]), hex(dst[i]), hex(want[i]))
+				}
 				return
 			}
 			if i := firstDiff(src, in); i >= 0 {
@@ -116,12 +154,12 @@ func guardMap[D, S elem](c *checker, p *pages, got, ref func([]D, []S), data fun
 }
 
 // guardReduce runs a reduction on every length and placement.
-func guardReduce[R comparable](c *checker, p *pages, got, ref func([]float32) R, data func(n int) []float32) {
+func guardReduce[T elem, R comparable](c *checker, p *pages, got, ref func([]T) R, data func(n int) []T) {
 	for n := 0; n <= maxLen && !c.done(); n++ {
 		in := data(n)
 		want := ref(in)
 		for _, atEnd := range []bool{true, false} {
-			src := place[float32](p, p.a, n, atEnd)
+			src := place[T](p, p.a, n, atEnd)
 			copy(src, in)
 			var res R
 			if fault := protect(func() { res = got(src) }); fault != nil {
@@ -132,6 +170,10 @@ func guardReduce[R comparable](c *checker, p *pages, got, ref func([]float32) R,
 				c.errorf("n=%d src at end=%v: got %s, want %s", n, atEnd, showResult(res), showResult(want))
 				return
 			}
+			if i := firstDiff(src, in); i >= 0 {
+				c.errorf("n=%d src at end=%v: src modified at index %d", n, atEnd, i)
+				return
+			}
 		}
 	}
 }
@@ -139,22 +181,15 @@ func guardReduce[R comparable](c *checker, p *pages, got, ref func([]float32) R,
 func faultText(fault any, p *pages) string {
 	if e, ok := fault.(interface{ Addr() uintptr }); ok {
 		base := uintptr(unsafe.Pointer(unsafe.SliceData(p.mem)))
-		return fmt.Sprintf("memory fault at byte %d of the mapping (areas at %d and %d, %d bytes each, page %d): %v",
-			int(e.Addr()-base), p.a, p.b, p.size, p.page, fault)
+		return fmt.Sprintf("memory fault at byte %d of the mapping (areas at %v, %d bytes each, page %d): %v",
+			int(e.Addr()-base), p.areas, p.size, p.page, fault)
 	}
 	return fmt.Sprintf("panic: %v", fault)
 }
 
-type pair struct{ lo, hi int32 }
-
-func showResult(r any) string {
-	if p, ok := r.(pair); ok {
-		return fmt.Sprintf("min key %#08x max key %#08x", uint32(p.lo), uint32(p.hi))
-	}
-	return fmt.Sprintf("%#08x", r)
-}
-
-func guardPages(t tb, k *kernels.Set, p *pages) {
+// guardPages runs the guard-page checks of every kernel of k, or only of
+// the kernel called only if that is not empty.
+func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 	t.Helper()
 	f32s, u16s, i8s := f32Pools(), u16Pools(), i8Pools()
 	bits := func(n int) []float32 { in, _ := poolNamed(f32s, "bits").window(n, n); return in }
@@ -162,6 +197,9 @@ func guardPages(t tb, k *kernels.Set, p *pages) {
 	half := func(n int) []uint16 { in, _ := poolNamed(u16s, "bits").window(n, n); return in }
 	bytes := func(n int) []int8 { in, _ := poolNamed(i8s, "bits").window(n, n); return in }
 	run := func(name string, f func(c *checker)) {
+		if only != "" && name != only {
+			return
+		}
 		if isReference(k, checkNamed(name).field) {
 			t.Logf("%s.%s is the reference function itself: skipped", k.Name, name)
 			return
@@ -204,5 +242,208 @@ func guardPages(t tb, k *kernels.Set, p *pages) {
 			guardMap(c, p, func(d []float32, x []int8) { k.DequantizeZeroPoint(d, x, 0.37, z) },
 				func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, 0.37, z) }, bytes)
 		}
+	})
+	guardPagesNew(t, k, p, run)
+	guardPagesBlocks(t, k, p, run)
+}
+
+// guardPagesNew runs the checks of the 16-bit and Q8_0 kernels: every
+// length up to maxLen, every block count up to q8EveryBlocks.
+func guardPagesNew(t tb, k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
+	half := func(n int) []uint16 { in, _ := poolNamed(u16Pools(), "bits").window(n, n); return in }
+	run("AbsMaxBits16", func(c *checker) {
+		guardReduce(c, p, k.AbsMaxBits16, fallback.AbsMaxBits16, half)
+	})
+	run("MinMaxKeys16", func(c *checker) {
+		mm := func(f func([]uint16) (int16, int16)) func([]uint16) pair16 {
+			return func(s []uint16) pair16 { lo, hi := f(s); return pair16{lo, hi} }
+		}
+		guardReduce(c, p, mm(k.MinMaxKeys16), mm(fallback.MinMaxKeys16), half)
+	})
+	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
+	var valueLens, byteLens []int
+	for nb := 0; nb <= q8EveryBlocks; nb++ {
+		valueLens, byteLens = append(valueLens, nb*n), append(byteLens, nb*size)
+	}
+	encodedLen := func(v int) int { return v / n * size }
+	for _, f := range formats {
+		got, ref := f.set(k), f.set(&fallback.Kernels)
+		data := func(n int) []uint16 {
+			in, _ := poolNamed(f.finitePools(), f.short+"-weights").window(n, n)
+			return in
+		}
+		run(f.name+".QuantizeAbsmax", func(c *checker) {
+			s, _ := f.absmaxScale(data(maxLen))
+			guardMap(c, p, func(d []int8, x []uint16) { got.QuantizeAbsmax(d, x, s) },
+				func(d []int8, x []uint16) { ref.QuantizeAbsmax(d, x, s) }, data)
+		})
+		run(f.name+".QuantizeZeroPoint", func(c *checker) {
+			s, z, _ := f.zeroPointParams(data(maxLen))
+			guardMap(c, p, func(d []int8, x []uint16) { got.QuantizeZeroPoint(d, x, s, float32(z)) },
+				func(d []int8, x []uint16) { ref.QuantizeZeroPoint(d, x, s, float32(z)) }, data)
+		})
+		run(f.name+".EncodeQ8_0", func(c *checker) {
+			mixed := f.q8Source().pools[0]
+			guardShaped(c, p, got.EncodeQ8_0, ref.EncodeQ8_0, valueLens, encodedLen,
+				func(v int) []uint16 { in, _ := blockWindow(mixed, v/n, n, v); return in },
+				explainEncode(&q8Source[uint16]{value: f.widen, show: f.show}))
+		})
+	}
+	run("EncodeQ8_0", func(c *checker) {
+		mixed := float32Q8().pools[0]
+		guardShaped(c, p, k.EncodeQ8_0, fallback.EncodeQ8_0, valueLens, encodedLen,
+			func(v int) []float32 { in, _ := blockWindow(mixed, v/n, n, v); return in }, explainEncode(float32Q8()))
+	})
+	run("DecodeQ8_0", func(c *checker) {
+		random := poolNamed(decodePools(), "random")
+		guardShaped(c, p, k.DecodeQ8_0, fallback.DecodeQ8_0, byteLens, func(b int) int { return b / size * n },
+			func(b int) []byte { in, _ := blockWindow(random, b/size, size, b); return in }, explainDecode)
+	})
+	bytes := func(n int) []int8 { in, _ := poolNamed(i8Pools(), "bits").window(n, n); return in }
+	for _, f := range formats {
+		got, ref := f.set(k), f.set(&fallback.Kernels)
+		run(f.name+".DequantizeZeroPoint", func(c *checker) {
+			for _, z := range []int32{-3, 0} { // 0: absmax dequantization
+				guardShaped(c, p, func(d []uint16, x []int8) { got.DequantizeZeroPoint(d, x, 0.37, z) },
+					func(d []uint16, x []int8) { ref.DequantizeZeroPoint(d, x, 0.37, z) }, everyLen(), func(n int) int { return n },
+					bytes, f.explainDequant(0.37, z))
+			}
+		})
+		run(f.name+".DecodeQ8_0", func(c *checker) {
+			random := poolNamed(decodePools(), "random")
+			guardShaped(c, p, got.DecodeQ8_0, ref.DecodeQ8_0, byteLens, func(b int) int { return b / size * n },
+				func(b int) []byte { in, _ := blockWindow(random, b/size, size, b); return in }, explainDecodeAs(f.show))
+		})
+	}
+}
+
+// everyLen returns 0..maxLen.
+func everyLen() []int {
+	lens := make([]int, maxLen+1)
+	for n := range lens {
+		lens[n] = n
+	}
+	return lens
+}
+
+// The blockwise kernels are run with block sizes up to guardMaxBlock and
+// counts up to guardMaxCount.
+const (
+	guardMaxBlock = 128
+	guardMaxCount = 9
+)
+
+// guardBlocks runs calls of a blockwise kernel with each slice in an area
+// of its own: all against the following page, all after the preceding
+// one, and alternating.
+func guardBlocks(c *checker, p *pages, mk func(block, count int) *blockCall) {
+	views := make([][]byte, guardAreas)
+	for _, block := range blockSizes {
+		if block > guardMaxBlock {
+			break
+		}
+		for count := 0; count <= guardMaxCount; count++ {
+			if c.done() {
+				return
+			}
+			bc := mk(block, count)
+			for pl, name := range []string{"every slice ends at a guard page", "every slice starts after a guard page",
+				"slices alternately end and start", "slices alternately start and end"} {
+				views = views[:len(bc.args)]
+				var where []string
+				for a := range bc.args {
+					arg := &bc.args[a]
+					atEnd := pl == 0 || pl >= 2 && (a+pl)%2 == 0
+					views[a] = place[byte](p, p.areas[a], arg.bytes(), atEnd)
+					if atEnd {
+						where = append(where, arg.name+" ends")
+					}
+					if arg.in != nil {
+						copy(views[a], arg.in)
+					} else {
+						complementOf(views[a], arg.want)
+					}
+				}
+				desc := func() string {
+					return fmt.Sprintf("block=%d blocks=%d %s (%s)", block, count, name, strings.Join(where, ", "))
+				}
+				if fault := protect(func() { bc.call(views) }); fault != nil {
+					c.errorf("%s: %v", desc(), faultText(fault, p))
+					return
+				}
+				if !bc.verify(c, views, desc, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// guardPagesBlocks runs the guard-page checks of the blockwise kernels.
+func guardPagesBlocks(t tb, k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
+	bits32 := func(block, count int) []float32 {
+		in, _ := poolNamed(f32Pools(), "bits").window(block*count, block+count)
+		return in
+	}
+	bits16 := func(block, count int) []uint16 {
+		in, _ := poolNamed(u16Pools(), "bits").window(block*count, block+count)
+		return in
+	}
+	run("AbsMaxBitsBlocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			return reduceBlocksCall(k.AbsMaxBitsBlocks, fallback.AbsMaxBitsBlocks, bits32(block, count), block,
+				func(x float32) uint32 { return f32bits(x) & 0x7FFFFFFF })
+		})
+	})
+	run("MinMaxKeysBlocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			return minMaxBlocksCall(k.MinMaxKeysBlocks, fallback.MinMaxKeysBlocks, bits32(block, count), block,
+				func(x float32) int32 { return kernels.OrderKey(f32bits(x)) })
+		})
+	})
+	run("AbsMaxBits16Blocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			return reduceBlocksCall(k.AbsMaxBits16Blocks, fallback.AbsMaxBits16Blocks, bits16(block, count), block,
+				func(h uint16) uint16 { return h & 0x7FFF })
+		})
+	})
+	run("MinMaxKeys16Blocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			return minMaxBlocksCall(k.MinMaxKeys16Blocks, fallback.MinMaxKeys16Blocks, bits16(block, count), block, kernels.OrderKey16)
+		})
+	})
+	quantCalls(run, p, "", quantSource32(), k.QuantizeAbsmaxBlocks, fallback.QuantizeAbsmaxBlocks,
+		k.QuantizeZeroPointBlocks, fallback.QuantizeZeroPointBlocks)
+	for _, f := range formats {
+		got, ref := f.set(k), f.set(&fallback.Kernels)
+		quantCalls(run, p, f.name+".", f.quantSource16(), got.QuantizeAbsmaxBlocks, ref.QuantizeAbsmaxBlocks,
+			got.QuantizeZeroPointBlocks, ref.QuantizeZeroPointBlocks)
+	}
+}
+
+// quantCalls runs the guard-page checks of a pair of blockwise
+// quantizers on weights, with the parameters package quant computes for
+// each block.
+func quantCalls[S float32 | uint16](run func(name string, f func(c *checker)), p *pages, prefix string, src *blockSource[S],
+	absmax, absmaxRef func([]int8, []S, []float32, int), zeroPoint, zeroPointRef func([]int8, []S, []float32, []float32, int)) {
+	params := func(zp bool, in []S, block int) ([]float32, []float32) {
+		bp := &blockParams[S]{src: src, zeroPoint: zp, scales: make([]float32, guardMaxCount), zeros: make([]float32, guardMaxCount)}
+		s, z, _ := bp.make(in, block, 0) // "quant"
+		return s, z
+	}
+	data := func(block, count int) []S { in, _ := src.background.window(block*count, block*3+count); return in }
+	run(prefix+"QuantizeAbsmaxBlocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			in := data(block, count)
+			s, _ := params(false, in, block)
+			return quantBlocksCall(absmaxBlocks(absmax), absmaxBlocks(absmaxRef), in, s, nil, block, src.show)
+		})
+	})
+	run(prefix+"QuantizeZeroPointBlocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			in := data(block, count)
+			s, z := params(true, in, block)
+			return quantBlocksCall(zeroPoint, zeroPointRef, in, s, z, block, src.show)
+		})
 	})
 }

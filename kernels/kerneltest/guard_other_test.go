@@ -8,6 +8,6 @@ import (
 	"github.com/qkernels/quant/kernels"
 )
 
-func guardCheck(t tb, k *kernels.Set) error {
+func guardCheck(t tb, k *kernels.Set, only string) error {
 	return errors.New("guard pages are checked on Linux only")
 }

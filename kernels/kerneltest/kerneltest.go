@@ -2,13 +2,18 @@
 // that a kernels.Set matches the reference set in package fallback bit for
 // bit, on every length, alignment and input class.
 //
-// Run compares every kernel on lengths 0..300 and a few large ones, at every
-// start position within a 64-byte line, with guard bytes around the output
-// and a check that the input is left alone, on random data of several
-// distributions and on special values placed at every position. Exhaustive
-// pushes every float32 bit pattern through the narrowing conversions and
-// every 16-bit pattern through the widening ones. GuardPages puts slices
-// against inaccessible pages so that any read or write outside them faults.
+// Run compares every kernel on lengths 0..300 and a few large ones (the
+// Q8_0 kernels on every block count 0..9 and a few large ones; the
+// blockwise kernels on block sizes 8..1024 with every block count 0..12
+// and a few large ones), at every start position within a 64-byte line,
+// with guard bytes around every output and a check that the inputs are
+// left alone, on random data of several distributions and on special
+// values placed at every position. Exhaustive pushes every float32 bit
+// pattern through the narrowing conversions and every 16-bit pattern
+// through the widening ones, the 16-bit reductions and quantizers and the
+// Q8_0 kernels, and every int8 through the narrowing dequantizers under
+// 2^16 scales. GuardPages puts slices against inaccessible pages so that
+// any read or write outside them faults.
 // CheckReference tests the reference conversions themselves against an
 // independent float64 computation.
 //
@@ -53,6 +58,30 @@ var checks = []kernelCheck{
 	{"QuantizeAbsmax", func(k *kernels.Set) any { return k.QuantizeAbsmax }, checkQuantizeAbsmax},
 	{"QuantizeZeroPoint", func(k *kernels.Set) any { return k.QuantizeZeroPoint }, checkQuantizeZeroPoint},
 	{"DequantizeZeroPoint", func(k *kernels.Set) any { return k.DequantizeZeroPoint }, checkDequantizeZeroPoint},
+	{"AbsMaxBits16", func(k *kernels.Set) any { return k.AbsMaxBits16 }, checkAbsMaxBits16},
+	{"MinMaxKeys16", func(k *kernels.Set) any { return k.MinMaxKeys16 }, checkMinMaxKeys16},
+	{"Float16.QuantizeAbsmax", func(k *kernels.Set) any { return k.Float16.QuantizeAbsmax }, checkWideningAbsmax(float16Format)},
+	{"Float16.QuantizeZeroPoint", func(k *kernels.Set) any { return k.Float16.QuantizeZeroPoint }, checkWideningZeroPoint(float16Format)},
+	{"Float16.EncodeQ8_0", func(k *kernels.Set) any { return k.Float16.EncodeQ8_0 }, checkWideningEncodeQ8_0(float16Format)},
+	{"BFloat16.QuantizeAbsmax", func(k *kernels.Set) any { return k.BFloat16.QuantizeAbsmax }, checkWideningAbsmax(bfloat16Format)},
+	{"BFloat16.QuantizeZeroPoint", func(k *kernels.Set) any { return k.BFloat16.QuantizeZeroPoint }, checkWideningZeroPoint(bfloat16Format)},
+	{"BFloat16.EncodeQ8_0", func(k *kernels.Set) any { return k.BFloat16.EncodeQ8_0 }, checkWideningEncodeQ8_0(bfloat16Format)},
+	{"EncodeQ8_0", func(k *kernels.Set) any { return k.EncodeQ8_0 }, checkEncodeQ8_0},
+	{"DecodeQ8_0", func(k *kernels.Set) any { return k.DecodeQ8_0 }, checkDecodeQ8_0},
+	{"Float16.DequantizeZeroPoint", func(k *kernels.Set) any { return k.Float16.DequantizeZeroPoint }, checkWideningDequantize(float16Format)},
+	{"Float16.DecodeQ8_0", func(k *kernels.Set) any { return k.Float16.DecodeQ8_0 }, checkWideningDecodeQ8_0(float16Format)},
+	{"BFloat16.DequantizeZeroPoint", func(k *kernels.Set) any { return k.BFloat16.DequantizeZeroPoint }, checkWideningDequantize(bfloat16Format)},
+	{"BFloat16.DecodeQ8_0", func(k *kernels.Set) any { return k.BFloat16.DecodeQ8_0 }, checkWideningDecodeQ8_0(bfloat16Format)},
+	{"AbsMaxBitsBlocks", func(k *kernels.Set) any { return k.AbsMaxBitsBlocks }, checkAbsMaxBitsBlocks},
+	{"MinMaxKeysBlocks", func(k *kernels.Set) any { return k.MinMaxKeysBlocks }, checkMinMaxKeysBlocks},
+	{"AbsMaxBits16Blocks", func(k *kernels.Set) any { return k.AbsMaxBits16Blocks }, checkAbsMaxBits16Blocks},
+	{"MinMaxKeys16Blocks", func(k *kernels.Set) any { return k.MinMaxKeys16Blocks }, checkMinMaxKeys16Blocks},
+	{"QuantizeAbsmaxBlocks", func(k *kernels.Set) any { return k.QuantizeAbsmaxBlocks }, checkQuantizeAbsmaxBlocks},
+	{"QuantizeZeroPointBlocks", func(k *kernels.Set) any { return k.QuantizeZeroPointBlocks }, checkQuantizeZeroPointBlocks},
+	{"Float16.QuantizeAbsmaxBlocks", func(k *kernels.Set) any { return k.Float16.QuantizeAbsmaxBlocks }, checkWideningAbsmaxBlocks(float16Format)},
+	{"Float16.QuantizeZeroPointBlocks", func(k *kernels.Set) any { return k.Float16.QuantizeZeroPointBlocks }, checkWideningZeroPointBlocks(float16Format)},
+	{"BFloat16.QuantizeAbsmaxBlocks", func(k *kernels.Set) any { return k.BFloat16.QuantizeAbsmaxBlocks }, checkWideningAbsmaxBlocks(bfloat16Format)},
+	{"BFloat16.QuantizeZeroPointBlocks", func(k *kernels.Set) any { return k.BFloat16.QuantizeZeroPointBlocks }, checkWideningZeroPointBlocks(bfloat16Format)},
 }
 
 // checkNamed returns the check of the kernel called name.
@@ -150,6 +179,8 @@ type caseInfo struct {
 	nput  int     // special values put into the data:
 	put   [2]uint32
 	pos   [2]int // at these indices
+	// bits16 says put holds 16-bit patterns.
+	bits16 bool
 }
 
 type paramKind uint8
@@ -169,7 +200,11 @@ func (ci caseInfo) String() string {
 	}
 	fmt.Fprintf(&b, " at=%d", ci.at)
 	for i := range ci.nput {
-		fmt.Fprintf(&b, " with %#08x at index %d", ci.put[i], ci.pos[i])
+		if ci.bits16 {
+			fmt.Fprintf(&b, " with %#04x at index %d", ci.put[i], ci.pos[i])
+		} else {
+			fmt.Fprintf(&b, " with %#08x at index %d", ci.put[i], ci.pos[i])
+		}
 	}
 	if ci.par != noParams {
 		fmt.Fprintf(&b, " scale=%#08x (%g)", math.Float32bits(ci.scale), ci.scale)

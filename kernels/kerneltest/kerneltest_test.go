@@ -43,6 +43,41 @@ func wrapped() kernels.Set {
 		QuantizeAbsmax:      func(d []int8, s []float32, sc float32) { f.QuantizeAbsmax(d, s, sc) },
 		QuantizeZeroPoint:   func(d []int8, s []float32, sc, z float32) { f.QuantizeZeroPoint(d, s, sc, z) },
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
+		AbsMaxBits16:        func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
+		MinMaxKeys16:        func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
+		Float16:             wrappedWidening(f.Float16),
+		BFloat16:            wrappedWidening(f.BFloat16),
+		EncodeQ8_0:          func(d []byte, s []float32) { f.EncodeQ8_0(d, s) },
+		DecodeQ8_0:          func(d []float32, s []byte) { f.DecodeQ8_0(d, s) },
+
+		AbsMaxBitsBlocks:   func(d []uint32, s []float32, b int) { f.AbsMaxBitsBlocks(d, s, b) },
+		MinMaxKeysBlocks:   func(lo, hi []int32, s []float32, b int) { f.MinMaxKeysBlocks(lo, hi, s, b) },
+		AbsMaxBits16Blocks: func(d []uint16, s []uint16, b int) { f.AbsMaxBits16Blocks(d, s, b) },
+		MinMaxKeys16Blocks: func(lo, hi []int16, s []uint16, b int) { f.MinMaxKeys16Blocks(lo, hi, s, b) },
+		QuantizeAbsmaxBlocks: func(d []int8, s []float32, sc []float32, b int) {
+			f.QuantizeAbsmaxBlocks(d, s, sc, b)
+		},
+		QuantizeZeroPointBlocks: func(d []int8, s []float32, sc, z []float32, b int) {
+			f.QuantizeZeroPointBlocks(d, s, sc, z, b)
+		},
+	}
+}
+
+func wrappedWidening(w kernels.Widening) kernels.Widening {
+	return kernels.Widening{
+		QuantizeAbsmax:    func(d []int8, s []uint16, sc float32) { w.QuantizeAbsmax(d, s, sc) },
+		QuantizeZeroPoint: func(d []int8, s []uint16, sc, z float32) { w.QuantizeZeroPoint(d, s, sc, z) },
+		EncodeQ8_0:        func(d []byte, s []uint16) { w.EncodeQ8_0(d, s) },
+		DequantizeZeroPoint: func(d []uint16, s []int8, sc float32, z int32) {
+			w.DequantizeZeroPoint(d, s, sc, z)
+		},
+		DecodeQ8_0: func(d []uint16, s []byte) { w.DecodeQ8_0(d, s) },
+		QuantizeAbsmaxBlocks: func(d []int8, s []uint16, sc []float32, b int) {
+			w.QuantizeAbsmaxBlocks(d, s, sc, b)
+		},
+		QuantizeZeroPointBlocks: func(d []int8, s []uint16, sc, z []float32, b int) {
+			w.QuantizeZeroPointBlocks(d, s, sc, z, b)
+		},
 	}
 }
 
@@ -396,14 +431,14 @@ var brokenKernels = []broken{
 // variant must be reported by Run's check for its kernel (or, for stray
 // reads, by GuardPages).
 func TestDetectsBrokenKernels(t *testing.T) {
-	for _, b := range brokenKernels {
+	for _, b := range slices.Concat(brokenKernels, brokenNew, brokenNarrowing, brokenBlocks) {
 		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
 			k := wrapped()
 			b.patch(&k)
 			rec := &recorder{}
 			switch {
 			case b.guard:
-				if err := guardCheck(rec, &k); err != nil {
+				if err := guardCheck(rec, &k, b.kernel); err != nil {
 					t.Skipf("no guard pages: %v", err)
 				}
 			case b.allocs:

@@ -56,7 +56,12 @@ func absmaxScaleOf(a float32) (float32, bool) {
 // for in, if it computes them.
 func zeroPointParams(in []float32) (float32, int32, bool) {
 	lo, hi := fallback.MinMaxKeys(in)
-	min, max := f32(kernels.KeyBits(lo)), f32(kernels.KeyBits(hi))
+	return zeroPointParamsOf(f32(kernels.KeyBits(lo)), f32(kernels.KeyBits(hi)))
+}
+
+// zeroPointParamsOf returns the scale and zero point package quant
+// computes for data from min to max, if it computes them.
+func zeroPointParamsOf(min, max float32) (float32, int32, bool) {
 	if min == max {
 		s, ok := absmaxScaleOf(float32(math.Abs(float64(min))))
 		return s, 0, ok

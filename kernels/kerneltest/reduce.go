@@ -2,7 +2,6 @@ package kerneltest
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
@@ -10,8 +9,8 @@ import (
 
 func checkAbsMaxBits(t tb, k *kernels.Set) {
 	c := newChecker(t, k.Name+".AbsMaxBits")
-	r := newReduceRig(c)
-	reduceCases(c, func(in []float32, off int, ci caseInfo) {
+	r := newReduceRig[float32](c)
+	reduceCases(c, reduce32(), func(in []float32, off int, ci caseInfo) {
 		w := r.place(in, off)
 		got := k.AbsMaxBits(w)
 		want := fallback.AbsMaxBits(in)
@@ -29,8 +28,8 @@ func checkAbsMaxBits(t tb, k *kernels.Set) {
 
 func checkMinMaxKeys(t tb, k *kernels.Set) {
 	c := newChecker(t, k.Name+".MinMaxKeys")
-	r := newReduceRig(c)
-	reduceCases(c, func(in []float32, off int, ci caseInfo) {
+	r := newReduceRig[float32](c)
+	reduceCases(c, reduce32(), func(in []float32, off int, ci caseInfo) {
 		w := r.place(in, off)
 		lo, hi := k.MinMaxKeys(w)
 		wlo, whi := fallback.MinMaxKeys(in)
@@ -47,14 +46,78 @@ func checkMinMaxKeys(t tb, k *kernels.Set) {
 	})
 }
 
+func checkAbsMaxBits16(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".AbsMaxBits16")
+	r := newReduceRig[uint16](c)
+	reduceCases(c, reduce16(), func(in []uint16, off int, ci caseInfo) {
+		w := r.place(in, off)
+		got := k.AbsMaxBits16(w)
+		want := fallback.AbsMaxBits16(in)
+		if got != want {
+			abs := func(b uint16) func(h uint16) bool { return func(h uint16) bool { return h&0x7FFF == b } }
+			c.errorf("n=%d off=%d %v: got %#04x%s, want %#04x%s", len(in), off, ci,
+				got, source(in, abs(got)), want, source(in, abs(want)))
+			return
+		}
+		r.intact(w, in, off, ci)
+	})
+}
+
+func checkMinMaxKeys16(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".MinMaxKeys16")
+	r := newReduceRig[uint16](c)
+	reduceCases(c, reduce16(), func(in []uint16, off int, ci caseInfo) {
+		w := r.place(in, off)
+		lo, hi := k.MinMaxKeys16(w)
+		wlo, whi := fallback.MinMaxKeys16(in)
+		if lo != wlo || hi != whi {
+			key := func(k int16) func(h uint16) bool {
+				return func(h uint16) bool { return kernels.OrderKey16(h) == k }
+			}
+			c.errorf("n=%d off=%d %v: got min key %#04x%s max key %#04x%s, want min %#04x%s max %#04x%s",
+				len(in), off, ci, uint16(lo), source(in, key(lo)), uint16(hi), source(in, key(hi)),
+				uint16(wlo), source(in, key(wlo)), uint16(whi), source(in, key(whi)))
+			return
+		}
+		r.intact(w, in, off, ci)
+	})
+}
+
+// pair and pair16 hold the results of MinMaxKeys and MinMaxKeys16, to
+// compare and show them as one value.
+type pair struct{ lo, hi int32 }
+
+type pair16 struct{ lo, hi int16 }
+
+// showResult formats the result of a reduction.
+func showResult(r any) string {
+	switch v := r.(type) {
+	case pair:
+		return fmt.Sprintf("min key %#08x max key %#08x", uint32(v.lo), uint32(v.hi))
+	case pair16:
+		return fmt.Sprintf("min key %#04x max key %#04x", uint16(v.lo), uint16(v.hi))
+	case uint16:
+		return fmt.Sprintf("%#04x", v)
+	}
+	return fmt.Sprintf("%#08x", r)
+}
+
 // source names the first element of in that gives a reduction result.
-func source(in []float32, is func(float32) bool) string {
+func source[T float32 | uint16](in []T, is func(T) bool) string {
 	for i, x := range in {
 		if is(x) {
-			return fmt.Sprintf(" (from index %d: input %#08x)", i, f32bits(x))
+			return fmt.Sprintf(" (from index %d: input %s)", i, bitsText(x))
 		}
 	}
 	return " (from no element)"
+}
+
+// bitsText formats the bits of a float32 or 16-bit input.
+func bitsText[T float32 | uint16](x T) string {
+	if f, ok := any(x).(float32); ok {
+		return fmt.Sprintf("%#08x", f32bits(f))
+	}
+	return fmt.Sprintf("%#04x", x)
 }
 
 // reduceSpecials are put alone at every position of a background vector:
@@ -72,58 +135,124 @@ var reducePairs = [][2]uint32{
 	{0x80000000, 0}, {0x80000000 | maxF32, maxF32}, {0x80000000 | minSub, minSub},
 }
 
+// reduceSpecials16 are the same for binary16 and bfloat16: zeros, the
+// smallest subnormals, the largest finite values, infinities, NaNs of
+// both kinds, the keys at both ends of the int16 range (0xFFFF and
+// 0x7FFF) and ordinary values.
+var reduceSpecials16 = []uint32{
+	0, 0x8000, 0x0001, 0x8001, 0x7BFF, 0xFBFF, 0x7C00, 0xFC00, 0x7C01, 0xFC01, 0x7E00, 0xFE00,
+	0x7FFF, 0xFFFF, 0x7F7F, 0xFF7F, 0x7F80, 0xFF80, 0x7F81, 0x7FC0, 0xFFC0, 0x4100 /*2.5*/, 0xC100,
+	0x0400, 0x8400,
+}
+
+// reducePairs16 are put at index i and n-1-i together.
+var reducePairs16 = [][2]uint32{
+	{0x7E00, 0x7FFF}, {0xFE00, 0x7E00}, {0xFFFF, 0x7C01}, {0xFC00, 0x7C00}, {0x8000, 0},
+	{0xFBFF, 0x7BFF}, {0x8001, 0x0001}, {0xFFFF, 0x7FFF}, {0xFF80, 0x7F80}, {0xFFC0, 0x7F81},
+}
+
+// reduceSpec is the data of the reduction checks on one element type.
+type reduceSpec[T float32 | uint16] struct {
+	pools       []*pool[T]
+	backgrounds []string    // pools the specials are put into
+	specials    []uint32    // bits put at every position
+	pairs       [][2]uint32 // bits put at i and n-1-i
+	negZero     uint32      // pairs led by it go into positive, where zeros decide the minimum
+	positive    string
+	last        []uint32 // put last in long vectors of the first background
+	bits16      bool
+}
+
+func reduce32() reduceSpec[float32] {
+	return reduceSpec[float32]{
+		pools:       f32Pools(),
+		backgrounds: []string{"weights", "one-binade", "zeros", "ascending", "abs-weights"},
+		specials:    reduceSpecials,
+		pairs:       reducePairs,
+		negZero:     0x80000000,
+		positive:    "abs-weights",
+		last:        []uint32{0xFFC00000, posInf},
+	}
+}
+
+func reduce16() reduceSpec[uint16] {
+	return reduceSpec[uint16]{
+		pools:       reduce16Pools(),
+		backgrounds: shortened([]string{"fp16-weights", "bf16-weights", "fp16-zeros", "fp16-ascending", "fp16-abs-weights"}, 3),
+		specials:    reduceSpecials16,
+		pairs:       reducePairs16,
+		negZero:     0x8000,
+		positive:    "fp16-abs-weights",
+		last:        []uint32{0xFE00, 0x7C00, 0xFFC0, 0x7F80},
+		bits16:      true,
+	}
+}
+
+// fromBits returns the element with bits b.
+func fromBits[T float32 | uint16](b uint32) T {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return T(f32(b))
+	}
+	return T(b)
+}
+
 // reduceCases runs one on every length, position and pool, then on the
 // special values at every position of several backgrounds.
-func reduceCases(c *checker, one func(in []float32, off int, ci caseInfo)) {
-	pools := f32Pools()
-	ss := slots[float32]()
+func reduceCases[T float32 | uint16](c *checker, spec reduceSpec[T], one func(in []T, off int, ci caseInfo)) {
+	pools := spec.pools
+	ss := slots[T]()
 	sweep(c, ss, 1, func(n, so, _, salt int) {
 		p := pools[salt%len(pools)]
 		in, at := p.window(n, salt)
 		one(in, so, p.info(at))
 	})
-	named := func(name string) *pool[float32] { return poolNamed(pools, name) }
-	backgrounds := []*pool[float32]{named("weights"), named("one-binade"), named("zeros"), named("ascending"), named("abs-weights")}
-	buf := make([]float32, maxEvery)
+	named := func(name string) *pool[T] { return poolNamed(pools, name) }
+	var backgrounds []*pool[T]
+	for _, name := range spec.backgrounds {
+		backgrounds = append(backgrounds, named(name))
+	}
+	buf := make([]T, maxEvery)
 	for bi, bg := range backgrounds {
-		for si, s := range reduceSpecials {
+		for si, s := range spec.specials {
 			for n := 1; n <= maxEvery && !c.done(); n++ {
 				base, at := bg.window(n, (bi*100+si)*100+n)
 				copy(buf, base)
 				for pos := range n {
-					buf[pos] = f32(s)
+					buf[pos] = fromBits[T](s)
 					ci := bg.info(at)
-					ci.nput, ci.put[0], ci.pos[0] = 1, s, pos
+					ci.nput, ci.put[0], ci.pos[0], ci.bits16 = 1, s, pos, spec.bits16
 					one(buf[:n], (pos+n)%ss, ci)
 					buf[pos] = base[pos]
 				}
 			}
 		}
 	}
-	for pi, pair := range reducePairs {
+	for pi, pair := range spec.pairs {
 		bg := backgrounds[0]
-		if pair[0] == 0x80000000 { // zeros decide the minimum only without negative values
-			bg = named("abs-weights")
+		if pair[0] == spec.negZero {
+			bg = named(spec.positive)
 		}
 		for n := 1; n <= maxEvery && !c.done(); n++ {
 			base, at := bg.window(n, pi*1000+n)
 			for pos := range n {
 				copy(buf, base)
-				buf[n-1-pos] = f32(pair[1])
-				buf[pos] = f32(pair[0])
+				buf[n-1-pos] = fromBits[T](pair[1])
+				buf[pos] = fromBits[T](pair[0])
 				ci := bg.info(at)
-				ci.nput, ci.put, ci.pos = 2, pair, [2]int{pos, n - 1 - pos}
+				ci.nput, ci.put, ci.pos, ci.bits16 = 2, pair, [2]int{pos, n - 1 - pos}, spec.bits16
 				one(buf[:n], (pos*3+n)%ss, ci)
 			}
 		}
 	}
-	// A NaN last, after a long finite run: the tail of a long vector.
+	// A NaN or an infinity last, after a long finite run: the tail of a
+	// long vector.
 	for _, n := range largeLens {
-		in := make([]float32, n)
-		copy(in, named("weights").data)
-		in[n-1] = f32(0xFFC00000)
-		one(in, 3, caseInfo{data: "weights with -NaN last"})
-		in[n-1] = float32(math.Inf(1))
-		one(in, 5, caseInfo{data: "weights with +Inf last"})
+		in := make([]T, n)
+		copy(in, backgrounds[0].data)
+		for i, b := range spec.last {
+			in[n-1] = fromBits[T](b)
+			one(in, 3+2*i, caseInfo{data: backgrounds[0].name + " with " + bitsText(in[n-1]) + " last"})
+		}
 	}
 }

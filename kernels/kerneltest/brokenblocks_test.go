@@ -1,0 +1,629 @@
+package kerneltest
+
+import (
+	"math"
+
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
+)
+
+// Parts of the narrowing and blockwise kernels, to build broken variants
+// from.
+
+// truncFloat16 rounds toward zero (overflowing to the largest finite
+// value, not to infinity).
+func truncFloat16(x float32) uint16 {
+	h := fallback.ToFloat16(x)
+	if !isNaN(x) && h&0x7FFF != 0 && math.Abs(float64(fallback.FromFloat16(h))) > math.Abs(float64(x)) {
+		h--
+	}
+	return h
+}
+
+// awayFloat16 rounds ties away from zero.
+func awayFloat16(x float32) uint16 {
+	lo := truncFloat16(x)
+	if isNaN(x) || lo&0x7FFF >= 0x7BFF {
+		return fallback.ToFloat16(x)
+	}
+	mid := (math.Abs(float64(fallback.FromFloat16(lo))) + math.Abs(float64(fallback.FromFloat16(lo+1)))) / 2
+	if math.Abs(float64(x)) == mid {
+		return lo + 1
+	}
+	return fallback.ToFloat16(x)
+}
+
+// float16Overflow65536 overflows at 65536 instead of 65520.
+func float16Overflow65536(x float32) uint16 {
+	if a := math.Abs(float64(x)); a >= 65520 && a < 65536 {
+		return fallback.ToFloat16(x)&0x8000 | 0x7BFF
+	}
+	return fallback.ToFloat16(x)
+}
+
+// flushed returns narrow with subnormal results flushed to zero.
+func flushed(narrow func(float32) uint16, expMask uint16) func(float32) uint16 {
+	return func(x float32) uint16 {
+		h := narrow(x)
+		if h&expMask == 0 {
+			h &= 0x8000
+		}
+		return h
+	}
+}
+
+// float16NaNNoPayload drops the payload of NaNs.
+func float16NaNNoPayload(x float32) uint16 {
+	h := fallback.ToFloat16(x)
+	if isNaN(x) {
+		h &= 0xFE00
+	}
+	return h
+}
+
+// truncBFloat16 drops the low half of numbers.
+func truncBFloat16(x float32) uint16 {
+	if isNaN(x) {
+		return fallback.ToBFloat16(x)
+	}
+	return uint16(math.Float32bits(x) >> 16)
+}
+
+// bfloat16NaNRounded rounds the bits of NaNs like those of numbers.
+func bfloat16NaNRounded(x float32) uint16 {
+	b := math.Float32bits(x)
+	return uint16((b + 0x7FFF + (b>>16)&1) >> 16)
+}
+
+// roundOdd32 rounds x to float32 with round to odd: narrowing that with
+// round to nearest even gives x rounded directly, without the float32
+// rounding in between.
+func roundOdd32(x float64) float32 {
+	f := float32(x)
+	if float64(f) != x && !math.IsInf(float64(f), 0) && math.Float32bits(f)&1 == 0 {
+		if float64(f) > x {
+			f = math.Nextafter32(f, float32(math.Inf(-1)))
+		} else {
+			f = math.Nextafter32(f, float32(math.Inf(1)))
+		}
+	}
+	return f
+}
+
+// dequant16With is a narrowing DequantizeZeroPoint made of a quotient and
+// a narrowing.
+func dequant16With(quotient func(q int8, s float32, z int32) float32, narrow func(float32) uint16) func([]uint16, []int8, float32, int32) {
+	return func(d []uint16, src []int8, s float32, z int32) {
+		for i, q := range src {
+			d[i] = narrow(quotient(q, s, z))
+		}
+	}
+}
+
+func dequantQuotient(q int8, s float32, z int32) float32 { return float32(int32(q)-z) / s }
+
+// decode16With is a narrowing DecodeQ8_0 made of a float32 one and a
+// narrowing.
+func decode16With(decode func([]float32, []byte), narrow func(float32) uint16) func([]uint16, []byte) {
+	return func(dst []uint16, src []byte) {
+		x := make([]float32, len(dst)) // allocates: fine in a broken kernel
+		decode(x, src)
+		for i, v := range x {
+			dst[i] = narrow(v)
+		}
+	}
+}
+
+// perBlock is a blockwise reduction made of a per-slice one applied to
+// window(src, b, block) for block b.
+func perBlock[S, R any](per func([]S) R, window func(src []S, b, block int) []S) func([]R, []S, int) {
+	return func(dst []R, src []S, block int) {
+		for b := range dst {
+			dst[b] = per(window(src, b, block))
+		}
+	}
+}
+
+func wholeBlock[S any](src []S, b, block int) []S { return src[b*block : (b+1)*block] }
+
+// perBlockMinMax is perBlock for MinMaxKeys.
+func perBlockMinMax[S any, K int32 | int16](per func([]S) (K, K), window func(src []S, b, block int) []S) func(lo, hi []K, src []S, block int) {
+	return func(lo, hi []K, src []S, block int) {
+		for b := range lo {
+			lo[b], hi[b] = per(window(src, b, block))
+		}
+	}
+}
+
+// quantPerValue is a blockwise QuantizeZeroPoint (or, ignoring the zero
+// point, QuantizeAbsmax) that quantizes value j with the parameters
+// params(scales, zeros, j, block) picks.
+func quantPerValue[S any](per func(d []int8, s []S, scale, zero float32),
+	params func(scales, zeros []float32, j, block int) (float32, float32)) func([]int8, []S, []float32, []float32, int) {
+	return func(d []int8, src []S, scales, zeros []float32, block int) {
+		for j := range src {
+			s, z := params(scales, zeros, j, block)
+			per(d[j:j+1], src[j:j+1], s, z)
+		}
+	}
+}
+
+// ownParams are the correct parameters of value j.
+func ownParams(scales, zeros []float32, j, block int) (float32, float32) {
+	b := j / block
+	if zeros == nil {
+		return scales[b], 0
+	}
+	return scales[b], zeros[b]
+}
+
+// asAbsmax and asZeroPoint adapt the per-slice and blockwise quantizers
+// to the shapes quantPerValue works with.
+func asAbsmax[S any](f func([]int8, []S, float32)) func([]int8, []S, float32, float32) {
+	return func(d []int8, s []S, scale, _ float32) { f(d, s, scale) }
+}
+
+func absmaxOf[S any](f func([]int8, []S, []float32, []float32, int)) func([]int8, []S, []float32, int) {
+	return func(d []int8, s []S, scales []float32, block int) { f(d, s, scales, nil, block) }
+}
+
+// lastBlockSkipped drops the last block when the block count is 3 mod 4.
+func lastBlockSkipped[S any](f func([]int8, []S, []float32, []float32, int)) func([]int8, []S, []float32, []float32, int) {
+	return func(d []int8, s []S, scales, zeros []float32, block int) {
+		n := len(scales)
+		if n%4 == 3 {
+			n--
+		}
+		var z []float32
+		if zeros != nil {
+			z = zeros[:n]
+		}
+		f(d[:n*block], s[:n*block], scales[:n], z, block)
+	}
+}
+
+func zeroPointRef32(d []int8, s []float32, scale, zero float32) {
+	fallback.QuantizeZeroPoint(d, s, scale, zero)
+}
+
+var brokenNarrowing = []broken{
+	{kernel: "Float16.DequantizeZeroPoint", what: "narrows by truncation", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(dequantQuotient, truncFloat16)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "rounds ties away from zero", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(dequantQuotient, awayFloat16)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "multiplies by the reciprocal", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(func(q int8, s float32, z int32) float32 {
+			return float32(int32(q)-z) * (1 / s)
+		}, fallback.ToFloat16)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "subtracts in float32", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(func(q int8, s float32, z int32) float32 {
+			return (float32(q) - float32(z)) / s
+		}, fallback.ToFloat16)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "rounds the exact quotient once (no float32 rounding)", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(func(q int8, s float32, z int32) float32 {
+			return roundOdd32(float64(int32(q)-z) / float64(s))
+		}, fallback.ToFloat16)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "overflows at 65536 instead of 65520", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(dequantQuotient, float16Overflow65536)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "flushes binary16 subnormals to zero", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(dequantQuotient, flushed(fallback.ToFloat16, 0x7C00))
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "drops the NaN payload", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = dequant16With(dequantQuotient, float16NaNNoPayload)
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "narrows as bfloat16", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = fallback.DequantizeZeroPointBFloat16
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "writes one element past the end", patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = func(d []uint16, s []int8, sc float32, z int32) {
+			fallback.DequantizeZeroPointFloat16(d, s, sc, z)
+			*past(d, len(d)) = 0
+		}
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "reads one element past the end of src", guard: true, patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = func(d []uint16, s []int8, sc float32, z int32) {
+			fallback.DequantizeZeroPointFloat16(d, s, sc, z)
+			if len(s)%16 != 0 {
+				sink += float32(*past(s, len(s)))
+			}
+		}
+	}},
+	{kernel: "Float16.DequantizeZeroPoint", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.Float16.DequantizeZeroPoint = func(d []uint16, s []int8, sc float32, z int32) {
+			fallback.DequantizeZeroPointFloat16(d, append([]int8(nil), s...), sc, z)
+		}
+	}},
+	{kernel: "BFloat16.DequantizeZeroPoint", what: "truncates instead of rounding", patch: func(k *kernels.Set) {
+		k.BFloat16.DequantizeZeroPoint = dequant16With(dequantQuotient, truncBFloat16)
+	}},
+	{kernel: "BFloat16.DequantizeZeroPoint", what: "rounds NaNs like numbers", patch: func(k *kernels.Set) {
+		k.BFloat16.DequantizeZeroPoint = dequant16With(dequantQuotient, bfloat16NaNRounded)
+	}},
+	{kernel: "BFloat16.DequantizeZeroPoint", what: "flushes subnormals to zero", patch: func(k *kernels.Set) {
+		k.BFloat16.DequantizeZeroPoint = dequant16With(dequantQuotient, flushed(fallback.ToBFloat16, 0x7F80))
+	}},
+	{kernel: "BFloat16.DequantizeZeroPoint", what: "rounds the exact quotient once (no float32 rounding)", patch: func(k *kernels.Set) {
+		k.BFloat16.DequantizeZeroPoint = dequant16With(func(q int8, s float32, z int32) float32 {
+			return roundOdd32(float64(int32(q)-z) / float64(s))
+		}, fallback.ToBFloat16)
+	}},
+	{kernel: "BFloat16.DequantizeZeroPoint", what: "multiplies by the reciprocal when zero is 0", patch: func(k *kernels.Set) {
+		k.BFloat16.DequantizeZeroPoint = func(d []uint16, s []int8, sc float32, z int32) {
+			if z != 0 {
+				fallback.DequantizeZeroPointBFloat16(d, s, sc, z)
+				return
+			}
+			dequant16With(func(q int8, s float32, _ int32) float32 { return float32(q) * (1 / s) }, fallback.ToBFloat16)(d, s, sc, z)
+		}
+	}},
+	{kernel: "BFloat16.DequantizeZeroPoint", what: "reads one element before the start of src", guard: true, patch: func(k *kernels.Set) {
+		k.BFloat16.DequantizeZeroPoint = func(d []uint16, s []int8, sc float32, z int32) {
+			fallback.DequantizeZeroPointBFloat16(d, s, sc, z)
+			sink += float32(*past(s, -1))
+		}
+	}},
+
+	{kernel: "Float16.DecodeQ8_0", what: "narrows by truncation", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, truncFloat16)
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "rounds ties away from zero", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, awayFloat16)
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "overflows at 65536 instead of 65520", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, float16Overflow65536)
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "flushes binary16 subnormals to zero", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, flushed(fallback.ToFloat16, 0x7C00))
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "treats q as unsigned", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = decode16With(decodeWith(le16, fallback.FromFloat16, func(q byte) float32 { return float32(q) }), fallback.ToFloat16)
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "skips the last block when there are 3 mod 4", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = withTailBlockSkipped(fallback.DecodeQ8_0Float16, kernels.Q8_0Bytes, kernels.Q8_0Values)
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "writes one value past the end", patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = func(d []uint16, s []byte) {
+			fallback.DecodeQ8_0Float16(d, s)
+			*past(d, len(d)) = 0
+		}
+	}},
+	{kernel: "Float16.DecodeQ8_0", what: "reads one byte past the end", guard: true, patch: func(k *kernels.Set) {
+		k.Float16.DecodeQ8_0 = func(d []uint16, s []byte) {
+			fallback.DecodeQ8_0Float16(d, s)
+			if len(s) > 0 {
+				sink += float32(*past(s, len(s)))
+			}
+		}
+	}},
+	{kernel: "BFloat16.DecodeQ8_0", what: "truncates instead of rounding", patch: func(k *kernels.Set) {
+		k.BFloat16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, truncBFloat16)
+	}},
+	{kernel: "BFloat16.DecodeQ8_0", what: "rounds NaNs like numbers", patch: func(k *kernels.Set) {
+		k.BFloat16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, bfloat16NaNRounded)
+	}},
+	{kernel: "BFloat16.DecodeQ8_0", what: "narrows as binary16", patch: func(k *kernels.Set) {
+		k.BFloat16.DecodeQ8_0 = fallback.DecodeQ8_0Float16
+	}},
+	{kernel: "BFloat16.DecodeQ8_0", what: "flushes subnormal d to zero", patch: func(k *kernels.Set) {
+		k.BFloat16.DecodeQ8_0 = decode16With(decodeWith(le16, fromFloat16FTZ, signedQ), fallback.ToBFloat16)
+	}},
+	{kernel: "BFloat16.DecodeQ8_0", what: "uses the d of the first block of each pair", patch: func(k *kernels.Set) {
+		k.BFloat16.DecodeQ8_0 = func(dst []uint16, src []byte) {
+			fallback.DecodeQ8_0BFloat16(dst, src)
+			for b := 1; b < len(src)/34; b += 2 {
+				d := fallback.FromFloat16(le16(src[(b-1)*34:]))
+				for i, q := range src[b*34+2 : (b+1)*34] {
+					dst[b*32+i] = fallback.ToBFloat16(float32(int8(q)) * d)
+				}
+			}
+		}
+	}},
+	{kernel: "BFloat16.DecodeQ8_0", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.BFloat16.DecodeQ8_0 = decode16With(fallback.DecodeQ8_0, fallback.ToBFloat16)
+	}},
+}
+
+var brokenBlocks = []broken{
+	{kernel: "AbsMaxBitsBlocks", what: "carries the maximum into the next block", patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = func(dst []uint32, src []float32, block int) {
+			var m uint32
+			for b := range dst {
+				m = max(m, fallback.AbsMaxBits(src[b*block:(b+1)*block]))
+				dst[b] = m
+			}
+		}
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "ignores the last 8 values of each block", patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = perBlock(fallback.AbsMaxBits, func(s []float32, b, block int) []float32 {
+			return s[b*block : (b+1)*block-8]
+		})
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "steps blocks by block-8 values", patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = perBlock(fallback.AbsMaxBits, func(s []float32, b, block int) []float32 {
+			return s[b*(block-8) : b*(block-8)+block]
+		})
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "loses a NaN in lane 5 of 8", patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = perBlock(func(s []float32) uint32 {
+			var m uint32
+			for i, x := range s {
+				if b := math.Float32bits(x) & 0x7FFFFFFF; i%8 != 5 || b <= 0x7F800000 {
+					m = max(m, b)
+				}
+			}
+			return m
+		}, wholeBlock[float32])
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "leaves the last result unwritten when there are 3 mod 4", patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = func(dst []uint32, src []float32, block int) {
+			if len(dst)%4 == 3 {
+				dst = dst[:len(dst)-1]
+			}
+			fallback.AbsMaxBitsBlocks(dst, src[:len(dst)*block], block)
+		}
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "writes one result past the end", patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = func(dst []uint32, src []float32, block int) {
+			fallback.AbsMaxBitsBlocks(dst, src, block)
+			*past(dst, len(dst)) = 0
+		}
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "reads one value past the end of src", guard: true, patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = func(dst []uint32, src []float32, block int) {
+			fallback.AbsMaxBitsBlocks(dst, src, block)
+			sink += *past(src, len(src))
+		}
+	}},
+	{kernel: "AbsMaxBitsBlocks", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.AbsMaxBitsBlocks = func(dst []uint32, src []float32, block int) {
+			sinkSlice = append([]float32(nil), src...)
+			fallback.AbsMaxBitsBlocks(dst, sinkSlice, block)
+		}
+	}},
+	{kernel: "MinMaxKeysBlocks", what: "carries the minimum into the next block", patch: func(k *kernels.Set) {
+		k.MinMaxKeysBlocks = func(lo, hi []int32, src []float32, block int) {
+			fallback.MinMaxKeysBlocks(lo, hi, src, block)
+			for b := 1; b < len(lo); b++ {
+				lo[b] = min(lo[b], lo[b-1])
+			}
+		}
+	}},
+	{kernel: "MinMaxKeysBlocks", what: "ignores the first value of each block", patch: func(k *kernels.Set) {
+		k.MinMaxKeysBlocks = perBlockMinMax(fallback.MinMaxKeys, func(s []float32, b, block int) []float32 {
+			return s[b*block+1 : (b+1)*block]
+		})
+	}},
+	{kernel: "MinMaxKeysBlocks", what: "ignores NaNs at index 3 mod 8", patch: func(k *kernels.Set) {
+		k.MinMaxKeysBlocks = perBlockMinMax(func(s []float32) (int32, int32) {
+			lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+			for i, x := range s {
+				if i%8 == 3 && isNaN(x) {
+					continue
+				}
+				kx := kernels.OrderKey(math.Float32bits(x))
+				lo, hi = min(lo, kx), max(hi, kx)
+			}
+			return lo, hi
+		}, wholeBlock[float32])
+	}},
+	{kernel: "MinMaxKeysBlocks", what: "writes hi one past the end", patch: func(k *kernels.Set) {
+		k.MinMaxKeysBlocks = func(lo, hi []int32, src []float32, block int) {
+			fallback.MinMaxKeysBlocks(lo, hi, src, block)
+			*past(hi, len(hi)) = 0
+		}
+	}},
+	{kernel: "MinMaxKeysBlocks", what: "modifies src", patch: func(k *kernels.Set) {
+		k.MinMaxKeysBlocks = func(lo, hi []int32, src []float32, block int) {
+			fallback.MinMaxKeysBlocks(lo, hi, src, block)
+			if len(src) > 9 {
+				src[9] = -src[9]
+			}
+		}
+	}},
+	{kernel: "AbsMaxBits16Blocks", what: "carries the maximum across pairs of blocks", patch: func(k *kernels.Set) {
+		k.AbsMaxBits16Blocks = func(dst []uint16, src []uint16, block int) {
+			fallback.AbsMaxBits16Blocks(dst, src, block)
+			for b := 1; b < len(dst); b += 2 {
+				dst[b] = max(dst[b], dst[b-1])
+			}
+		}
+	}},
+	{kernel: "AbsMaxBits16Blocks", what: "ignores the last value of each block", patch: func(k *kernels.Set) {
+		k.AbsMaxBits16Blocks = perBlock(fallback.AbsMaxBits16, func(s []uint16, b, block int) []uint16 {
+			return s[b*block : (b+1)*block-1]
+		})
+	}},
+	{kernel: "AbsMaxBits16Blocks", what: "steps blocks by block-8 values", patch: func(k *kernels.Set) {
+		k.AbsMaxBits16Blocks = perBlock(fallback.AbsMaxBits16, func(s []uint16, b, block int) []uint16 {
+			return s[b*(block-8) : b*(block-8)+block]
+		})
+	}},
+	{kernel: "AbsMaxBits16Blocks", what: "reads one value before the start of src", guard: true, patch: func(k *kernels.Set) {
+		k.AbsMaxBits16Blocks = func(dst []uint16, src []uint16, block int) {
+			fallback.AbsMaxBits16Blocks(dst, src, block)
+			sink += float32(*past(src, -1))
+		}
+	}},
+	{kernel: "MinMaxKeys16Blocks", what: "carries the maximum into the next block", patch: func(k *kernels.Set) {
+		k.MinMaxKeys16Blocks = func(lo, hi []int16, src []uint16, block int) {
+			fallback.MinMaxKeys16Blocks(lo, hi, src, block)
+			for b := 1; b < len(hi); b++ {
+				hi[b] = max(hi[b], hi[b-1])
+			}
+		}
+	}},
+	{kernel: "MinMaxKeys16Blocks", what: "ignores the first 8 values of each block", patch: func(k *kernels.Set) {
+		k.MinMaxKeys16Blocks = perBlockMinMax(func(s []uint16) (int16, int16) {
+			if len(s) > 8 {
+				s = s[8:]
+			}
+			return fallback.MinMaxKeys16(s)
+		}, wholeBlock[uint16])
+	}},
+	{kernel: "MinMaxKeys16Blocks", what: "leaves the last results unwritten when there are 3 mod 4", patch: func(k *kernels.Set) {
+		k.MinMaxKeys16Blocks = func(lo, hi []int16, src []uint16, block int) {
+			n := len(lo)
+			if n%4 == 3 {
+				n--
+			}
+			fallback.MinMaxKeys16Blocks(lo[:n], hi[:n], src[:n*block], block)
+		}
+	}},
+	{kernel: "MinMaxKeys16Blocks", what: "writes lo one past the end", patch: func(k *kernels.Set) {
+		k.MinMaxKeys16Blocks = func(lo, hi []int16, src []uint16, block int) {
+			fallback.MinMaxKeys16Blocks(lo, hi, src, block)
+			*past(lo, len(lo)) = 0
+		}
+	}},
+
+	{kernel: "QuantizeAbsmaxBlocks", what: "uses the scale of block 0 for every block", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(fallback.QuantizeAbsmax), func(sc, _ []float32, _, _ int) (float32, float32) {
+			return sc[0], 0
+		}))
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "uses the next block's scale for the last value of each block", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(fallback.QuantizeAbsmax), func(sc, _ []float32, j, block int) (float32, float32) {
+			b := j / block
+			if j%block == block-1 {
+				b = min(b+1, len(sc)-1)
+			}
+			return sc[b], 0
+		}))
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "assigns values to scales in blocks of block+8", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(fallback.QuantizeAbsmax), func(sc, _ []float32, j, block int) (float32, float32) {
+			return sc[j/(block+8)], 0
+		}))
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "skips the last block when there are 3 mod 4", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = absmaxOf(lastBlockSkipped(absmaxBlocks(fallback.QuantizeAbsmaxBlocks)))
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "rounds half away from zero", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(func(d []int8, s []float32, sc, _ float32) {
+			d[0] = roundAwayClamp(-127, 127)(s[0] * sc)
+		}, ownParams))
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "writes one value past the end", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = func(d []int8, s []float32, sc []float32, block int) {
+			fallback.QuantizeAbsmaxBlocks(d, s, sc, block)
+			*past(d, len(d)) = 0
+		}
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "reads one scale past the end", guard: true, patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = func(d []int8, s []float32, sc []float32, block int) {
+			fallback.QuantizeAbsmaxBlocks(d, s, sc, block)
+			sink += *past(sc, len(sc))
+		}
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "modifies scales", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = func(d []int8, s []float32, sc []float32, block int) {
+			fallback.QuantizeAbsmaxBlocks(d, s, sc, block)
+			if len(sc) > 1 {
+				sc[1] = 0
+			}
+		}
+	}},
+	{kernel: "QuantizeAbsmaxBlocks", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxBlocks = func(d []int8, s []float32, sc []float32, block int) {
+			sinkSlice = append([]float32(nil), sc...)
+			fallback.QuantizeAbsmaxBlocks(d, s, sinkSlice, block)
+		}
+	}},
+	{kernel: "QuantizeZeroPointBlocks", what: "uses the zero point of block 0 for every block", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPointBlocks = quantPerValue(zeroPointRef32, func(sc, z []float32, j, block int) (float32, float32) {
+			return sc[j/block], z[0]
+		})
+	}},
+	{kernel: "QuantizeZeroPointBlocks", what: "uses the next block's zero point", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPointBlocks = quantPerValue(zeroPointRef32, func(sc, z []float32, j, block int) (float32, float32) {
+			return sc[j/block], z[min(j/block+1, len(z)-1)]
+		})
+	}},
+	{kernel: "QuantizeZeroPointBlocks", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPointBlocks = quantPerValue(func(d []int8, s []float32, sc, z float32) {
+			d[0] = roundEvenClamp(-128, 127)(float32(math.FMA(float64(s[0]), float64(sc), float64(z))))
+		}, ownParams)
+	}},
+	{kernel: "QuantizeZeroPointBlocks", what: "skips the last block when there are 3 mod 4", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPointBlocks = lastBlockSkipped(fallback.QuantizeZeroPointBlocks)
+	}},
+	{kernel: "QuantizeZeroPointBlocks", what: "reads one zero point past the end", guard: true, patch: func(k *kernels.Set) {
+		k.QuantizeZeroPointBlocks = func(d []int8, s []float32, sc, z []float32, block int) {
+			fallback.QuantizeZeroPointBlocks(d, s, sc, z, block)
+			sink += *past(z, len(z))
+		}
+	}},
+
+	{kernel: "Float16.QuantizeAbsmaxBlocks", what: "uses the scale of block 0 for every block", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(fallback.QuantizeAbsmaxFloat16), func(sc, _ []float32, _, _ int) (float32, float32) {
+			return sc[0], 0
+		}))
+	}},
+	{kernel: "Float16.QuantizeAbsmaxBlocks", what: "widens as bfloat16", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeAbsmaxBlocks = fallback.QuantizeAbsmaxBFloat16Blocks
+	}},
+	{kernel: "Float16.QuantizeAbsmaxBlocks", what: "assigns values to scales in blocks of block+8", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(fallback.QuantizeAbsmaxFloat16), func(sc, _ []float32, j, block int) (float32, float32) {
+			return sc[j/(block+8)], 0
+		}))
+	}},
+	{kernel: "Float16.QuantizeAbsmaxBlocks", what: "skips the last block when there are 3 mod 4", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeAbsmaxBlocks = absmaxOf(lastBlockSkipped(absmaxBlocks(fallback.QuantizeAbsmaxFloat16Blocks)))
+	}},
+	{kernel: "Float16.QuantizeZeroPointBlocks", what: "uses the previous block's zero point", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeZeroPointBlocks = quantPerValue(fallback.QuantizeZeroPointFloat16, func(sc, z []float32, j, block int) (float32, float32) {
+			return sc[j/block], z[max(j/block-1, 0)]
+		})
+	}},
+	{kernel: "Float16.QuantizeZeroPointBlocks", what: "flushes binary16 subnormals to zero", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeZeroPointBlocks = quantPerValue(zeroPoint16(fromFloat16FTZ, zeroPointQ), ownParams)
+	}},
+	{kernel: "Float16.QuantizeZeroPointBlocks", what: "writes one value past the end", patch: func(k *kernels.Set) {
+		k.Float16.QuantizeZeroPointBlocks = func(d []int8, s []uint16, sc, z []float32, block int) {
+			fallback.QuantizeZeroPointFloat16Blocks(d, s, sc, z, block)
+			*past(d, len(d)) = 0
+		}
+	}},
+	{kernel: "BFloat16.QuantizeAbsmaxBlocks", what: "reads the low half", patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(absmax16(fromBFloat16LowHalf, roundEvenClamp(-127, 127))), ownParams))
+	}},
+	{kernel: "BFloat16.QuantizeAbsmaxBlocks", what: "uses the scale of the last block for every block", patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeAbsmaxBlocks = absmaxOf(quantPerValue(asAbsmax(fallback.QuantizeAbsmaxBFloat16), func(sc, _ []float32, _, _ int) (float32, float32) {
+			return sc[len(sc)-1], 0
+		}))
+	}},
+	{kernel: "BFloat16.QuantizeAbsmaxBlocks", what: "reads one scale past the end", guard: true, patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeAbsmaxBlocks = func(d []int8, s []uint16, sc []float32, block int) {
+			fallback.QuantizeAbsmaxBFloat16Blocks(d, s, sc, block)
+			sink += *past(sc, len(sc))
+		}
+	}},
+	{kernel: "BFloat16.QuantizeZeroPointBlocks", what: "uses the zero point of block 0 for every block", patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeZeroPointBlocks = quantPerValue(fallback.QuantizeZeroPointBFloat16, func(sc, z []float32, j, block int) (float32, float32) {
+			return sc[j/block], z[0]
+		})
+	}},
+	{kernel: "BFloat16.QuantizeZeroPointBlocks", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeZeroPointBlocks = quantPerValue(zeroPoint16(fallback.FromBFloat16, func(x, s, z float32) int8 {
+			return roundEvenClamp(-128, 127)(float32(math.FMA(float64(x), float64(s), float64(z))))
+		}), ownParams)
+	}},
+	{kernel: "BFloat16.QuantizeZeroPointBlocks", what: "reads one value past the end of src", guard: true, patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeZeroPointBlocks = func(d []int8, s []uint16, sc, z []float32, block int) {
+			fallback.QuantizeZeroPointBFloat16Blocks(d, s, sc, z, block)
+			sink += float32(*past(s, len(s)))
+		}
+	}},
+	{kernel: "BFloat16.QuantizeZeroPointBlocks", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeZeroPointBlocks = func(d []int8, s []uint16, sc, z []float32, block int) {
+			sinkSlice = append([]float32(nil), sc...)
+			fallback.QuantizeZeroPointBFloat16Blocks(d, s, sinkSlice, z, block)
+		}
+	}},
+}
