@@ -26,9 +26,43 @@ var avx2 = kernels.Set{
 	QuantizeAbsmax:      quantizeAbsmaxAVX2,
 	QuantizeZeroPoint:   quantizeZeroPointAVX2,
 	DequantizeZeroPoint: dequantizeZeroPointAVX2,
+	AbsMaxBits16:        absMaxBits16AVX2,
+	MinMaxKeys16:        minMaxKeys16AVX2,
+	Float16: kernels.Widening{
+		QuantizeAbsmax:      quantizeAbsmaxFloat16AVX2,
+		QuantizeZeroPoint:   quantizeZeroPointFloat16AVX2,
+		EncodeQ8_0:          encodeQ8_0Float16AVX2,
+		DequantizeZeroPoint: dequantizeZeroPointFloat16AVX2,
+		DecodeQ8_0:          decodeQ8_0Float16AVX2,
+
+		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksAVX2,
+		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksAVX2,
+	},
+	BFloat16: kernels.Widening{
+		QuantizeAbsmax:      quantizeAbsmaxBFloat16AVX2,
+		QuantizeZeroPoint:   quantizeZeroPointBFloat16AVX2,
+		EncodeQ8_0:          encodeQ8_0BFloat16AVX2,
+		DequantizeZeroPoint: dequantizeZeroPointBFloat16AVX2,
+		DecodeQ8_0:          decodeQ8_0BFloat16AVX2,
+
+		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksAVX2,
+		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksAVX2,
+	},
+	EncodeQ8_0: encodeQ8_0AVX2,
+	DecodeQ8_0: decodeQ8_0AVX2,
+
+	AbsMaxBitsBlocks:        absMaxBitsBlocksAVX2,
+	MinMaxKeysBlocks:        minMaxKeysBlocksAVX2,
+	AbsMaxBits16Blocks:      absMaxBits16BlocksAVX2,
+	MinMaxKeys16Blocks:      minMaxKeys16BlocksAVX2,
+	QuantizeAbsmaxBlocks:    quantizeAbsmaxBlocksAVX2,
+	QuantizeZeroPointBlocks: quantizeZeroPointBlocksAVX2,
 }
 
-// The assembly kernels (kernels_amd64.s) process len(src) elements.
+// The assembly kernels (kernels_amd64.s) process len(src) elements; the
+// Q8_0 kernels process len(src)/32 blocks (encode) and len(dst)/32 blocks
+// (decode); the blockwise kernels process one block per element of their
+// per-block slice (dst, lo or scales).
 
 //go:noescape
 func float32ToFloat16AVX2(dst []uint16, src []float32)
@@ -56,3 +90,75 @@ func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
 
 //go:noescape
 func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func absMaxBits16AVX2(src []uint16) uint16
+
+//go:noescape
+func minMaxKeys16AVX2(src []uint16) (lo, hi int16)
+
+//go:noescape
+func quantizeAbsmaxFloat16AVX2(dst []int8, src []uint16, scale float32)
+
+//go:noescape
+func quantizeAbsmaxBFloat16AVX2(dst []int8, src []uint16, scale float32)
+
+//go:noescape
+func quantizeZeroPointFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+
+//go:noescape
+func quantizeZeroPointBFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+
+//go:noescape
+func encodeQ8_0AVX2(dst []byte, src []float32)
+
+//go:noescape
+func encodeQ8_0Float16AVX2(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ8_0BFloat16AVX2(dst []byte, src []uint16)
+
+//go:noescape
+func decodeQ8_0AVX2(dst []float32, src []byte)
+
+//go:noescape
+func decodeQ8_0Float16AVX2(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ8_0BFloat16AVX2(dst []uint16, src []byte)
+
+//go:noescape
+func dequantizeZeroPointFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
+
+//go:noescape
+func dequantizeZeroPointBFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
+
+//go:noescape
+func absMaxBitsBlocksAVX2(dst []uint32, src []float32, block int)
+
+//go:noescape
+func minMaxKeysBlocksAVX2(lo, hi []int32, src []float32, block int)
+
+//go:noescape
+func absMaxBits16BlocksAVX2(dst []uint16, src []uint16, block int)
+
+//go:noescape
+func minMaxKeys16BlocksAVX2(lo, hi []int16, src []uint16, block int)
+
+//go:noescape
+func quantizeAbsmaxBlocksAVX2(dst []int8, src []float32, scales []float32, block int)
+
+//go:noescape
+func quantizeZeroPointBlocksAVX2(dst []int8, src []float32, scales, zeros []float32, block int)
+
+//go:noescape
+func quantizeAbsmaxFloat16BlocksAVX2(dst []int8, src []uint16, scales []float32, block int)
+
+//go:noescape
+func quantizeAbsmaxBFloat16BlocksAVX2(dst []int8, src []uint16, scales []float32, block int)
+
+//go:noescape
+func quantizeZeroPointFloat16BlocksAVX2(dst []int8, src []uint16, scales, zeros []float32, block int)
+
+//go:noescape
+func quantizeZeroPointBFloat16BlocksAVX2(dst []int8, src []uint16, scales, zeros []float32, block int)
