@@ -25,6 +25,34 @@ var neon = kernels.Set{
 	QuantizeAbsmax:      quantizeAbsmaxNEON,
 	QuantizeZeroPoint:   quantizeZeroPointNEON,
 	DequantizeZeroPoint: dequantizeZeroPointNEON,
+	AbsMaxBits16:        absMaxBits16NEON,
+	MinMaxKeys16:        minMaxKeys16NEON,
+	Float16: kernels.Widening{
+		QuantizeAbsmax:          quantizeAbsmaxFloat16NEON,
+		QuantizeZeroPoint:       quantizeZeroPointFloat16NEON,
+		EncodeQ8_0:              encodeQ8_0Float16NEON,
+		DequantizeZeroPoint:     dequantizeZeroPointFloat16NEON,
+		DecodeQ8_0:              decodeQ8_0Float16NEON,
+		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksNEON,
+		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksNEON,
+	},
+	BFloat16: kernels.Widening{
+		QuantizeAbsmax:          quantizeAbsmaxBFloat16NEON,
+		QuantizeZeroPoint:       quantizeZeroPointBFloat16NEON,
+		EncodeQ8_0:              encodeQ8_0BFloat16NEON,
+		DequantizeZeroPoint:     dequantizeZeroPointBFloat16NEON,
+		DecodeQ8_0:              decodeQ8_0BFloat16NEON,
+		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksNEON,
+		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksNEON,
+	},
+	EncodeQ8_0:              encodeQ8_0NEON,
+	DecodeQ8_0:              decodeQ8_0NEON,
+	AbsMaxBitsBlocks:        absMaxBitsBlocksNEON,
+	MinMaxKeysBlocks:        minMaxKeysBlocksNEON,
+	AbsMaxBits16Blocks:      absMaxBits16BlocksNEON,
+	MinMaxKeys16Blocks:      minMaxKeys16BlocksNEON,
+	QuantizeAbsmaxBlocks:    quantizeAbsmaxBlocksNEON,
+	QuantizeZeroPointBlocks: quantizeZeroPointBlocksNEON,
 }
 
 // neonBF16 is neon with BFCVTN for the float32 to bfloat16 conversion, on
@@ -69,3 +97,81 @@ func quantizeZeroPointNEON(dst []int8, src []float32, scale, zero float32)
 
 //go:noescape
 func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func absMaxBits16NEON(src []uint16) uint16
+
+//go:noescape
+func minMaxKeys16NEON(src []uint16) (lo, hi int16)
+
+//go:noescape
+func quantizeAbsmaxFloat16NEON(dst []int8, src []uint16, scale float32)
+
+//go:noescape
+func quantizeAbsmaxBFloat16NEON(dst []int8, src []uint16, scale float32)
+
+//go:noescape
+func quantizeZeroPointFloat16NEON(dst []int8, src []uint16, scale, zero float32)
+
+//go:noescape
+func quantizeZeroPointBFloat16NEON(dst []int8, src []uint16, scale, zero float32)
+
+// The Q8_0 kernels process len(src)/32 blocks (encode) or len(src)/34
+// blocks (decode).
+
+//go:noescape
+func encodeQ8_0NEON(dst []byte, src []float32)
+
+//go:noescape
+func encodeQ8_0Float16NEON(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ8_0BFloat16NEON(dst []byte, src []uint16)
+
+//go:noescape
+func decodeQ8_0NEON(dst []float32, src []byte)
+
+//go:noescape
+func dequantizeZeroPointFloat16NEON(dst []uint16, src []int8, scale float32, zero int32)
+
+//go:noescape
+func dequantizeZeroPointBFloat16NEON(dst []uint16, src []int8, scale float32, zero int32)
+
+//go:noescape
+func decodeQ8_0Float16NEON(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ8_0BFloat16NEON(dst []uint16, src []byte)
+
+// The blockwise kernels process len(dst), len(lo) or len(scales) blocks of
+// block values (a positive multiple of 8).
+
+//go:noescape
+func absMaxBitsBlocksNEON(dst []uint32, src []float32, block int)
+
+//go:noescape
+func minMaxKeysBlocksNEON(lo, hi []int32, src []float32, block int)
+
+//go:noescape
+func absMaxBits16BlocksNEON(dst []uint16, src []uint16, block int)
+
+//go:noescape
+func minMaxKeys16BlocksNEON(lo, hi []int16, src []uint16, block int)
+
+//go:noescape
+func quantizeAbsmaxBlocksNEON(dst []int8, src []float32, scales []float32, block int)
+
+//go:noescape
+func quantizeZeroPointBlocksNEON(dst []int8, src []float32, scales, zeros []float32, block int)
+
+//go:noescape
+func quantizeAbsmaxFloat16BlocksNEON(dst []int8, src []uint16, scales []float32, block int)
+
+//go:noescape
+func quantizeAbsmaxBFloat16BlocksNEON(dst []int8, src []uint16, scales []float32, block int)
+
+//go:noescape
+func quantizeZeroPointFloat16BlocksNEON(dst []int8, src []uint16, scales, zeros []float32, block int)
+
+//go:noescape
+func quantizeZeroPointBFloat16BlocksNEON(dst []int8, src []uint16, scales, zeros []float32, block int)

@@ -3,8 +3,8 @@
 //
 // Every macro takes register numbers (0 to 31, not names) in the operand
 // order of the Arm syntax: destination first. The comment line right above
-// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm and sd
-// standing for the macro's d, n and m registers; neon_encoding_test.go
+// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm, sd
+// and hd standing for the macro's d, n and m registers; neon_encoding_test.go
 // assembles every macro and checks that disassemblers read back exactly
 // that line, so keep the format.
 
@@ -72,3 +72,23 @@
 #define SMAXV_4S(d, n) WORD $(0x4EB0A800 | (n<<5) | d)
 // sminv sd, vn.4s
 #define SMINV_4S(d, n) WORD $(0x4EB1A800 | (n<<5) | d)
+
+// The same on 16-bit lanes, and pairwise maxima (the result holds the
+// pairs of vn, then those of vm).
+
+// smax vd.8h, vn.8h, vm.8h
+#define SMAX_8H(d, n, m) WORD $(0x4E606400 | (m<<16) | (n<<5) | d)
+// smin vd.8h, vn.8h, vm.8h
+#define SMIN_8H(d, n, m) WORD $(0x4E606C00 | (m<<16) | (n<<5) | d)
+// sshr vd.8h, vn.8h, #15
+#define SSHR15_8H(d, n) WORD $(0x4F110400 | (n<<5) | d)
+// umaxv hd, vn.8h
+#define UMAXV_8H(d, n) WORD $(0x6E70A800 | (n<<5) | d)
+// smaxv hd, vn.8h
+#define SMAXV_8H(d, n) WORD $(0x4E70A800 | (n<<5) | d)
+// sminv hd, vn.8h
+#define SMINV_8H(d, n) WORD $(0x4E71A800 | (n<<5) | d)
+// umaxp vd.4s, vn.4s, vm.4s
+#define UMAXP_4S(d, n, m) WORD $(0x6EA0A400 | (m<<16) | (n<<5) | d)
+// umaxp vd.8h, vn.8h, vm.8h
+#define UMAXP_8H(d, n, m) WORD $(0x6E60A400 | (m<<16) | (n<<5) | d)

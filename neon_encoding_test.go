@@ -60,6 +60,14 @@ var neonGolden = map[string]uint32{
 	"UMAXV_4S":   0x6EB0A841, // umaxv s1, v2.4s
 	"SMAXV_4S":   0x4EB0A841, // smaxv s1, v2.4s
 	"SMINV_4S":   0x4EB1A841, // sminv s1, v2.4s
+	"SMAX_8H":    0x4E636441, // smax v1.8h, v2.8h, v3.8h
+	"SMIN_8H":    0x4E636C41, // smin v1.8h, v2.8h, v3.8h
+	"SSHR15_8H":  0x4F110441, // sshr v1.8h, v2.8h, #15
+	"UMAXV_8H":   0x6E70A841, // umaxv h1, v2.8h
+	"SMAXV_8H":   0x4E70A841, // smaxv h1, v2.8h
+	"SMINV_8H":   0x4E71A841, // sminv h1, v2.8h
+	"UMAXP_4S":   0x6EA3A441, // umaxp v1.4s, v2.4s, v3.4s
+	"UMAXP_8H":   0x6E63A441, // umaxp v1.8h, v2.8h, v3.8h
 }
 
 // neonRegSets are the register numbers (d, n, m) each macro is probed
@@ -69,12 +77,12 @@ var neonRegSets = [][3]uint32{{1, 2, 3}, {0, 0, 0}, {31, 31, 31}, {30, 29, 28}, 
 type neonMacro struct {
 	name   string
 	params []string // d, n and maybe m
-	asm    string   // the comment: Arm syntax with vd, vn, vm, sd
+	asm    string   // the comment: Arm syntax with vd, vn, vm, sd, hd
 }
 
 var (
 	neonDefine   = regexp.MustCompile(`^#define\s+(\w+)\(([^)]*)\)\s+WORD\s+\$\(.*\)\s*$`)
-	neonOperand  = regexp.MustCompile(`\b([vs])([dnm])\b`)
+	neonOperand  = regexp.MustCompile(`\b([vsh])([dnm])\b`)
 	neonSXTL     = regexp.MustCompile(`^sshll(2?) (\S+), (\S+), #0$`)
 	neonSpaces   = regexp.MustCompile(`\s+`)
 	neonMacroUse = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)\(([^)]*)\)`)
