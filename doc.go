@@ -51,14 +51,27 @@
 // Scale = 39.6875 and quantizes 0.1 to 4; zero-point gives Scale ≈ 41.13,
 // ZeroPoint = -5, and quantizes 0.1 to -1.
 //
+// # Per row, per block, 16-bit sources and Q8_0
+//
+// QuantizeAbsmaxGroups and QuantizeZeroPointGroups give each group of a
+// Granularity (PerTensor, PerRow of a row-major matrix, PerBlock of
+// consecutive values) its own parameters, and quantize each group exactly
+// as the per-tensor functions quantize it alone. They and their inverses
+// are generic over Float: float32, or Float16 and BFloat16 weights as
+// stored in model files, read at their exact float32 value without a
+// float32 copy, or written rounded from the float32 result. EncodeQ8_0
+// and DecodeQ8_0 read and write llama.cpp's GGUF Q8_0 blocks. A
+// Granularity's Parallel method splits large calls over goroutines, with
+// the same results for any number of them.
+//
 // # Errors and panics
 //
 // A destination shorter than its source is a programmer error: the call
 // panics with a message naming the function and both lengths. Bad data is
 // an error: a quantizer returns an error wrapping ErrNotFinite (naming the
 // first NaN or infinity) or ErrRange (a range too small for a float32
-// factor), and then writes nothing to dst. No function modifies its
-// source or allocates.
+// factor), and then writes nothing to dst (nor to params). No function
+// modifies its source, and none allocates but a parallel call.
 //
 // # Choosing the implementation
 //

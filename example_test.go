@@ -3,6 +3,7 @@ package quant_test
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/qkernels/quant"
 )
@@ -86,4 +87,98 @@ func ExampleImplementation() {
 	// "avx2", "neon" or "generic", depending on the CPU, the QUANT_IMPL
 	// environment variable and the build tags.
 	fmt.Println(quant.Implementation())
+}
+
+// A weight matrix quantized per row (per output channel): one outlier
+// only coarsens its own row.
+func ExampleQuantizeAbsmaxGroups() {
+	const rows, cols = 2, 4
+	weights := []float32{
+		0.1, -0.2, 0.3, -0.4, // row 0
+		0.1, -0.2, 0.3, 40, // row 1: an outlier
+	}
+	q := make([]int8, rows*cols)
+	params := make([]quant.AbsmaxParams, rows)
+	if err := quant.QuantizeAbsmaxGroups(q, params, weights, quant.PerRow(cols)); err != nil {
+		panic(err)
+	}
+	fmt.Println("q:", q)
+	fmt.Println("scales:", params[0].Scale, params[1].Scale)
+
+	back := make([]float32, len(q))
+	quant.DequantizeAbsmaxGroups(back, q, params, quant.PerRow(cols))
+	fmt.Println("row 0 back:", back[:cols])
+	// Output:
+	// q: [32 -64 95 -127 0 -1 1 127]
+	// scales: 317.5 3.175
+	// row 0 back: [0.1007874 -0.2015748 0.2992126 -0.4]
+}
+
+// Blockwise zero-point quantization straight from binary16 weights, as
+// stored in a model file, and back to binary16.
+func ExampleQuantizeZeroPointGroups() {
+	raw := []byte{ // 8 little-endian binary16 values: 0.5, 1, 1.5, 2, -1, 0, 1, 3
+		0x00, 0x38, 0x00, 0x3C, 0x00, 0x3E, 0x00, 0x40,
+		0x00, 0xBC, 0x00, 0x00, 0x00, 0x3C, 0x00, 0x42,
+	}
+	w := quant.Float16sFromBytes(raw)
+	q := make([]int8, len(w))
+	g := quant.PerBlock(8)
+	params := make([]quant.ZeroPointParams, g.Groups(len(w)))
+	if err := quant.QuantizeZeroPointGroups(q, params, w, g); err != nil {
+		panic(err)
+	}
+	fmt.Println("q:", q)
+	fmt.Printf("scale %.4g, zero point %d\n", params[0].Scale, params[0].ZeroPoint)
+
+	back := make([]quant.Float16, len(q))
+	quant.DequantizeZeroPointGroups(back, q, params, g)
+	fmt.Println("back:", back)
+	// Output:
+	// q: [-32 0 32 64 -128 -64 0 127]
+	// scale 63.75, zero point -64
+	// back: [0.5019531 1.0039062 1.5058594 2.0078125 -1.0039062 0 1.0039062 2.9960938]
+}
+
+// Q8_0 blocks as llama.cpp writes them into GGUF files: per 32 values, a
+// binary16 scale and 32 int8 quants.
+func Example_q8_0() {
+	weights := make([]float32, 64) // two blocks
+	for i := range weights {
+		weights[i] = float32(i-32) / 8
+	}
+	blocks := make([]byte, len(weights)/quant.Q8_0Values*quant.Q8_0Bytes)
+	if err := quant.EncodeQ8_0(blocks, weights); err != nil {
+		panic(err)
+	}
+	fmt.Printf("block 0: d = % x, first q: %d %d %d\n", blocks[:2], int8(blocks[2]), int8(blocks[3]), int8(blocks[4]))
+
+	back := make([]float32, len(weights))
+	quant.DecodeQ8_0(back, blocks)
+	fmt.Println(weights[1], "->", back[1])
+	// Output:
+	// block 0: d = 08 28, first q: -127 -123 -119
+	// -3.875 -> -3.8737793
+}
+
+// Large tensors can be split over goroutines; the results are the same,
+// bit for bit, for any number of workers.
+func ExampleGranularity_Parallel() {
+	weights := make([]float32, 1<<20)
+	for i := range weights {
+		weights[i] = float32(i%1000) - 500
+	}
+	g := quant.PerRow(4096)
+	q1 := make([]int8, len(weights))
+	q2 := make([]int8, len(weights))
+	p1 := make([]quant.ZeroPointParams, g.Groups(len(weights)))
+	p2 := make([]quant.ZeroPointParams, g.Groups(len(weights)))
+	if err := quant.QuantizeZeroPointGroups(q1, p1, weights, g); err != nil {
+		panic(err)
+	}
+	if err := quant.QuantizeZeroPointGroups(q2, p2, weights, g.Parallel(0)); err != nil { // GOMAXPROCS workers
+		panic(err)
+	}
+	fmt.Println(slices.Equal(q1, q2) && slices.Equal(p1, p2))
+	// Output: true
 }

@@ -283,6 +283,145 @@ func FuzzDequantizeZeroPoint(f *testing.F) {
 	})
 }
 
+// fuzzGranularity picks a granularity for n values from the fuzzer's
+// shape argument: per tensor for shape <= 0, rows of shape%64+1 columns
+// for odd shapes (per tensor if they do not divide n), blocks of
+// 8*(shape%32+1) for even ones.
+func fuzzGranularity(n int, shape int32) Granularity {
+	switch {
+	case shape <= 0:
+		return PerTensor()
+	case shape%2 == 1:
+		if cols := int(shape%64) + 1; n%cols == 0 {
+			return PerRow(cols)
+		}
+		return PerTensor()
+	}
+	return PerBlock(8 * (int(shape%32) + 1))
+}
+
+// quantizeGroupsOutcome runs both grouped quantizers and both grouped
+// dequantizers (into float32 and T) on src.
+func quantizeGroupsOutcome[T Float](src []T, off int, g Granularity) outcome {
+	n := len(src)
+	var o outcome
+	whole, dst := guarded[int8](n, off, sentinel8)
+	pa := make([]AbsmaxParams, g.Groups(n))
+	err := QuantizeAbsmaxGroups(dst, pa, src, g)
+	o.err = errText(err)
+	o.dst = bitsOf(whole)
+	for _, p := range pa {
+		o.ret = append(o.ret, bits32(p.Scale))
+	}
+	if err == nil {
+		wf, df := guarded(n, off, sentinel32)
+		DequantizeAbsmaxGroups(df, dst, pa, g)
+		o.dst = append(o.dst, bitsOf(wf)...)
+	}
+	pz := make([]ZeroPointParams, g.Groups(n))
+	err = QuantizeZeroPointGroups(dst, pz, src, g)
+	o.err += "; " + errText(err)
+	o.dst = append(o.dst, bitsOf(whole)...)
+	for _, p := range pz {
+		o.ret = append(o.ret, bits32(p.Scale), uint32(p.ZeroPoint))
+	}
+	if err == nil {
+		var zero T
+		wt, dt := guarded(n, off, zero)
+		DequantizeZeroPointGroups(dt, dst, pz, g)
+		o.dst = append(o.dst, bitsOf(wt)...)
+	}
+	return o
+}
+
+func FuzzQuantizeGroups(f *testing.F) {
+	addShapeSeeds(f, nil, float32Bytes([]float32{-3.0, 3.2, 0.1, 7}), float32Bytes(q8_0VectorIn), float32Bytes(q8_0VectorIn[:45]))
+	f.Fuzz(func(t *testing.T, data []byte, shape int32) {
+		fuzzFloat32(t, data, func(src []float32, off int) outcome {
+			return quantizeGroupsOutcome(src, off, fuzzGranularity(len(src), shape))
+		})
+	})
+}
+
+func FuzzQuantizeGroups16(f *testing.F) {
+	addShapeSeeds(f, nil, uint16Bytes([]uint16{0x3C00, 0x7C01, 0xFC00, 0x0001, 0x7BFF, 0, 0, 0x8000}), uint16Bytes(make([]uint16, 48)))
+	f.Fuzz(func(t *testing.T, data []byte, shape int32) {
+		fuzz16(t, data, func(src []Float16, off int) outcome {
+			return quantizeGroupsOutcome(src, off, fuzzGranularity(len(src), shape))
+		})
+		fuzz16(t, data, func(src []BFloat16, off int) outcome {
+			return quantizeGroupsOutcome(src, off, fuzzGranularity(len(src), shape))
+		})
+	})
+}
+
+// q8_0Outcome encodes the whole blocks of src and decodes them into
+// float32 and T.
+func q8_0Outcome[T Float](src []T, off int) outcome {
+	src = src[:len(src)/Q8_0Values*Q8_0Values]
+	n := len(src)
+	whole, enc := guarded[byte](n/Q8_0Values*Q8_0Bytes, off, 0xA5)
+	err := EncodeQ8_0(enc, src)
+	o := outcome{dst: bitsOf(whole), err: errText(err)}
+	if err == nil {
+		wf, df := guarded(n, off, sentinel32)
+		DecodeQ8_0(df, enc)
+		var zero T
+		wt, dt := guarded(n, off, zero)
+		DecodeQ8_0(dt, enc)
+		o.dst = append(o.dst, bitsOf(wf)...)
+		o.dst = append(o.dst, bitsOf(wt)...)
+	}
+	return o
+}
+
+func FuzzQ8_0(f *testing.F) {
+	addFloat32Seeds(f)
+	f.Add(float32Bytes(q8_0VectorIn))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzFloat32(t, data, q8_0Outcome[float32])
+	})
+}
+
+func FuzzQ8_0From16(f *testing.F) {
+	add16Seeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzz16(t, data, q8_0Outcome[Float16])
+		fuzz16(t, data, q8_0Outcome[BFloat16])
+	})
+}
+
+// FuzzDecodeQ8_0 decodes arbitrary blocks: any d, Inf and NaN included.
+func FuzzDecodeQ8_0(f *testing.F) {
+	f.Add([]byte(nil))
+	f.Add(append([]byte{0x00, 0x7C}, make([]byte, 32)...))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		data = data[:len(data)/Q8_0Bytes*Q8_0Bytes]
+		in := bitsOf(data)
+		for _, off := range fuzzOffsets {
+			src := place(data, off)
+			differential(t, fmt.Sprintf("offset %d", off), in, func() []uint32 { return bitsOf(src) }, func() outcome {
+				n := len(src) / Q8_0Bytes * Q8_0Values
+				wf, df := guarded(n, off, sentinel32)
+				DecodeQ8_0(df, src)
+				wh, dh := guarded(n, off, Float16(sentinel16))
+				DecodeQ8_0(dh, src)
+				wb, db := guarded(n, off, BFloat16(sentinel16))
+				DecodeQ8_0(db, src)
+				return outcome{dst: append(append(bitsOf(wf), bitsOf(wh)...), bitsOf(wb)...)}
+			})
+		}
+	})
+}
+
+// addShapeSeeds adds a few in-code seeds of data for a fuzzer that takes
+// a shape; the rich ones are in testdata.
+func addShapeSeeds(f *testing.F, data ...[]byte) {
+	for i, d := range data {
+		f.Add(d, int32(i))
+	}
+}
+
 // Seeds.
 
 func float32Bytes(s []float32) []byte {
@@ -527,7 +666,7 @@ func corpusFile(args []any) []byte {
 }
 
 func fuzzCorpora() map[string][]fuzzSeed {
-	f32s, f16s := fuzzSeedsFloat32(), fuzzSeeds16()
+	f32s, f16s, q8s := fuzzSeedsFloat32(), fuzzSeeds16(), fuzzSeedsQ8_0()
 	return map[string][]fuzzSeed{
 		"FuzzFloat32ToFloat16":    f32s,
 		"FuzzFloat32ToBFloat16":   f32s,
@@ -539,7 +678,62 @@ func fuzzCorpora() map[string][]fuzzSeed {
 		"FuzzBFloat16ToFloat32":   f16s,
 		"FuzzDequantizeAbsmax":    fuzzSeedsInt8(false),
 		"FuzzDequantizeZeroPoint": fuzzSeedsInt8(true),
+		"FuzzQuantizeGroups":      withShapes(append(f32s, q8s...)),
+		"FuzzQuantizeGroups16":    withShapes(f16s),
+		"FuzzQ8_0":                append(f32s, q8s...),
+		"FuzzQ8_0From16":          f16s,
 	}
+}
+
+// withShapes gives each seed a shape argument, cycling through per
+// tensor, rows of several widths and blocks of several sizes.
+func withShapes(seeds []fuzzSeed) []fuzzSeed {
+	shapes := []int32{0, 1, 2, 3, 6, 7, 14, 31, 62}
+	out := make([]fuzzSeed, len(seeds))
+	for i, s := range seeds {
+		out[i] = fuzzSeed{s.name, append(slices.Clone(s.args), shapes[i%len(shapes)])}
+	}
+	return out
+}
+
+// fuzzSeedsQ8_0 are float32 inputs of whole Q8_0 blocks with what makes
+// the encoder's blocks differ: ties of x/d, a d that rounds to a
+// subnormal or to zero, a clamp that binds, all-zero and constant
+// blocks, and a block too large for a binary16 d.
+func fuzzSeedsQ8_0() []fuzzSeed {
+	var seeds []fuzzSeed
+	add := func(name string, s []float32) {
+		seeds = append(seeds, fuzzSeed{name, []any{float32Bytes(s)}})
+	}
+	add("q8-vector", q8_0VectorIn)
+	r := newRand(103)
+	mixed := make([]float32, 0, 8*32)
+	for b := range 8 {
+		for i := range 32 {
+			v := float32(r.NormFloat64())
+			switch b {
+			case 1:
+				v = 0
+			case 2:
+				v = 0.75
+			case 3:
+				v *= 1e-6 // d subnormal: the clamp binds
+			case 4:
+				v *= 1e-9 // d rounds to 0
+			case 5:
+				v = (float32(i-16) + 0.5) / 16 // ties with d = 1/16 ... after the max below
+			case 6:
+				v *= 1e5
+			}
+			mixed = append(mixed, v)
+		}
+	}
+	mixed[5*32] = 127.0 / 16
+	add("q8-mixed-8", mixed)
+	big := slices.Clone(mixed[:64])
+	big[40] = 1e7
+	add("q8-too-large", big)
+	return seeds
 }
 
 // TestFuzzCorpus checks that testdata/fuzz holds the generated seeds (the

@@ -1,0 +1,167 @@
+package quant
+
+import (
+	"math"
+
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
+)
+
+// Float is the element type of the inputs and outputs of the grouped
+// quantizers and of the Q8_0 codec: float32, Float16 or BFloat16. A 16-bit
+// input is used at its exact float32 value, so every result equals the
+// result of converting to float32 first, bit for bit, without the
+// float32 copy; a 16-bit output is the float32 result rounded by
+// Float32ToFloat16 or Float32ToBFloat16.
+type Float interface{ float32 | Float16 | BFloat16 }
+
+// elemKind is the element type behind a Float.
+type elemKind uint8
+
+const (
+	elemFloat32 elemKind = iota
+	elemFloat16
+	elemBFloat16
+)
+
+// source is a quantizer's input seen by the kernels: float32 values, or
+// 16-bit bits with the kernels that widen them.
+type source struct {
+	k    *kernels.Set
+	kind elemKind
+	f32  []float32
+	u16  []uint16
+	wide *kernels.Widening // f16 and bf16
+}
+
+func sourceOf[T Float](k *kernels.Set, src []T) source {
+	s := source{k: k}
+	switch src := any(src).(type) {
+	case []float32:
+		s.f32 = src
+	case []Float16:
+		s.kind, s.u16, s.wide = elemFloat16, bits16(src), &k.Float16
+	case []BFloat16:
+		s.kind, s.u16, s.wide = elemBFloat16, bits16(src), &k.BFloat16
+	}
+	return s
+}
+
+func (s source) len() int {
+	if s.kind == elemFloat32 {
+		return len(s.f32)
+	}
+	return len(s.u16)
+}
+
+// widen returns the float32 bits of the 16-bit value h.
+func (s source) widen(h uint16) uint32 {
+	if s.kind == elemFloat16 {
+		return math.Float32bits(fallback.FromFloat16(h))
+	}
+	return uint32(h) << 16
+}
+
+// at returns element i as a float32.
+func (s source) at(i int) float32 {
+	if s.kind == elemFloat32 {
+		return s.f32[i]
+	}
+	return math.Float32frombits(s.widen(s.u16[i]))
+}
+
+// absMaxBits is kernels.Set.AbsMaxBits of elements [lo, hi) at their
+// float32 values. The 16-bit kernel finds the largest magnitude bits,
+// which widening keeps in order.
+func (s source) absMaxBits(lo, hi int) uint32 {
+	if s.kind == elemFloat32 {
+		return s.k.AbsMaxBits(s.f32[lo:hi])
+	}
+	return s.widen(s.k.AbsMaxBits16(s.u16[lo:hi]))
+}
+
+// minMaxKeys is kernels.Set.MinMaxKeys of elements [lo, hi).
+func (s source) minMaxKeys(lo, hi int) (min, max int32) {
+	if s.kind == elemFloat32 {
+		return s.k.MinMaxKeys(s.f32[lo:hi])
+	}
+	l, h := s.k.MinMaxKeys16(s.u16[lo:hi])
+	key := func(k int16) int32 { return kernels.OrderKey(s.widen(kernels.KeyBits16(k))) }
+	return key(l), key(h)
+}
+
+func (s source) quantizeAbsmax(dst []int8, lo, hi int, scale float32) {
+	if s.kind == elemFloat32 {
+		s.k.QuantizeAbsmax(dst[lo:hi], s.f32[lo:hi], scale)
+		return
+	}
+	s.wide.QuantizeAbsmax(dst[lo:hi], s.u16[lo:hi], scale)
+}
+
+func (s source) quantizeZeroPoint(dst []int8, lo, hi int, scale, zero float32) {
+	if s.kind == elemFloat32 {
+		s.k.QuantizeZeroPoint(dst[lo:hi], s.f32[lo:hi], scale, zero)
+		return
+	}
+	s.wide.QuantizeZeroPoint(dst[lo:hi], s.u16[lo:hi], scale, zero)
+}
+
+func (s source) encodeQ8_0(dst []byte, lo, hi int) {
+	d := dst[lo/kernels.Q8_0Values*kernels.Q8_0Bytes : hi/kernels.Q8_0Values*kernels.Q8_0Bytes]
+	if s.kind == elemFloat32 {
+		s.k.EncodeQ8_0(d, s.f32[lo:hi])
+		return
+	}
+	s.wide.EncodeQ8_0(d, s.u16[lo:hi])
+}
+
+// firstNonFinite returns the index of the first NaN or infinity in
+// [lo, hi). It runs only after a reduction has found one.
+func (s source) firstNonFinite(lo, hi int) int {
+	for i := lo; i < hi; i++ {
+		if math.Float32bits(s.at(i))&0x7F800000 == 0x7F800000 {
+			return i
+		}
+	}
+	panic("quant: reduction reported a non-finite value that is not there")
+}
+
+// sink is the output of a dequantizer: float32 values, or 16-bit bits with
+// the kernels that narrow to them.
+type sink struct {
+	k    *kernels.Set
+	f32  []float32
+	u16  []uint16
+	wide *kernels.Widening // nil for float32
+}
+
+func sinkOf[T Float](k *kernels.Set, dst []T) sink {
+	s := sink{k: k}
+	switch dst := any(dst).(type) {
+	case []float32:
+		s.f32 = dst
+	case []Float16:
+		s.u16, s.wide = bits16(dst), &k.Float16
+	case []BFloat16:
+		s.u16, s.wide = bits16(dst), &k.BFloat16
+	}
+	return s
+}
+
+// dequantizeZeroPoint writes the values of src to [lo, hi) of the output.
+func (s sink) dequantizeZeroPoint(lo, hi int, src []int8, scale float32, zero int32) {
+	if s.wide == nil {
+		s.k.DequantizeZeroPoint(s.f32[lo:hi], src, scale, zero)
+		return
+	}
+	s.wide.DequantizeZeroPoint(s.u16[lo:hi], src, scale, zero)
+}
+
+// decodeQ8_0 writes the values of the Q8_0 blocks src to [lo, hi).
+func (s sink) decodeQ8_0(lo, hi int, src []byte) {
+	if s.wide == nil {
+		s.k.DecodeQ8_0(s.f32[lo:hi], src)
+		return
+	}
+	s.wide.DecodeQ8_0(s.u16[lo:hi], src)
+}
