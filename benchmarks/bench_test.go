@@ -25,9 +25,41 @@ func BenchmarkQuantizeAbsmax(b *testing.B)      { benchKernel(b, "QuantizeAbsmax
 func BenchmarkQuantizeZeroPoint(b *testing.B)   { benchKernel(b, "QuantizeZeroPoint") }
 func BenchmarkDequantizeAbsmax(b *testing.B)    { benchKernel(b, "DequantizeAbsmax") }
 func BenchmarkDequantizeZeroPoint(b *testing.B) { benchKernel(b, "DequantizeZeroPoint") }
+func BenchmarkEncodeQ8_0(b *testing.B)          { benchKernel(b, "EncodeQ8_0") }
+func BenchmarkEncodeQ8_0Float16(b *testing.B)   { benchKernel(b, "EncodeQ8_0Float16") }
+func BenchmarkDecodeQ8_0(b *testing.B)          { benchKernel(b, "DecodeQ8_0") }
 
-// Ceilings are measured in every benchmark, after the implementations.
+// Per row of RowLength values (size=16777216 is a 4096 × 4096 matrix).
+func BenchmarkQuantizeAbsmaxPerRow(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxPerRow") }
+func BenchmarkQuantizeZeroPointPerRow(b *testing.B) { benchKernel(b, "QuantizeZeroPointPerRow") }
+
+// Per block of BlockLength values: the per-row implementations with rows
+// of BlockLength, which are the same groups as quant.PerBlock(BlockLength).
+func BenchmarkQuantizeAbsmaxPerBlock(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxPerBlock") }
+func BenchmarkQuantizeZeroPointPerBlock(b *testing.B) { benchKernel(b, "QuantizeZeroPointPerBlock") }
+
+// The public API split over 1, 2, ... goroutines (impl=workers=N), per
+// tensor and per row, from quant.ParallelMin values.
+func BenchmarkQuantizeAbsmaxParallel(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxParallel") }
+func BenchmarkQuantizeZeroPointParallel(b *testing.B) { benchKernel(b, "QuantizeZeroPointParallel") }
+func BenchmarkQuantizeAbsmaxPerRowParallel(b *testing.B) {
+	benchKernel(b, "QuantizeAbsmaxPerRowParallel")
+}
+func BenchmarkQuantizeZeroPointPerRowParallel(b *testing.B) {
+	benchKernel(b, "QuantizeZeroPointPerRowParallel")
+}
+
+// Ceilings are measured in every benchmark but the parallel ones, after
+// the implementations: they run on one goroutine.
 var ceilings = []string{"copy", "read"}
+
+// kernelCeilings returns the ceilings measured in kernel.
+func kernelCeilings(kernel string) []string {
+	if op, _ := KernelOp(kernel); op != kernel {
+		return nil
+	}
+	return ceilings
+}
 
 // benchCase is one sub-benchmark: an implementation (or a ceiling) of a
 // kernel at one size.
@@ -44,6 +76,10 @@ func benchKernel(b *testing.B, kernel string) {
 	sizes, err := BenchSizes(testing.Short())
 	if err != nil {
 		b.Fatal(err)
+	}
+	sizes = KernelSizes(kernel, sizes)
+	if len(sizes) == 0 {
+		b.Skip("no size to measure applies to " + kernel)
 	}
 	for _, n := range sizes {
 		b.Run("size="+strconv.Itoa(n), func(b *testing.B) {
@@ -77,13 +113,14 @@ func benchKernel(b *testing.B, kernel string) {
 // caseNames lists the sub-benchmarks of kernel, in order, without making
 // any data.
 func caseNames(kernel string) []string {
+	op, impls := KernelOp(kernel)
 	var names []string
-	for _, im := range Impls() {
-		if im.Has(kernel) {
+	for _, im := range impls {
+		if im.Has(op) {
 			names = append(names, im.Name)
 		}
 	}
-	return append(names, ceilings...)
+	return append(names, kernelCeilings(kernel)...)
 }
 
 // Sinks keep the results of the reductions alive.
@@ -93,15 +130,18 @@ var (
 )
 
 // benchCases returns the sub-benchmarks of kernel at n elements: every
-// implementation that has it, then the ceilings.
+// implementation that has its operation, then the ceilings.
 func benchCases(kernel string, n int) []benchCase {
+	op, impls := KernelOp(kernel)
 	in := InputsFor(n)
-	// The input of kernel as bytes, for b.SetBytes and the ceilings.
+	// The input of the operation as bytes, for b.SetBytes and the ceilings.
 	var raw [][]byte
-	switch kernel {
-	case "Float32ToFloat16", "Float32ToBFloat16", "AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint":
+	switch op {
+	case "Float32ToFloat16", "Float32ToBFloat16", "AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
+		"EncodeQ8_0", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
+		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock":
 		raw = asBytes(in.F32())
-	case "Float16ToFloat32":
+	case "Float16ToFloat32", "EncodeQ8_0Float16":
 		raw = asBytes(in.F16())
 	case "BFloat16ToFloat32":
 		raw = asBytes(in.BF16())
@@ -111,6 +151,8 @@ func benchCases(kernel string, n int) []benchCase {
 	case "DequantizeZeroPoint":
 		q, _ := in.ZeroPoint()
 		raw = asBytes(q)
+	case "DecodeQ8_0":
+		raw = in.Q8_0()
 	default:
 		panic("benchmarks: unknown kernel " + kernel)
 	}
@@ -119,89 +161,146 @@ func benchCases(kernel string, n int) []benchCase {
 	add := func(name string, setup func() func(int)) {
 		cases = append(cases, benchCase{name, inBytes, count, setup})
 	}
-	for _, im := range Impls() {
-		if !im.Has(kernel) {
-			continue
+	for _, im := range impls {
+		if im.Has(op) {
+			add(im.Name, caseSetup(op, im, in))
 		}
-		var setup func() func(int)
-		switch kernel {
-		case "Float32ToFloat16", "Float32ToBFloat16":
-			f := im.Float32ToFloat16
-			if kernel == "Float32ToBFloat16" {
-				f = im.Float32ToBFloat16
-			}
-			setup = func() func(int) {
-				src, dst := in.F32(), Buffers[uint16](count, n)
-				return func(i int) { f(dst[i], src[i]) }
-			}
-		case "Float16ToFloat32", "BFloat16ToFloat32":
-			f, input := im.Float16ToFloat32, in.F16
-			if kernel == "BFloat16ToFloat32" {
-				f, input = im.BFloat16ToFloat32, in.BF16
-			}
-			setup = func() func(int) {
-				src, dst := input(), Buffers[float32](count, n)
-				return func(i int) { f(dst[i], src[i]) }
-			}
-		case "AbsMax":
-			f := im.AbsMax
-			setup = func() func(int) {
-				src := in.F32()
-				return func(i int) { sinkF32 = f(src[i]) }
-			}
-		case "MinMax":
-			f := im.MinMax
-			setup = func() func(int) {
-				src := in.F32()
-				return func(i int) { _, sinkF32 = f(src[i]) }
-			}
-		case "QuantizeAbsmax":
-			f := im.QuantizeAbsmax
-			setup = func() func(int) {
-				src, dst := in.F32(), Buffers[int8](count, n)
-				return func(i int) {
-					if _, err := f(dst[i], src[i]); err != nil {
-						panic(err)
-					}
-				}
-			}
-		case "QuantizeZeroPoint":
-			f := im.QuantizeZeroPoint
-			setup = func() func(int) {
-				src, dst := in.F32(), Buffers[int8](count, n)
-				return func(i int) {
-					if _, err := f(dst[i], src[i]); err != nil {
-						panic(err)
-					}
-				}
-			}
-		case "DequantizeAbsmax":
-			f := im.DequantizeAbsmax
-			setup = func() func(int) {
-				src, params := in.Absmax()
-				dst := Buffers[float32](count, n)
-				return func(i int) { f(dst[i], src[i], params[i]) }
-			}
-		case "DequantizeZeroPoint":
-			f := im.DequantizeZeroPoint
-			setup = func() func(int) {
-				src, params := in.ZeroPoint()
-				dst := Buffers[float32](count, n)
-				return func(i int) { f(dst[i], src[i], params[i]) }
-			}
-		default:
-			panic("benchmarks: unknown kernel " + kernel)
-		}
-		add(im.Name, setup)
 	}
-	add("copy", func() func(int) {
-		dst := Buffers[byte](count, inBytes)
-		return func(i int) { copy(dst[i], raw[i]) }
-	})
-	add("read", func() func(int) {
-		return func(i int) { sinkU64 = ReadCeiling(raw[i]) }
-	})
+	for _, c := range kernelCeilings(kernel) {
+		switch c {
+		case "copy":
+			add(c, func() func(int) {
+				dst := Buffers[byte](count, inBytes)
+				return func(i int) { copy(dst[i], raw[i]) }
+			})
+		case "read":
+			add(c, func() func(int) {
+				return func(i int) { sinkU64 = ReadCeiling(raw[i]) }
+			})
+		}
+	}
 	return cases
+}
+
+// caseSetup returns the setup of the sub-benchmark of operation op of im
+// on the inputs in.
+func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
+	count, n := in.Count, in.N
+	switch op {
+	case "Float32ToFloat16", "Float32ToBFloat16":
+		f := im.Float32ToFloat16
+		if op == "Float32ToBFloat16" {
+			f = im.Float32ToBFloat16
+		}
+		return func() func(int) {
+			src, dst := in.F32(), Buffers[uint16](count, n)
+			return func(i int) { f(dst[i], src[i]) }
+		}
+	case "Float16ToFloat32", "BFloat16ToFloat32":
+		f, input := im.Float16ToFloat32, in.F16
+		if op == "BFloat16ToFloat32" {
+			f, input = im.BFloat16ToFloat32, in.BF16
+		}
+		return func() func(int) {
+			src, dst := input(), Buffers[float32](count, n)
+			return func(i int) { f(dst[i], src[i]) }
+		}
+	case "AbsMax":
+		f := im.AbsMax
+		return func() func(int) {
+			src := in.F32()
+			return func(i int) { sinkF32 = f(src[i]) }
+		}
+	case "MinMax":
+		f := im.MinMax
+		return func() func(int) {
+			src := in.F32()
+			return func(i int) { _, sinkF32 = f(src[i]) }
+		}
+	case "QuantizeAbsmax":
+		f := im.QuantizeAbsmax
+		return func() func(int) {
+			src, dst := in.F32(), Buffers[int8](count, n)
+			return func(i int) {
+				if _, err := f(dst[i], src[i]); err != nil {
+					panic(err)
+				}
+			}
+		}
+	case "QuantizeZeroPoint":
+		f := im.QuantizeZeroPoint
+		return func() func(int) {
+			src, dst := in.F32(), Buffers[int8](count, n)
+			return func(i int) {
+				if _, err := f(dst[i], src[i]); err != nil {
+					panic(err)
+				}
+			}
+		}
+	case "DequantizeAbsmax":
+		f := im.DequantizeAbsmax
+		return func() func(int) {
+			src, params := in.Absmax()
+			dst := Buffers[float32](count, n)
+			return func(i int) { f(dst[i], src[i], params[i]) }
+		}
+	case "DequantizeZeroPoint":
+		f := im.DequantizeZeroPoint
+		return func() func(int) {
+			src, params := in.ZeroPoint()
+			dst := Buffers[float32](count, n)
+			return func(i int) { f(dst[i], src[i], params[i]) }
+		}
+	case "EncodeQ8_0":
+		f := im.EncodeQ8_0
+		return func() func(int) {
+			src, dst := in.F32(), Buffers[byte](count, n/quant.Q8_0Values*quant.Q8_0Bytes)
+			return func(i int) {
+				if err := f(dst[i], src[i]); err != nil {
+					panic(err)
+				}
+			}
+		}
+	case "EncodeQ8_0Float16":
+		f := im.EncodeQ8_0Float16
+		return func() func(int) {
+			src, dst := in.F16(), Buffers[byte](count, n/quant.Q8_0Values*quant.Q8_0Bytes)
+			return func(i int) {
+				if err := f(dst[i], src[i]); err != nil {
+					panic(err)
+				}
+			}
+		}
+	case "DecodeQ8_0":
+		f := im.DecodeQ8_0
+		return func() func(int) {
+			src, dst := in.Q8_0(), Buffers[float32](count, n)
+			return func(i int) { f(dst[i], src[i]) }
+		}
+	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
+		f, cols := im.QuantizeAbsmaxPerRow, groupLength(op)
+		return func() func(int) {
+			src, dst := in.F32(), Buffers[int8](count, n)
+			params := Buffers[quant.AbsmaxParams](count, n/cols)
+			return func(i int) {
+				if err := f(dst[i], params[i], src[i], cols); err != nil {
+					panic(err)
+				}
+			}
+		}
+	case "QuantizeZeroPointPerRow", "QuantizeZeroPointPerBlock":
+		f, cols := im.QuantizeZeroPointPerRow, groupLength(op)
+		return func() func(int) {
+			src, dst := in.F32(), Buffers[int8](count, n)
+			params := Buffers[quant.ZeroPointParams](count, n/cols)
+			return func(i int) {
+				if err := f(dst[i], params[i], src[i], cols); err != nil {
+					panic(err)
+				}
+			}
+		}
+	}
+	panic("benchmarks: unknown operation " + op)
 }
 
 // asBytes views each buffer as its bytes.
@@ -241,12 +340,17 @@ func printHeader() {
 	}
 	peers := "cc: " + CCompiler()
 	if !CgoEnabled {
-		peers = "cgo disabled: no C peers (c-simd, c-scalar, c-avx512)"
+		peers = "cgo disabled: no C peers (c-simd, c-scalar, c-avx512, c-llama-ref)"
 	}
 	fmt.Printf("quant-cpu: %s\n", dispatch.Describe())
 	fmt.Printf("quant-build: %s %s/%s; quant.Implementation()=%s; %s\n",
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, quant.Implementation(), peers)
-	fmt.Printf("quant-impls: %s; ceilings: copy (Go copy), read (%s)\n", strings.Join(names, " "), ReadKind)
+	var workers []string
+	for _, im := range WorkerImpls() {
+		workers = append(workers, im.Name)
+	}
+	fmt.Printf("quant-impls: %s; ceilings: copy (Go copy), read (%s); *Parallel: %s (GOMAXPROCS=%d)\n",
+		strings.Join(names, " "), ReadKind, strings.Join(workers, " "), runtime.GOMAXPROCS(0))
 }
 
 // printPlan prints the full names of the sub-benchmarks the -test.bench
@@ -281,7 +385,7 @@ func printPlan() error {
 		if !match(0, "Benchmark"+kernel) {
 			continue
 		}
-		for _, n := range sizes {
+		for _, n := range KernelSizes(kernel, sizes) {
 			size := "size=" + strconv.Itoa(n)
 			if !match(1, size) {
 				continue

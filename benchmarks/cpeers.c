@@ -3,7 +3,8 @@
 // C peers of the quant kernels. Every function gives the results of the
 // pure-Go reference (package fallback) bit for bit, except the AVX-512
 // BF16 conversion, which uses VCVTNEPS2BF16 and so flushes float32
-// subnormal inputs to a zero of the same sign (see peers_test.go).
+// subnormal inputs to a zero of the same sign, and llama.cpp's reference
+// Q8_0 encoder, whose quants round differently (see peers_test.go).
 //
 // Built with -O3 -march=native -std=c11. The ISO dialect matters: it turns
 // off GCC's default floating-point contraction (-ffp-contract=fast in the
@@ -17,6 +18,7 @@
 
 #include "cpeers.h"
 
+#include <math.h>
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -38,11 +40,13 @@
 #endif
 #endif
 #ifndef QB_ROUNDEVENF
-#include <math.h>
 // The default rounding mode, which Go never changes, is to nearest even.
 #define QB_ROUNDEVENF nearbyintf
 #define QB_ROUNDEVEN nearbyint
 #endif
+
+// Helpers that take a constant flag are forced inline, so that it folds.
+#define QB_INLINE __attribute__((always_inline)) inline
 
 #define QB_STR2(x) #x
 #define QB_STR(x) QB_STR2(x)
@@ -60,6 +64,7 @@ const char *qb_cc(void) {
 int qb_compiled(int v) {
 	switch (v) {
 	case QB_SCALAR:
+	case QB_LLAMA_REF:
 		return 1;
 	case QB_SIMD:
 #if defined(QB_X86) || defined(QB_ARM64)
@@ -211,6 +216,113 @@ static void sc_quantize_zeropoint(int8_t *dst, const float *src, size_t n, float
 static void sc_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
 	for (size_t i = 0; i < n; i++)
 		dst[i] = (float)((int32_t)src[i] - zero) / scale;
+}
+
+// Q8_0 (GGUF): blocks of 32 values, each stored as d (binary16,
+// little-endian) and 32 int8 q. Lengths are whole blocks.
+#define QB_Q8_0_VALUES 32
+#define QB_Q8_0_BYTES 34
+
+// The status of an encoding from the largest max|x| (float32 bits) of
+// its input, as package quant decides it: a NaN or infinity, or a d
+// beyond binary16. d grows with max|x|, so the block holding the largest
+// fails first: one reduction over the whole input decides.
+static int q8_0_status(uint32_t top) {
+	if (top >= 0x7F800000)
+		return QB_NOT_FINITE;
+	if ((sc_to_f16(u2f(top) / 127.0f) & 0x7FFF) == 0x7C00)
+		return QB_RANGE;
+	return QB_OK;
+}
+
+// The same from the largest |x| bits of a binary16 input (infinities and
+// NaNs widen to float32 infinities and NaNs, the rest in order).
+static int q8_0_status16(uint16_t top) { return q8_0_status(f2u(sc_from_f16(top))); }
+
+static uint16_t sc_absmax_bits16(const uint16_t *src, size_t n) {
+	uint16_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint16_t a = src[i] & 0x7FFF;
+		m = a > m ? a : m;
+	}
+	return m;
+}
+
+static inline void store_u16le(uint8_t *p, uint16_t v) {
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline uint16_t load_u16le(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+// One block of package quant's algorithm: d = f16(a/127), q =
+// clamp(roundEven(x * (1/d)), -127, 127) against d as stored. x is
+// finite (the caller checked).
+static void sc_encode_block(uint8_t *out, const float *x) {
+	uint32_t m = sc_absmax_bits(x, QB_Q8_0_VALUES);
+	uint16_t d = sc_to_f16(u2f(m) / 127.0f);
+	float id = (d & 0x7FFF) != 0 ? 1.0f / sc_from_f16(d) : 0.0f;
+	store_u16le(out, d);
+	for (int j = 0; j < QB_Q8_0_VALUES; j++)
+		out[2 + j] = (uint8_t)round_clamp(x[j] * id, -127.0f, 127.0f);
+}
+
+// The encoders check the whole input first, as package quant does, so
+// that a failing call writes nothing: two passes over the input.
+static int sc_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
+	int status = q8_0_status(sc_absmax_bits(src, n));
+	if (status != QB_OK)
+		return status;
+	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++)
+		sc_encode_block(dst + b * QB_Q8_0_BYTES, src + b * QB_Q8_0_VALUES);
+	return QB_OK;
+}
+
+static int sc_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
+	int status = q8_0_status16(sc_absmax_bits16(src, n));
+	if (status != QB_OK)
+		return status;
+	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++) {
+		float x[QB_Q8_0_VALUES];
+		sc_f16_to_f32(x, src + b * QB_Q8_0_VALUES, QB_Q8_0_VALUES);
+		sc_encode_block(dst + b * QB_Q8_0_BYTES, x);
+	}
+	return QB_OK;
+}
+
+static void sc_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
+	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++) {
+		const uint8_t *in = src + b * QB_Q8_0_BYTES;
+		float d = sc_from_f16(load_u16le(in));
+		for (int j = 0; j < QB_Q8_0_VALUES; j++)
+			dst[b * QB_Q8_0_VALUES + j] = (float)(int8_t)in[2 + j] * d;
+	}
+}
+
+// ---- llama.cpp's reference Q8_0 algorithm, written from the format's
+// definition: d = max|x| / 127 and id = 1/d (or 0) in float32, d stored
+// as binary16 (round to nearest even), q = roundf(x*id), half away from
+// zero, against d before its rounding and without a clamp. d is package
+// quant's byte for byte; q may differ by one. Finite inputs only: it has
+// no status. Its decoder is the same product as package quant's, which
+// c-scalar measures. ----
+
+static int llama_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
+	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++) {
+		const float *x = src + b * QB_Q8_0_VALUES;
+		uint8_t *out = dst + b * QB_Q8_0_BYTES;
+		float amax = 0.0f;
+		for (int j = 0; j < QB_Q8_0_VALUES; j++) {
+			float a = fabsf(x[j]);
+			amax = a > amax ? a : amax;
+		}
+		float d = amax / 127.0f;
+		float id = d != 0.0f ? 1.0f / d : 0.0f;
+		store_u16le(out, sc_to_f16(d));
+		for (int j = 0; j < QB_Q8_0_VALUES; j++)
+			out[2 + j] = (uint8_t)(int8_t)roundf(x[j] * id);
+	}
+	return QB_OK;
 }
 
 // ---- x86-64 AVX2 + F16C. ----
@@ -394,6 +506,133 @@ QB_AVX2 static void avx2_dequantize_zeropoint(float *dst, const int8_t *src, siz
 	}
 	_mm256_zeroupper(); // the tail call below would skip GCC's own VZEROUPPER
 	sc_dequantize_zeropoint(dst + i, src + i, n - i, scale, zero);
+}
+
+// Q8_0, four blocks per iteration: their maxima are reduced together
+// (one transpose-and-max instead of four horizontal reductions), their
+// scales computed in one vector, then each block quantized from L1.
+
+// Eight values from src at element i: float32, or binary16 widened
+// exactly by VCVTPH2PS. half is a constant after inlining.
+QB_AVX2 static QB_INLINE __m256 avx2_load8(const void *src, size_t i, int half) {
+	if (half)
+		return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)src + i)));
+	return _mm256_loadu_ps((const float *)src + i);
+}
+
+// The largest |x| bits of the block at element i, in each of 8 lanes.
+QB_AVX2 static QB_INLINE __m256i avx2_block_max(const void *src, size_t i, int half) {
+	const __m256i absmask = _mm256_set1_epi32(0x7FFFFFFF);
+	__m256i a = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i, half)), absmask);
+	__m256i b = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 8, half)), absmask);
+	__m256i c = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 16, half)), absmask);
+	__m256i d = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 24, half)), absmask);
+	return _mm256_max_epu32(_mm256_max_epu32(a, b), _mm256_max_epu32(c, d));
+}
+
+// Lane j of the result is the maximum of the 8 lanes of mj.
+QB_AVX2 static QB_INLINE __m128i avx2_hmax4(__m256i m0, __m256i m1, __m256i m2, __m256i m3) {
+	// Per 128-bit half: {m0[0,2], m1[0,2], m0[1,3], m1[1,3]}, then
+	// {m0[0..3], m1[0..3], m2[0..3], m3[0..3]}, then both halves.
+	__m256i a = _mm256_max_epu32(_mm256_unpacklo_epi32(m0, m1), _mm256_unpackhi_epi32(m0, m1));
+	__m256i b = _mm256_max_epu32(_mm256_unpacklo_epi32(m2, m3), _mm256_unpackhi_epi32(m2, m3));
+	__m256i c = _mm256_max_epu32(_mm256_unpacklo_epi64(a, b), _mm256_unpackhi_epi64(a, b));
+	return _mm_max_epu32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
+}
+
+// The scales of four blocks from their max|x| bits: d = f16(a/127) in the
+// low four halves of *dh (VCVTPS2PH $0 rounds to nearest even), and
+// 1/float(d), 0 where d is 0, returned.
+QB_AVX2 static QB_INLINE __m128 avx2_q8_0_scales(__m128i amax, __m128i *dh) {
+	__m128 d = _mm_div_ps(_mm_castsi128_ps(amax), _mm_set1_ps(127.0f));
+	__m128i h = _mm_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT);
+	__m128 df = _mm_cvtph_ps(h);
+	__m128 id = _mm_div_ps(_mm_set1_ps(1.0f), df);
+	*dh = h;
+	return _mm_andnot_ps(_mm_cmpeq_ps(df, _mm_setzero_ps()), id);
+}
+
+// One 34-byte block: d, then q = roundEven(x*id) (VCVTPS2DQ, MXCSR at
+// nearest even) clamped to [-127, 127]. |x*id| stays below 191 for finite
+// x, so the saturating packs clamp the top and one byte max the bottom.
+QB_AVX2 static QB_INLINE void avx2_q8_0_block(uint8_t *out, const void *src, size_t i, int half, __m256 id, int d) {
+	store_u16le(out, (uint16_t)d);
+	__m256i q0 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i, half), id));
+	__m256i q1 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 8, half), id));
+	__m256i q2 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 16, half), id));
+	__m256i q3 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 24, half), id));
+	__m256i q = _mm256_max_epi8(avx2_pack_i8(q0, q1, q2, q3), _mm256_set1_epi8(-127));
+	_mm256_storeu_si256((__m256i *)(out + 2), q);
+}
+
+// Lane j of v in all 8 lanes.
+#define QB_AVX2_LANE(v, j) _mm256_permutevar8x32_ps(_mm256_castps128_ps256(v), _mm256_set1_epi32(j))
+
+// The encoding pass: finite x only (the callers check first).
+QB_AVX2 static QB_INLINE void avx2_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int half) {
+	size_t blocks = n / QB_Q8_0_VALUES, b = 0;
+	for (; b + 4 <= blocks; b += 4) {
+		size_t i = b * QB_Q8_0_VALUES;
+		__m128i amax = avx2_hmax4(avx2_block_max(src, i, half), avx2_block_max(src, i + 32, half),
+		                          avx2_block_max(src, i + 64, half), avx2_block_max(src, i + 96, half));
+		__m128i dh;
+		__m128 id = avx2_q8_0_scales(amax, &dh);
+		uint8_t *out = dst + b * QB_Q8_0_BYTES;
+		avx2_q8_0_block(out, src, i, half, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
+		avx2_q8_0_block(out + 34, src, i + 32, half, QB_AVX2_LANE(id, 1), _mm_extract_epi16(dh, 1));
+		avx2_q8_0_block(out + 68, src, i + 64, half, QB_AVX2_LANE(id, 2), _mm_extract_epi16(dh, 2));
+		avx2_q8_0_block(out + 102, src, i + 96, half, QB_AVX2_LANE(id, 3), _mm_extract_epi16(dh, 3));
+	}
+	for (; b < blocks; b++) { // the last 0-3 blocks, one at a time
+		size_t i = b * QB_Q8_0_VALUES;
+		__m128i amax = _mm_cvtsi32_si128((int)avx2_hmax_epu32(avx2_block_max(src, i, half)));
+		__m128i dh;
+		__m128 id = avx2_q8_0_scales(amax, &dh);
+		avx2_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, half, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
+	}
+}
+
+QB_AVX2 static uint16_t avx2_absmax_bits16(const uint16_t *src, size_t n) {
+	const __m256i absmask = _mm256_set1_epi16(0x7FFF);
+	__m256i m0 = _mm256_setzero_si256(), m1 = m0;
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		m0 = _mm256_max_epu16(m0, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(src + i)), absmask));
+		m1 = _mm256_max_epu16(m1, _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(src + i + 16)), absmask));
+	}
+	m0 = _mm256_max_epu16(m0, m1);
+	__m128i m = _mm_max_epu16(_mm256_castsi256_si128(m0), _mm256_extracti128_si256(m0, 1));
+	// PHMINPOSUW finds the minimum: of the complements, the maximum.
+	m = _mm_minpos_epu16(_mm_xor_si128(m, _mm_set1_epi16(-1)));
+	uint16_t top = (uint16_t)~_mm_cvtsi128_si32(m), t = sc_absmax_bits16(src + i, n - i);
+	return t > top ? t : top;
+}
+
+// Check, then encode: a failing call writes nothing.
+QB_AVX2 static int avx2_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
+	int status = q8_0_status(avx2_absmax_bits(src, n));
+	if (status == QB_OK)
+		avx2_encode_q8_0_any(dst, src, n, 0);
+	return status;
+}
+
+QB_AVX2 static int avx2_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
+	int status = q8_0_status16(avx2_absmax_bits16(src, n));
+	if (status == QB_OK)
+		avx2_encode_q8_0_any(dst, src, n, 1);
+	return status;
+}
+
+QB_AVX2 static void avx2_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
+	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++) {
+		const uint8_t *in = src + b * QB_Q8_0_BYTES;
+		float *out = dst + b * QB_Q8_0_VALUES;
+		__m256 d = _mm256_set1_ps(_cvtsh_ss(load_u16le(in)));
+		for (int j = 0; j < 4; j++) {
+			__m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(in + 2 + 8 * j)));
+			_mm256_storeu_ps(out + 8 * j, _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
+		}
+	}
 }
 #endif // QB_X86
 
@@ -683,6 +922,126 @@ static void neon_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, f
 	}
 	sc_dequantize_zeropoint(dst + i, src + i, n - i, scale, zero);
 }
+
+// Q8_0, four blocks per iteration: their maxima come out of two levels of
+// pairwise maxima (UMAXP), their scales from one vector of four.
+
+// Four values from src at element i: float32, or binary16 widened exactly
+// by FCVTL. half is a constant after inlining.
+static QB_INLINE float32x4_t neon_load4(const void *src, size_t i, int half) {
+	if (half)
+		return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const uint16_t *)src + i)));
+	return vld1q_f32((const float *)src + i);
+}
+
+// The largest |x| bits of the block at element i, in each of 4 lanes.
+static QB_INLINE uint32x4_t neon_block_max(const void *src, size_t i, int half) {
+	const uint32x4_t absmask = vdupq_n_u32(0x7FFFFFFF);
+	uint32x4_t m[8];
+	for (int j = 0; j < 8; j++)
+		m[j] = vandq_u32(vreinterpretq_u32_f32(neon_load4(src, i + 4 * j, half)), absmask);
+	uint32x4_t a = vmaxq_u32(vmaxq_u32(m[0], m[1]), vmaxq_u32(m[2], m[3]));
+	uint32x4_t b = vmaxq_u32(vmaxq_u32(m[4], m[5]), vmaxq_u32(m[6], m[7]));
+	return vmaxq_u32(a, b);
+}
+
+// One 34-byte block: d, then q = roundEven(x*id) (FCVTNS) clamped to
+// [-127, 127]: the saturating narrows clamp the top, one byte max the
+// bottom (|x*id| stays below 191 for finite x).
+static QB_INLINE void neon_q8_0_block(uint8_t *out, const void *src, size_t i, int half, float32x4_t id, uint16_t d) {
+	store_u16le(out, d);
+	int16x4_t h[8];
+	for (int j = 0; j < 8; j++)
+		h[j] = vqmovn_s32(vcvtnq_s32_f32(vmulq_f32(neon_load4(src, i + 4 * j, half), id)));
+	const int8x16_t lo = vdupq_n_s8(-127);
+	int8x16_t a = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
+	int8x16_t b = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
+	vst1q_s8((int8_t *)out + 2, vmaxq_s8(a, lo));
+	vst1q_s8((int8_t *)out + 18, vmaxq_s8(b, lo));
+}
+
+// The scales of four blocks from their max|x| bits: d = f16(a/127)
+// (FCVTN rounds to nearest even while FPCR says so, as Go leaves it) in
+// *dh, and 1/float(d), 0 where d is 0, returned.
+static QB_INLINE float32x4_t neon_q8_0_scales(uint32x4_t amax, uint16x4_t *dh) {
+	float16x4_t h = vcvt_f16_f32(vdivq_f32(vreinterpretq_f32_u32(amax), vdupq_n_f32(127.0f)));
+	float32x4_t df = vcvt_f32_f16(h);
+	uint32x4_t id = vreinterpretq_u32_f32(vdivq_f32(vdupq_n_f32(1.0f), df));
+	*dh = vreinterpret_u16_f16(h);
+	return vreinterpretq_f32_u32(vbicq_u32(id, vceqzq_f32(df)));
+}
+
+// The encoding pass: finite x only (the callers check first).
+static QB_INLINE void neon_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int half) {
+	size_t blocks = n / QB_Q8_0_VALUES, b = 0;
+	for (; b + 4 <= blocks; b += 4) {
+		size_t i = b * QB_Q8_0_VALUES;
+		uint32x4_t m01 = vpmaxq_u32(neon_block_max(src, i, half), neon_block_max(src, i + 32, half));
+		uint32x4_t m23 = vpmaxq_u32(neon_block_max(src, i + 64, half), neon_block_max(src, i + 96, half));
+		uint32x4_t amax = vpmaxq_u32(m01, m23);
+		uint16x4_t dh;
+		float32x4_t id = neon_q8_0_scales(amax, &dh);
+		uint8_t *out = dst + b * QB_Q8_0_BYTES;
+		neon_q8_0_block(out, src, i, half, vdupq_laneq_f32(id, 0), vget_lane_u16(dh, 0));
+		neon_q8_0_block(out + 34, src, i + 32, half, vdupq_laneq_f32(id, 1), vget_lane_u16(dh, 1));
+		neon_q8_0_block(out + 68, src, i + 64, half, vdupq_laneq_f32(id, 2), vget_lane_u16(dh, 2));
+		neon_q8_0_block(out + 102, src, i + 96, half, vdupq_laneq_f32(id, 3), vget_lane_u16(dh, 3));
+	}
+	for (; b < blocks; b++) { // the last 0-3 blocks, one at a time
+		size_t i = b * QB_Q8_0_VALUES;
+		uint32x4_t amax = vdupq_n_u32(vmaxvq_u32(neon_block_max(src, i, half)));
+		uint16x4_t dh;
+		float32x4_t id = neon_q8_0_scales(amax, &dh);
+		neon_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, half, id, vget_lane_u16(dh, 0));
+	}
+}
+
+static uint16_t neon_absmax_bits16(const uint16_t *src, size_t n) {
+	const uint16x8_t absmask = vdupq_n_u16(0x7FFF);
+	uint16x8_t m0 = vdupq_n_u16(0), m1 = m0, m2 = m0, m3 = m0;
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		m0 = vmaxq_u16(m0, vandq_u16(vld1q_u16(src + i), absmask));
+		m1 = vmaxq_u16(m1, vandq_u16(vld1q_u16(src + i + 8), absmask));
+		m2 = vmaxq_u16(m2, vandq_u16(vld1q_u16(src + i + 16), absmask));
+		m3 = vmaxq_u16(m3, vandq_u16(vld1q_u16(src + i + 24), absmask));
+	}
+	uint16_t m = vmaxvq_u16(vmaxq_u16(vmaxq_u16(m0, m1), vmaxq_u16(m2, m3)));
+	uint16_t t = sc_absmax_bits16(src + i, n - i);
+	return t > m ? t : m;
+}
+
+// Check, then encode: a failing call writes nothing.
+static int neon_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
+	int status = q8_0_status(neon_absmax_bits(src, n));
+	if (status == QB_OK)
+		neon_encode_q8_0_any(dst, src, n, 0);
+	return status;
+}
+
+static int neon_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
+	int status = q8_0_status16(neon_absmax_bits16(src, n));
+	if (status == QB_OK)
+		neon_encode_q8_0_any(dst, src, n, 1);
+	return status;
+}
+
+static void neon_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
+	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++) {
+		const uint8_t *in = src + b * QB_Q8_0_BYTES;
+		float *out = dst + b * QB_Q8_0_VALUES;
+		float32x4_t d = vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(load_u16le(in))));
+		for (int j = 0; j < 2; j++) {
+			int8x16_t q = vld1q_s8((const int8_t *)in + 2 + 16 * j);
+			int16x8_t lo = vmovl_s8(vget_low_s8(q)), hi = vmovl_high_s8(q);
+			float *o = out + 16 * j;
+			vst1q_f32(o, vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(lo))), d));
+			vst1q_f32(o + 4, vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(lo)), d));
+			vst1q_f32(o + 8, vmulq_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(hi))), d));
+			vst1q_f32(o + 12, vmulq_f32(vcvtq_f32_s32(vmovl_high_s16(hi)), d));
+		}
+	}
+}
 #endif // QB_ARM64
 
 // ---- Dispatch on the variant. ----
@@ -739,6 +1098,32 @@ void qb_dequantize_zeropoint(int v, float *dst, const int8_t *src, size_t n, flo
 	QB_RUN(dequantize_zeropoint, dst, src, n, scale, zero)
 }
 
+// Q8_0 has SIMD, scalar and llama.cpp-reference variants; AVX-512 has
+// none (the Go side leaves c-avx512 out).
+int qb_encode_q8_0(int v, uint8_t *dst, const float *src, size_t n) {
+	switch (v) {
+	case QB_SIMD:
+		return QB_SIMD_CALL(encode_q8_0, dst, src, n);
+	case QB_LLAMA_REF:
+		return llama_encode_q8_0(dst, src, n);
+	default:
+		return sc_encode_q8_0(dst, src, n);
+	}
+}
+
+int qb_encode_q8_0_f16(int v, uint8_t *dst, const uint16_t *src, size_t n) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(encode_q8_0_f16, dst, src, n);
+	return sc_encode_q8_0_f16(dst, src, n);
+}
+
+void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n) {
+	if (v == QB_SIMD)
+		QB_SIMD_CALL(decode_q8_0, dst, src, n);
+	else
+		sc_decode_q8_0(dst, src, n);
+}
+
 // ---- Whole quantizers: the parameters exactly as package quant computes them. ----
 // A copy of quant's unexported rules (zeroPointParams, absmaxParams), like
 // AbsmaxParams and ZeroPointParams in impl.go; the tests compare them.
@@ -756,19 +1141,18 @@ static qb_params absmax_params(float a) {
 	return p;
 }
 
-qb_params qb_absmax_quantize(int v, int8_t *dst, const float *src, size_t n) {
+// The parameters of src as QuantizeAbsmax finds them, and its status.
+static qb_params absmax_params_of(int v, const float *src, size_t n) {
 	uint32_t m = qb_absmax_bits(v, src, n);
 	if (m >= 0x7F800000) {
 		qb_params p = {QB_NOT_FINITE, 0, 0};
 		return p;
 	}
-	qb_params p = absmax_params(u2f(m));
-	if (p.status == QB_OK)
-		qb_quantize_absmax(v, dst, src, n, p.scale);
-	return p;
+	return absmax_params(u2f(m));
 }
 
-qb_params qb_zeropoint_quantize(int v, int8_t *dst, const float *src, size_t n) {
+// The parameters of src as QuantizeZeroPoint finds them, and its status.
+static qb_params zeropoint_params_of(int v, const float *src, size_t n) {
 	qb_keys k = qb_minmax_keys(v, src, n);
 	qb_params p = {QB_NOT_FINITE, 0, 0};
 	if (k.lo <= QB_KEY_NEG_INF || k.hi >= QB_KEY_POS_INF)
@@ -776,34 +1160,72 @@ qb_params qb_zeropoint_quantize(int v, int8_t *dst, const float *src, size_t n) 
 	// KeyBits is its own inverse: the same flip turns a key back into bits.
 	float lo = u2f((uint32_t)order_key((uint32_t)k.lo));
 	float hi = u2f((uint32_t)order_key((uint32_t)k.hi));
-	if (lo == hi) { // constant tensor
-		p = absmax_params(lo < 0 ? -lo : lo);
-	} else {
-		p.status = QB_OK;
-		p.scale = (float)(255.0 / ((double)hi - (double)lo));
-		if ((f2u(p.scale) & 0x7FFFFFFF) == 0x7F800000) {
-			p.status = QB_RANGE;
+	if (lo == hi) // constant tensor
+		return absmax_params(lo < 0 ? -lo : lo);
+	p.status = QB_RANGE; // until every check below passes
+	p.scale = (float)(255.0 / ((double)hi - (double)lo));
+	if ((f2u(p.scale) & 0x7FFFFFFF) == 0x7F800000)
+		return p;
+	float sl = p.scale * lo; // a float32 product, as in Go
+	double z = -QB_ROUNDEVEN((double)sl) - 128;
+	if (z < (double)INT32_MIN + 128 || z > (double)INT32_MAX - 128)
+		return p;
+	p.zero = (int32_t)z;
+	// The grid's ends must dequantize to finite values.
+	float ends[2] = {(float)(-128 - p.zero) / p.scale, (float)(127 - p.zero) / p.scale};
+	for (int e = 0; e < 2; e++) {
+		if ((f2u(ends[e]) & 0x7FFFFFFF) == 0x7F800000)
 			return p;
-		}
-		float sl = p.scale * lo; // a float32 product, as in Go
-		double z = -QB_ROUNDEVEN((double)sl) - 128;
-		if (z < (double)INT32_MIN + 128 || z > (double)INT32_MAX - 128) {
-			p.status = QB_RANGE;
-			return p;
-		}
-		p.zero = (int32_t)z;
-		// The grid's ends must dequantize to finite values.
-		float ends[2] = {(float)(-128 - p.zero) / p.scale, (float)(127 - p.zero) / p.scale};
-		for (int e = 0; e < 2; e++) {
-			if ((f2u(ends[e]) & 0x7FFFFFFF) == 0x7F800000) {
-				p.status = QB_RANGE;
-				return p;
-			}
-		}
 	}
+	p.status = QB_OK;
+	return p;
+}
+
+qb_params qb_absmax_quantize(int v, int8_t *dst, const float *src, size_t n) {
+	qb_params p = absmax_params_of(v, src, n);
+	if (p.status == QB_OK)
+		qb_quantize_absmax(v, dst, src, n, p.scale);
+	return p;
+}
+
+qb_params qb_zeropoint_quantize(int v, int8_t *dst, const float *src, size_t n) {
+	qb_params p = zeropoint_params_of(v, src, n);
 	if (p.status == QB_OK)
 		qb_quantize_zeropoint(v, dst, src, n, p.scale, (float)p.zero);
 	return p;
+}
+
+// ---- Per-row quantizers: every row's parameters first, then the rows. ----
+
+int qb_absmax_quantize_rows(int v, int8_t *dst, float *scales, float *scratch, const float *src, size_t rows,
+                            size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		qb_params p = absmax_params_of(v, src + r * cols, cols);
+		if (p.status != QB_OK)
+			return p.status;
+		scratch[r] = p.scale;
+	}
+	for (size_t r = 0; r < rows; r++) {
+		scales[r] = scratch[r];
+		qb_quantize_absmax(v, dst + r * cols, src + r * cols, cols, scratch[r]);
+	}
+	return QB_OK;
+}
+
+int qb_zeropoint_quantize_rows(int v, int8_t *dst, qb_zp *params, qb_zp *scratch, const float *src, size_t rows,
+                               size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		qb_params p = zeropoint_params_of(v, src + r * cols, cols);
+		if (p.status != QB_OK)
+			return p.status;
+		scratch[r].scale = p.scale;
+		scratch[r].zero = p.zero;
+	}
+	for (size_t r = 0; r < rows; r++) {
+		params[r] = scratch[r];
+		qb_quantize_zeropoint(v, dst + r * cols, src + r * cols, cols, scratch[r].scale, (float)scratch[r].zero);
+	}
+	return QB_OK;
 }
 
 // ---- The read ceiling. ----

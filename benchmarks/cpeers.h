@@ -12,6 +12,7 @@ enum {
 	QB_SIMD = 0,   // intrinsics: AVX2+F16C on x86-64, NEON on arm64
 	QB_SCALAR = 1, // plain C loops, the compiler may auto-vectorise them
 	QB_AVX512 = 2, // AVX-512 intrinsics (x86-64), VCVTNEPS2BF16 for BF16
+	QB_LLAMA_REF = 3, // llama.cpp's reference Q8_0 encoder, scalar (Q8_0 only)
 };
 
 // Status of the whole quantizers.
@@ -47,6 +48,31 @@ void qb_dequantize_zeropoint(int v, float *dst, const int8_t *src, size_t n, flo
 // the reduction, the parameters and the quantization in one call.
 qb_params qb_absmax_quantize(int v, int8_t *dst, const float *src, size_t n);
 qb_params qb_zeropoint_quantize(int v, int8_t *dst, const float *src, size_t n);
+
+// Per-row quantizers: the whole quantizers on each row of a rows x cols
+// matrix, params[r] for row r, in two passes as package quant's grouped
+// quantizers: every row's parameters are computed and checked into
+// scratch (rows values, from the caller, so that calls do not allocate),
+// then stored and their rows quantized. An error, the status of the first
+// failing row, leaves dst and params untouched.
+typedef struct {
+	float scale;
+	int32_t zero;
+} qb_zp;
+
+int qb_absmax_quantize_rows(int v, int8_t *dst, float *scales, float *scratch, const float *src, size_t rows,
+                            size_t cols);
+int qb_zeropoint_quantize_rows(int v, int8_t *dst, qb_zp *params, qb_zp *scratch, const float *src, size_t rows,
+                               size_t cols);
+
+// GGUF Q8_0: n (a multiple of 32) values to and from n/32 blocks of 34
+// bytes. The encoders check the whole input (one reduction) before they
+// encode, as package quant's EncodeQ8_0 does, and return its status; on
+// an error dst is left untouched. QB_LLAMA_REF is llama.cpp's reference
+// encoder as it is: no check, always QB_OK, finite inputs only.
+int qb_encode_q8_0(int v, uint8_t *dst, const float *src, size_t n);
+int qb_encode_q8_0_f16(int v, uint8_t *dst, const uint16_t *src, size_t n);
+void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n);
 
 // qb_read ORs together every 8-byte word of p (and the tail bytes): a
 // read-only pass at memory speed, the "read" ceiling.

@@ -16,6 +16,7 @@ import "C"
 
 import (
 	"runtime"
+	"strconv"
 	"unsafe"
 
 	"github.com/qkernels/quant"
@@ -29,8 +30,8 @@ const CgoEnabled = true
 // CCompiler names the compiler of the C peers.
 func CCompiler() string { return C.GoString(C.qb_cc()) }
 
-// cPeers returns the C implementations this CPU runs: c-simd, c-scalar and
-// c-avx512.
+// cPeers returns the C implementations this CPU runs: c-simd, c-scalar,
+// c-avx512 and c-llama-ref.
 func cPeers() []*Impl {
 	host := dispatch.Host()
 	var peers []*Impl
@@ -55,7 +56,7 @@ func cPeers() []*Impl {
 		}
 		peers = append(peers, p)
 	}
-	return peers
+	return append(peers, llamaPeer())
 }
 
 // cPeer builds the kernel table of variant v and its operations; the
@@ -116,8 +117,98 @@ func cPeer(name string, v C.int) *Impl {
 		}
 		return quant.ZeroPointParams{Scale: float32(r.scale), ZeroPoint: int32(r.zero)}, nil
 	}
+	// The per-row quantizers: every row's parameters, then every row, in
+	// one call; they write the parameters in place (see below). Their
+	// scratch holds the parameters between the two passes: grown to the
+	// largest call and kept, so that calls do not allocate, it makes them
+	// one call at a time per peer.
+	var scales []C.float
+	var zps []C.qb_zp
+	im.QuantizeAbsmaxPerRow = func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
+		rows := checkRows(dst, src, len(params), cols)
+		scales = scratch(scales, rows)
+		out := (*C.float)(unsafe.Pointer(unsafe.SliceData(params)))
+		return cStatus(C.qb_absmax_quantize_rows(v, i8p(dst), out, unsafe.SliceData(scales), f32p(src),
+			C.size_t(rows), C.size_t(cols)))
+	}
+	im.QuantizeZeroPointPerRow = func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
+		rows := checkRows(dst, src, len(params), cols)
+		zps = scratch(zps, rows)
+		out := (*C.qb_zp)(unsafe.Pointer(unsafe.SliceData(params)))
+		return cStatus(C.qb_zeropoint_quantize_rows(v, i8p(dst), out, unsafe.SliceData(zps), f32p(src),
+			C.size_t(rows), C.size_t(cols)))
+	}
+	if v == C.QB_AVX512 {
+		return im // no Q8_0 code
+	}
+	im.EncodeQ8_0 = func(dst []byte, src []float32) error {
+		checkQ8_0(len(dst), len(src))
+		return cStatus(C.qb_encode_q8_0(v, u8p(dst), f32p(src), C.size_t(len(src))))
+	}
+	im.EncodeQ8_0Float16 = func(dst []byte, src []uint16) error {
+		checkQ8_0(len(dst), len(src))
+		return cStatus(C.qb_encode_q8_0_f16(v, u8p(dst), u16p(src), C.size_t(len(src))))
+	}
+	im.DecodeQ8_0 = func(dst []float32, src []byte) {
+		n := len(src) / kernels.Q8_0Bytes * kernels.Q8_0Values
+		if len(src)%kernels.Q8_0Bytes != 0 || len(dst) < n {
+			panic("benchmarks: DecodeQ8_0: " + strconv.Itoa(len(src)) + " bytes, " + strconv.Itoa(len(dst)) + " values")
+		}
+		C.qb_decode_q8_0(v, f32p(dst), u8p(src), C.size_t(n))
+	}
 	return im
 }
+
+// llamaPeer is llama.cpp's reference Q8_0 encoder (quantize_row_q8_0_ref's
+// algorithm) in C: the same d as package quant, byte for byte, but q
+// rounded half away from zero against d before its rounding to binary16,
+// so that q may differ by one. Like llama.cpp it checks nothing (one
+// pass, no status): finite inputs only.
+func llamaPeer() *Impl {
+	return &Impl{
+		Name:    "c-llama-ref",
+		Kernels: &kernels.Set{Name: "c-llama-ref"},
+		EncodeQ8_0: func(dst []byte, src []float32) error {
+			checkQ8_0(len(dst), len(src))
+			C.qb_encode_q8_0(C.QB_LLAMA_REF, u8p(dst), f32p(src), C.size_t(len(src)))
+			return nil
+		},
+	}
+}
+
+// checkQ8_0 panics unless an encoding's values are whole Q8_0 blocks and
+// its bytes have room for them: the C side reads and writes them all.
+func checkQ8_0(bytes, values int) {
+	if values%kernels.Q8_0Values != 0 || bytes < values/kernels.Q8_0Values*kernels.Q8_0Bytes {
+		panic("benchmarks: Q8_0: " + strconv.Itoa(values) + " values, " + strconv.Itoa(bytes) + " bytes")
+	}
+}
+
+// scratch returns s resliced to n values, reallocated if it is too short.
+func scratch[T any](s []T, n int) []T {
+	if cap(s) < n {
+		s = make([]T, n)
+	}
+	return s[:n]
+}
+
+// checkRows panics unless src is whole rows of cols values with room in
+// dst and nparams for them, and returns the number of rows.
+func checkRows(dst []int8, src []float32, nparams, cols int) int {
+	if cols < 1 || len(src)%cols != 0 || len(dst) < len(src) || nparams < len(src)/cols {
+		panic("benchmarks: per-row: " + strconv.Itoa(len(src)) + " values in rows of " + strconv.Itoa(cols))
+	}
+	return len(src) / cols
+}
+
+// The per-row peers write quant.AbsmaxParams as C floats and
+// quant.ZeroPointParams as qb_zp: the layouts must agree (an index out of
+// range here fails the build).
+var (
+	_ = [1]int{}[unsafe.Sizeof(quant.AbsmaxParams{})-unsafe.Sizeof(C.float(0))]
+	_ = [1]int{}[unsafe.Sizeof(quant.ZeroPointParams{})-unsafe.Sizeof(C.qb_zp{})]
+	_ = [1]int{}[unsafe.Offsetof(quant.ZeroPointParams{}.ZeroPoint)-unsafe.Offsetof(C.qb_zp{}.zero)]
+)
 
 func cStatus(s C.int) error {
 	switch s {
@@ -134,6 +225,7 @@ func cStatus(s C.int) error {
 func f32p(s []float32) *C.float     { return (*C.float)(unsafe.SliceData(s)) }
 func u16p(s []uint16) *C.uint16_t   { return (*C.uint16_t)(unsafe.SliceData(s)) }
 func i8p(s []int8) *C.int8_t        { return (*C.int8_t)(unsafe.SliceData(s)) }
+func u8p(s []byte) *C.uint8_t       { return (*C.uint8_t)(unsafe.SliceData(s)) }
 func bytep(s []byte) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 
 // readCeiling makes a read-only pass over b as fast as this build can.

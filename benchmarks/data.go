@@ -87,6 +87,7 @@ type Inputs struct {
 	qa, qz    [][]int8
 	pa        []quant.AbsmaxParams
 	pz        []quant.ZeroPointParams
+	q8        [][]byte
 }
 
 var inputCache = map[int]*Inputs{}
@@ -166,6 +167,21 @@ func (in *Inputs) ZeroPoint() ([][]int8, []quant.ZeroPointParams) {
 		}
 	}
 	return in.qz, in.pz
+}
+
+// Q8_0 returns the weights encoded as Q8_0 blocks (N must be a multiple
+// of 32).
+func (in *Inputs) Q8_0() [][]byte {
+	if in.q8 == nil {
+		for _, w := range in.F32() {
+			b := make([]byte, len(w)/quant.Q8_0Values*quant.Q8_0Bytes)
+			if err := Reference.EncodeQ8_0(b, w); err != nil {
+				panic(err)
+			}
+			in.q8 = append(in.q8, b)
+		}
+	}
+	return in.q8
 }
 
 // Buffers allocates count output buffers of n elements and writes every

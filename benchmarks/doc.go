@@ -17,9 +17,25 @@
 // # Names
 //
 // There is one benchmark per operation of the API (BenchmarkFloat32ToFloat16,
-// ..., BenchmarkDequantizeZeroPoint), with sub-benchmarks
-// size=<elements>/impl=<name>. b.SetBytes counts the input bytes, so MB/s
-// is input throughput (4 bytes per float32, 2 per FP16/BF16, 1 per int8).
+// ..., BenchmarkDequantizeZeroPoint, BenchmarkEncodeQ8_0 from float32 and
+// BenchmarkEncodeQ8_0Float16 from binary16, BenchmarkDecodeQ8_0, and the
+// per-row quantizers BenchmarkQuantizeAbsmaxPerRow and
+// BenchmarkQuantizeZeroPointPerRow on rows of RowLength = 4096 values,
+// and BenchmarkQuantizeAbsmaxPerBlock and BenchmarkQuantizeZeroPointPerBlock
+// on blocks of BlockLength = 32, through the per-row implementations),
+// with sub-benchmarks size=<elements>/impl=<name>. b.SetBytes counts the
+// input bytes, so MB/s is input throughput (4 bytes per float32, 2 per
+// FP16/BF16, 1 per int8, 34/32 per Q8_0 value). Each runs at the sizes
+// that apply: whole 32-value blocks for Q8_0, whole rows for the per-row
+// quantizers (4096 is one row, 16M a 4096 × 4096 matrix).
+//
+// The parallel benchmarks (BenchmarkQuantizeAbsmaxParallel,
+// BenchmarkQuantizeZeroPointParallel, per tensor, and their PerRow
+// versions) run the public API with Granularity.Parallel(N) as
+// impl=workers=N, for N = 1, 2 and GOMAXPROCS if larger, at the sizes a
+// parallel call splits (quant.ParallelMin values and up). They have no
+// ceilings: those run on one goroutine.
+//
 // The implementations are:
 //
 //   - quant: the public API as dispatched on this CPU (quant.Implementation).
@@ -37,6 +53,18 @@
 //     the weights measured here.
 //   - c-scalar: the reference algorithm as a plain C loop at
 //     -O3 -march=native, which the compiler may auto-vectorise.
+//   - c-llama-ref (EncodeQ8_0 only): llama.cpp's reference Q8_0 encoder
+//     (quantize_row_q8_0_ref's algorithm) as a scalar C loop: the same d,
+//     but q = roundf(x*id), half away from zero, against d before its
+//     rounding to binary16, so that a q may differ by one.
+//   - The C peers keep package quant's contract on failure: a call that
+//     returns an error writes nothing, to dst or params. So the C Q8_0
+//     encoders check their whole input first (one SIMD reduction: NaN,
+//     infinity, d beyond binary16), then encode, and the C per-row
+//     quantizers compute and check every row's parameters (into a scratch
+//     array kept by the Go side), then quantize the rows: two passes over
+//     the input, as quant makes. c-llama-ref, like llama.cpp, checks
+//     nothing and makes one.
 //   - x448: github.com/x448/float16, one element at a time (FP16 only).
 //   - copy and read, the ceilings: copy moves the input bytes into a buffer
 //     of the same size with Go's copy (memmove); read is a read-only pass

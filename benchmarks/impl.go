@@ -2,6 +2,9 @@ package benchmarks
 
 import (
 	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -31,19 +34,83 @@ type Impl struct {
 	QuantizeZeroPoint   func(dst []int8, src []float32) (quant.ZeroPointParams, error)
 	DequantizeAbsmax    func(dst []float32, src []int8, p quant.AbsmaxParams)
 	DequantizeZeroPoint func(dst []float32, src []int8, p quant.ZeroPointParams)
+
+	EncodeQ8_0        func(dst []byte, src []float32) error
+	EncodeQ8_0Float16 func(dst []byte, src []uint16) error
+	DecodeQ8_0        func(dst []float32, src []byte)
+	// The per-row quantizers take a row-major matrix of cols columns.
+	QuantizeAbsmaxPerRow    func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error
+	QuantizeZeroPointPerRow func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error
 }
 
-// Kernel names, one per operation and benchmark, in benchmark order.
+// Kernel names, one per benchmark, in benchmark order. Each but the
+// parallel ones is an operation of Impl, measured on every implementation
+// that has it; see KernelOp.
 var KernelNames = []string{
 	"Float32ToFloat16", "Float16ToFloat32", "Float32ToBFloat16", "BFloat16ToFloat32",
 	"AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
 	"DequantizeAbsmax", "DequantizeZeroPoint",
+	"EncodeQ8_0", "EncodeQ8_0Float16", "DecodeQ8_0",
+	"QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
+	"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock",
+	"QuantizeAbsmaxParallel", "QuantizeZeroPointParallel",
+	"QuantizeAbsmaxPerRowParallel", "QuantizeZeroPointPerRowParallel",
 }
 
-// Has reports whether im implements the operation named kernel (one of
-// KernelNames).
-func (im *Impl) Has(kernel string) bool {
-	switch kernel {
+// RowLength is the row length of the per-row benchmarks: their largest
+// size, 2^24 values, is a 4096 × 4096 matrix.
+const RowLength = 4096
+
+// BlockLength is the block length of the per-block benchmarks, GGUF's 32.
+const BlockLength = 32
+
+// groupLength returns the values per group of a per-row or per-block
+// operation.
+func groupLength(op string) int {
+	if strings.HasSuffix(op, "PerBlock") {
+		return BlockLength
+	}
+	return RowLength
+}
+
+// parallelSuffix marks the benchmarks that compare numbers of workers.
+const parallelSuffix = "Parallel"
+
+// KernelOp returns the operation that benchmark kernel measures and the
+// implementations it compares: for a kernel of KernelNames ending in
+// "Parallel", the operation it names without that suffix on
+// WorkerImpls(); for every other kernel, the operation of the same name
+// on Impls(). Only the implementations that Has the operation take part.
+func KernelOp(kernel string) (op string, impls []*Impl) {
+	if op, ok := strings.CutSuffix(kernel, parallelSuffix); ok {
+		return op, WorkerImpls()
+	}
+	return kernel, Impls()
+}
+
+// KernelSizes returns the sizes, among sizes, that kernel is measured at:
+// whole Q8_0 blocks for Q8_0, whole rows for the per-row quantizers, and
+// for the parallel kernels only inputs that a parallel call splits
+// (quant.ParallelMin values or more).
+func KernelSizes(kernel string, sizes []int) []int {
+	op, _ := KernelOp(kernel)
+	var out []int
+	for _, n := range sizes {
+		switch {
+		case strings.Contains(op, "Q8_0") && n%quant.Q8_0Values != 0:
+		case (strings.HasSuffix(op, "PerRow") || strings.HasSuffix(op, "PerBlock")) && n%groupLength(op) != 0:
+		case op != kernel && n < quant.ParallelMin:
+		default:
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Has reports whether im implements the operation named op (a kernel of
+// KernelNames that does not end in "Parallel").
+func (im *Impl) Has(op string) bool {
+	switch op {
 	case "Float32ToFloat16":
 		return im.Float32ToFloat16 != nil
 	case "Float16ToFloat32":
@@ -64,8 +131,18 @@ func (im *Impl) Has(kernel string) bool {
 		return im.DequantizeAbsmax != nil
 	case "DequantizeZeroPoint":
 		return im.DequantizeZeroPoint != nil
+	case "EncodeQ8_0":
+		return im.EncodeQ8_0 != nil
+	case "EncodeQ8_0Float16":
+		return im.EncodeQ8_0Float16 != nil
+	case "DecodeQ8_0":
+		return im.DecodeQ8_0 != nil
+	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
+		return im.QuantizeAbsmaxPerRow != nil
+	case "QuantizeZeroPointPerRow", "QuantizeZeroPointPerBlock":
+		return im.QuantizeZeroPointPerRow != nil
 	}
-	panic("benchmarks: unknown kernel " + kernel)
+	panic("benchmarks: unknown operation " + op)
 }
 
 // Impls returns the implementations to compare, in column order: "quant",
@@ -108,6 +185,17 @@ func API() *Impl {
 		QuantizeZeroPoint:   quant.QuantizeZeroPoint,
 		DequantizeAbsmax:    quant.DequantizeAbsmax,
 		DequantizeZeroPoint: quant.DequantizeZeroPoint,
+		EncodeQ8_0:          quant.EncodeQ8_0[float32],
+		EncodeQ8_0Float16: func(dst []byte, src []uint16) error {
+			return quant.EncodeQ8_0(dst, as16[quant.Float16](src))
+		},
+		DecodeQ8_0: quant.DecodeQ8_0[float32],
+		QuantizeAbsmaxPerRow: func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
+			return quant.QuantizeAbsmaxGroups(dst, params, src, quant.PerRow(cols))
+		},
+		QuantizeZeroPointPerRow: func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
+			return quant.QuantizeZeroPointGroups(dst, params, src, quant.PerRow(cols))
+		},
 	}
 }
 
@@ -186,7 +274,91 @@ func FromSet(k *kernels.Set) *Impl {
 			quant.DequantizeZeroPoint(dst, src, p)
 		}
 	}
+	// EncodeQ8_0 checks its input with the reduction kernel first.
+	if k.AbsMaxBits != nil && k.EncodeQ8_0 != nil {
+		im.EncodeQ8_0 = func(dst []byte, src []float32) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.EncodeQ8_0(dst, src)
+		}
+	}
+	if k.AbsMaxBits16 != nil && k.Float16.EncodeQ8_0 != nil {
+		im.EncodeQ8_0Float16 = func(dst []byte, src []uint16) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.EncodeQ8_0Float16(dst, src)
+		}
+	}
+	if k.DecodeQ8_0 != nil {
+		im.DecodeQ8_0 = func(dst []float32, src []byte) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DecodeQ8_0(dst, src)
+		}
+	}
+	if k.AbsMaxBits != nil && k.QuantizeAbsmax != nil {
+		im.QuantizeAbsmaxPerRow = func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeAbsmaxPerRow(dst, params, src, cols)
+		}
+	}
+	if k.MinMaxKeys != nil && k.QuantizeZeroPoint != nil {
+		im.QuantizeZeroPointPerRow = func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeZeroPointPerRow(dst, params, src, cols)
+		}
+	}
 	return im
+}
+
+// WorkerImpls returns the public API (as dispatched) with every call
+// split over at most N goroutines by Granularity.Parallel(N), named
+// "workers=N": N = 1 (the caller's goroutine only), 2, and
+// runtime.GOMAXPROCS(0) if that is more. They have the quantizers only:
+// QuantizeAbsmax and QuantizeZeroPoint through the grouped quantizers
+// with PerTensor, and the per-row ones.
+func WorkerImpls() []*Impl { return workerImpls() }
+
+var workerImpls = sync.OnceValue(func() []*Impl {
+	list := []*Impl{workersImpl(1), workersImpl(2)}
+	if n := runtime.GOMAXPROCS(0); n > 2 {
+		list = append(list, workersImpl(n))
+	}
+	return list
+})
+
+// workersImpl is the API split over w goroutines. Its per-tensor
+// quantizers keep their one parameters value in a buffer of their own,
+// made once so that no call allocates for it: one call at a time.
+func workersImpl(w int) *Impl {
+	tensor, row := quant.PerTensor().Parallel(w), quant.PerRow(RowLength).Parallel(w)
+	pa, pz := make([]quant.AbsmaxParams, 1), make([]quant.ZeroPointParams, 1)
+	return &Impl{
+		Name: "workers=" + strconv.Itoa(w),
+		QuantizeAbsmax: func(dst []int8, src []float32) (quant.AbsmaxParams, error) {
+			if err := quant.QuantizeAbsmaxGroups(dst, pa, src, tensor); err != nil {
+				return quant.AbsmaxParams{}, err
+			}
+			return pa[0], nil
+		},
+		QuantizeZeroPoint: func(dst []int8, src []float32) (quant.ZeroPointParams, error) {
+			if err := quant.QuantizeZeroPointGroups(dst, pz, src, tensor); err != nil {
+				return quant.ZeroPointParams{}, err
+			}
+			return pz[0], nil
+		},
+		QuantizeAbsmaxPerRow: func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
+			g := row
+			if cols != RowLength {
+				g = quant.PerRow(cols).Parallel(w)
+			}
+			return quant.QuantizeAbsmaxGroups(dst, params, src, g)
+		},
+		QuantizeZeroPointPerRow: func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
+			g := row
+			if cols != RowLength {
+				g = quant.PerRow(cols).Parallel(w)
+			}
+			return quant.QuantizeZeroPointGroups(dst, params, src, g)
+		},
+	}
 }
 
 // Errors of the C quantizers, which compute their parameters themselves.

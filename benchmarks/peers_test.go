@@ -20,6 +20,26 @@ import (
 // Every implementation the benchmarks measure must give the reference's
 // results bit for bit, except where a peer's own semantics differ; those
 // differences are listed here and asserted to be exactly what they say.
+// Every one but c-llama-ref also keeps package quant's contract on
+// failure: a call that returns an error writes nothing, to dst or params.
+
+// stale fills the outputs of a call before it runs, so that a failing
+// call can be seen to leave them untouched.
+const stale = 0x5A
+
+// staleInt8 returns n int8s of the stale pattern.
+func staleInt8(n int) []int8 { return slices.Repeat([]int8{stale}, n) }
+
+// Stale parameters: values no quantizer returns for the inputs below.
+var (
+	staleAbsmax    = quant.AbsmaxParams{Scale: -stale}
+	staleZeroPoint = quant.ZeroPointParams{Scale: -stale, ZeroPoint: stale}
+)
+
+// allAre reports whether every element of s is v.
+func allAre[T comparable](s []T, v T) bool {
+	return !slices.ContainsFunc(s, func(x T) bool { return x != v })
+}
 
 // knownDiff reports whether got (instead of want) for input x is a
 // documented difference of implementation impl in kernel.
@@ -81,6 +101,8 @@ func TestImplsMatchReference(t *testing.T) {
 			checkReductions(t, im, r)
 			checkQuantizers(t, im, r)
 			checkDequantizers(t, im, r)
+			checkQ8_0Impl(t, im, r)
+			checkPerRow(t, im)
 		})
 	}
 }
@@ -263,21 +285,34 @@ func checkQuantizers(t *testing.T, im *Impl, r *rand.Rand) {
 		[]float32{1, 2, nan, 3}, []float32{inf}, append(c(40, 1), -inf), append(c(40, 1), -nan),
 	)
 	for _, in := range inputs {
-		if im.QuantizeAbsmax != nil {
-			got, want := make([]int8, len(in)), make([]int8, len(in))
-			gp, gerr := im.QuantizeAbsmax(got, in)
-			wp, werr := Reference.QuantizeAbsmax(want, in)
-			if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
-				t.Fatalf("QuantizeAbsmax(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
-			}
+		checkWhole(t, im, in)
+	}
+}
+
+// checkWhole compares the whole quantizers of im with the reference on
+// in: the same parameters and quants, or the same error and dst untouched.
+func checkWhole(t *testing.T, im *Impl, in []float32) {
+	t.Helper()
+	if im.QuantizeAbsmax != nil {
+		got, want := staleInt8(len(in)), make([]int8, len(in))
+		gp, gerr := im.QuantizeAbsmax(got, in)
+		wp, werr := Reference.QuantizeAbsmax(want, in)
+		if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
+			t.Fatalf("QuantizeAbsmax(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
 		}
-		if im.QuantizeZeroPoint != nil {
-			got, want := make([]int8, len(in)), make([]int8, len(in))
-			gp, gerr := im.QuantizeZeroPoint(got, in)
-			wp, werr := Reference.QuantizeZeroPoint(want, in)
-			if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
-				t.Fatalf("QuantizeZeroPoint(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
-			}
+		if werr != nil && !allAre(got, stale) {
+			t.Fatalf("QuantizeAbsmax(%v): failed (%v) but wrote dst", short(in), gerr)
+		}
+	}
+	if im.QuantizeZeroPoint != nil {
+		got, want := staleInt8(len(in)), make([]int8, len(in))
+		gp, gerr := im.QuantizeZeroPoint(got, in)
+		wp, werr := Reference.QuantizeZeroPoint(want, in)
+		if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
+			t.Fatalf("QuantizeZeroPoint(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
+		}
+		if werr != nil && !allAre(got, stale) {
+			t.Fatalf("QuantizeZeroPoint(%v): failed (%v) but wrote dst", short(in), gerr)
 		}
 	}
 }
@@ -445,11 +480,15 @@ func TestReadCeiling(t *testing.T) {
 	}
 }
 
-// TestBenchCases builds every sub-benchmark at a small odd size and runs
-// each body once per buffer, so that the harness itself is tested in CI.
+// TestBenchCases builds every sub-benchmark at a small size (odd where
+// the kernel allows it) and runs each body once per buffer, so that the
+// harness itself is tested in CI.
 func TestBenchCases(t *testing.T) {
-	const n = 1001
 	for _, kernel := range KernelNames {
+		// 1001 values; 33 Q8_0 blocks; 3 rows; 17 rows, which a parallel
+		// call splits.
+		candidates := []int{1001, 33 * quant.Q8_0Values, 3 * RowLength, 17 * RowLength}
+		n := KernelSizes(kernel, candidates)[0]
 		cases := benchCases(kernel, n)
 		names := caseNames(kernel)
 		if len(cases) != len(names) {
@@ -565,4 +604,359 @@ func TestExhaustiveNarrowing(t *testing.T) {
 	if n, ok := diffs["c-avx512 Float32ToBFloat16"]; ok && n != 2*(0x7FFFFF-0x8000) {
 		t.Errorf("c-avx512 Float32ToBFloat16: %d differences, want %d", n, 2*(0x7FFFFF-0x8000))
 	}
+}
+
+// q8_0Inputs returns float32 inputs of whole Q8_0 blocks: weights at every
+// block count up to 13 and at four alignments, then blocks that reach the
+// corners of the algorithm, then inputs that fail (NaN, infinities, a d
+// beyond binary16).
+func q8_0Inputs(r *rand.Rand) (valid, failing [][]float32) {
+	const bs = quant.Q8_0Values
+	w := Weights(41*bs+3, 13)
+	for _, blocks := range []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 13, 41} {
+		for off := range 4 {
+			if off+blocks*bs <= len(w) {
+				valid = append(valid, w[off:off+blocks*bs])
+			}
+		}
+	}
+	var corners []float32
+	block := func(f func(j int) float32) {
+		for j := range bs {
+			corners = append(corners, f(j))
+		}
+	}
+	negZero := float32(math.Copysign(0, -1))
+	block(func(int) float32 { return 0 })
+	block(func(j int) float32 { return []float32{0, negZero}[j%2] })
+	// Weights scaled so that a/127 spans the range of d: zero, subnormal
+	// binary16 (where the clamp binds), normal, up to 2^15.
+	for e := -40; e <= 14; e++ {
+		base := r.IntN(len(w) - bs)
+		a := math.Float32frombits(fallback.AbsMaxBits(w[base : base+bs]))
+		scale := float32(math.Ldexp(127*(1+r.Float64()), e)) / a
+		block(func(j int) float32 { return w[base+j] * scale })
+	}
+	// a = 127: d = 1 and x*id = x, with ties at every half integer.
+	block(func(j int) float32 {
+		if j == 0 {
+			return 127
+		}
+		return float32(j-16) + 0.5
+	})
+	// a/127 on and next to the rounding ties of binary16 (normal and
+	// subnormal d), so that d rounds either way.
+	for _, d := range []uint16{0x0000, 0x0001, 0x0002, 0x0003, 0x03FF, 0x0400, 0x1400, 0x3C00, 0x3C01, 0x7BFE} {
+		tie := (fallback.FromFloat16(d) + fallback.FromFloat16(d+1)) / 2
+		for _, a := range []float32{tie * 127, math.Nextafter32(tie*127, 0), math.Nextafter32(tie*127, 1e30)} {
+			block(func(j int) float32 {
+				if j == 5 {
+					return -a
+				}
+				return a * float32(j-16) / 17
+			})
+		}
+	}
+	for range 8 { // random finite bits of moderate size
+		block(func(int) float32 { return math.Float32frombits(r.Uint32()&0x8FFFFFFF | 0x30000000) })
+	}
+	valid = append(valid, corners)
+	for b := 0; b < len(corners)/bs; b++ {
+		valid = append(valid, corners[b*bs:(b+1)*bs])
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	for _, bad := range []float32{nan, inf, -inf, 1e30, -65520 * 127, 65520 * 127} {
+		for _, pos := range []int{0, 31, 32, 5*bs + 7} {
+			in := slices.Clone(w[:6*bs])
+			in[pos] = bad
+			failing = append(failing, in)
+		}
+	}
+	// The largest a whose d is finite: a/127 = 65520 ties to 65536,
+	// infinite in binary16 (failing, above).
+	valid = append(valid, slices.Repeat([]float32{-math.Nextafter32(65520*127, 0)}, bs))
+	return valid, failing
+}
+
+func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.EncodeQ8_0 == nil && im.EncodeQ8_0Float16 == nil && im.DecodeQ8_0 == nil {
+		return
+	}
+	valid, failing := q8_0Inputs(r)
+	for _, in := range valid {
+		if err := Reference.EncodeQ8_0(make([]byte, len(in)/quant.Q8_0Values*quant.Q8_0Bytes), in); err != nil {
+			t.Fatalf("q8_0Inputs: a valid input fails: %v", err)
+		}
+	}
+	for _, in := range failing {
+		if err := Reference.EncodeQ8_0(make([]byte, len(in)/quant.Q8_0Values*quant.Q8_0Bytes), in); err == nil {
+			t.Fatalf("q8_0Inputs: a failing input passes: %v", short(in))
+		}
+	}
+	// got is stale, with a canary past the end.
+	encoded := func(n int) (got, want []byte) {
+		size := n / quant.Q8_0Values * quant.Q8_0Bytes
+		got, want = bytes.Repeat([]byte{stale}, size+1), make([]byte, size)
+		got[size] = 0xA5
+		return got, want
+	}
+	llama := im.Name == "c-llama-ref"
+	if im.EncodeQ8_0 != nil {
+		qdiffs := 0
+		for _, in := range append(slices.Clone(valid), failing...) {
+			got, want := encoded(len(in))
+			werr := Reference.EncodeQ8_0(want, in)
+			if llama && werr != nil {
+				continue // no status: finite inputs only
+			}
+			gerr := im.EncodeQ8_0(got[:len(want)], in)
+			if got[len(want)] != 0xA5 {
+				t.Fatalf("EncodeQ8_0(%v): wrote past the end", short(in))
+			}
+			if !sameErr(gerr, werr) {
+				t.Fatalf("EncodeQ8_0(%v): error %v, want %v", short(in), gerr, werr)
+			}
+			if werr != nil {
+				if !allAre(got[:len(want)], stale) {
+					t.Fatalf("EncodeQ8_0(%v): failed (%v) but wrote dst, first at byte %d",
+						short(in), gerr, firstDiff(got, bytes.Repeat([]byte{stale}, len(want))))
+				}
+				continue
+			}
+			got = got[:len(want)]
+			if !llama {
+				if !bytes.Equal(got, want) {
+					t.Fatalf("EncodeQ8_0(%v): first difference at byte %d", short(in), firstDiff(got, want))
+				}
+				continue
+			}
+			n := checkLlamaQ8_0(t, in, got, want)
+			qdiffs += n
+		}
+		if llama {
+			t.Logf("EncodeQ8_0: %d quants one away from package quant's (rounding half away from zero against d before binary16)", qdiffs)
+		}
+	}
+	if im.EncodeQ8_0Float16 != nil {
+		var inputs [][]uint16
+		for _, in := range append(slices.Clone(valid), failing...) {
+			h := make([]uint16, len(in))
+			fallback.Float32ToFloat16(h, in)
+			inputs = append(inputs, h)
+		}
+		// Every binary16 pattern, in order, so that blocks hold values of
+		// one size: the finite ones, then the infinities and NaNs.
+		var all, bad []uint16
+		for h := range 1 << 16 {
+			if h&0x7C00 == 0x7C00 {
+				bad = append(bad, uint16(h))
+			} else {
+				all = append(all, uint16(h))
+			}
+		}
+		inputs = append(inputs, all[:len(all)/32*32], bad[:32], bad[len(bad)-32:])
+		// An infinity or a NaN at every position of four blocks, so that
+		// each lane of the check's reduction meets one.
+		w16 := make([]uint16, 4*quant.Q8_0Values)
+		fallback.Float32ToFloat16(w16, Weights(len(w16), 23))
+		for pos := range w16 {
+			in := slices.Clone(w16)
+			in[pos] = []uint16{0x7C00, 0xFE00, 0xFC01}[pos%3] // +Inf, -qNaN, -sNaN
+			inputs = append(inputs, in)
+		}
+		for _, in := range inputs {
+			got, want := encoded(len(in))
+			werr := Reference.EncodeQ8_0Float16(want, in)
+			gerr := im.EncodeQ8_0Float16(got[:len(want)], in)
+			if got[len(want)] != 0xA5 {
+				t.Fatalf("EncodeQ8_0Float16(%d values): wrote past the end", len(in))
+			}
+			if !sameErr(gerr, werr) {
+				t.Fatalf("EncodeQ8_0Float16(%d values): error %v, want %v", len(in), gerr, werr)
+			}
+			if werr == nil && !bytes.Equal(got[:len(want)], want) {
+				t.Fatalf("EncodeQ8_0Float16(%d values): first difference at byte %d", len(in), firstDiff(got, want))
+			}
+			if werr != nil && !allAre(got[:len(want)], stale) {
+				t.Fatalf("EncodeQ8_0Float16(%d values): failed (%v) but wrote dst, first at byte %d",
+					len(in), gerr, firstDiff(got, bytes.Repeat([]byte{stale}, len(want))))
+			}
+		}
+	}
+	if im.DecodeQ8_0 != nil {
+		// Every d (infinities and NaNs too: decoding does not check),
+		// with random quants, at four alignments of src and dst.
+		const size = quant.Q8_0Bytes
+		src := make([]byte, 1<<16*size+3)
+		for i := range src {
+			src[i] = byte(r.Uint32())
+		}
+		for b := range 1 << 16 {
+			src[b*size], src[b*size+1] = byte(b), byte(b>>8)
+		}
+		for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
+			for off := range 4 {
+				if off+blocks*size > len(src) {
+					continue
+				}
+				in := src[off : off+blocks*size]
+				n := blocks * quant.Q8_0Values
+				got, want := make([]float32, n+off+1), make([]float32, n)
+				got[n+off] = 12345
+				Reference.DecodeQ8_0(want, in)
+				im.DecodeQ8_0(got[off:off+n], in)
+				if got[n+off] != 12345 {
+					t.Fatalf("DecodeQ8_0(%d blocks at %d): wrote past the end", blocks, off)
+				}
+				for i, w := range want {
+					if g := got[off+i]; math.Float32bits(g) != math.Float32bits(w) {
+						t.Fatalf("DecodeQ8_0(%d blocks at %d): value %d = %#08x, want %#08x",
+							blocks, off, i, math.Float32bits(g), math.Float32bits(w))
+					}
+				}
+			}
+		}
+	}
+}
+
+// checkLlamaQ8_0 holds llama.cpp's reference encoding got to package
+// quant's want: the same d in every block, and where d is a normal
+// binary16, quants at most one apart (d's relative rounding error, below
+// 2^-11, moves x/d by less than 127 * 2^-11). It returns how many differ.
+func checkLlamaQ8_0(t *testing.T, in []float32, got, want []byte) int {
+	t.Helper()
+	diffs := 0
+	for b := 0; b < len(want)/quant.Q8_0Bytes; b++ {
+		g, w := got[b*quant.Q8_0Bytes:(b+1)*quant.Q8_0Bytes], want[b*quant.Q8_0Bytes:(b+1)*quant.Q8_0Bytes]
+		if g[0] != w[0] || g[1] != w[1] {
+			t.Fatalf("c-llama-ref EncodeQ8_0(%v): block %d: d = %#02x%02x, want %#02x%02x", short(in), b, g[1], g[0], w[1], w[0])
+		}
+		if w[1]&0x7C == 0 { // zero or subnormal d: too coarse for the bound
+			continue
+		}
+		for j := 2; j < quant.Q8_0Bytes; j++ {
+			switch d := int(int8(g[j])) - int(int8(w[j])); d {
+			case 0:
+			case -1, 1:
+				diffs++
+			default:
+				t.Fatalf("c-llama-ref EncodeQ8_0(%v): block %d: q[%d] = %d, package quant gives %d",
+					short(in), b, j-2, int8(g[j]), int8(w[j]))
+			}
+		}
+	}
+	return diffs
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// perRowInputs returns matrices (values, columns): weights of several
+// shapes, and rows with corner cases, one of them failing per matrix.
+func perRowInputs() []struct {
+	src  []float32
+	cols int
+} {
+	type matrix = struct {
+		src  []float32
+		cols int
+	}
+	w := Weights(3*4096+5, 17)
+	var out []matrix
+	for _, shape := range [][2]int{{0, 5}, {1, 1}, {3, 7}, {5, 33}, {4, 64}, {2, 4096}, {3, 4096}, {7, 100}} {
+		out = append(out, matrix{w[1 : 1+shape[0]*shape[1]], shape[1]})
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	rows := [][]float32{
+		make([]float32, 40),                              // zero row
+		slices.Repeat([]float32{-3}, 40),                 // constant row
+		slices.Repeat([]float32{1e-38}, 40),              // absmax: 127/a overflows
+		append(slices.Repeat([]float32{100}, 39), 100.5), // zero point beyond int32
+		append(slices.Repeat([]float32{1}, 39), nan),
+		append(slices.Repeat([]float32{1}, 39), -inf),
+	}
+	for _, row := range rows {
+		for _, at := range []int{0, 2} { // the odd row first, or after two rows of weights
+			m := slices.Clone(w[:3*40])
+			copy(m[at*40:], row)
+			out = append(out, matrix{m, 40})
+		}
+	}
+	return append(out, matrix{append(slices.Clone(w[:80]), inf), 1})
+}
+
+func checkPerRow(t *testing.T, im *Impl) {
+	for _, m := range perRowInputs() {
+		checkPerRowOn(t, im, m.src, m.cols)
+	}
+}
+
+// TestWorkerImpls checks the parallel implementations on inputs large
+// enough to be split (the tests above use small ones), with and without
+// a failing value.
+func TestWorkerImpls(t *testing.T) {
+	w := Weights(17*RowLength, 19)
+	inputs := [][]float32{w, w[:quant.ParallelMin], w[:quant.ParallelMin-1]}
+	for _, at := range []int{0, 5*RowLength + 3, len(w) - 1} {
+		in := slices.Clone(w)
+		in[at] = float32(math.Inf(-1))
+		inputs = append(inputs, in)
+	}
+	for _, im := range WorkerImpls() {
+		t.Run(im.Name, func(t *testing.T) {
+			for _, in := range inputs {
+				checkWhole(t, im, in)
+				if len(in)%RowLength != 0 {
+					continue
+				}
+				checkPerRowOn(t, im, in, RowLength)
+			}
+		})
+	}
+}
+
+// checkPerRowOn compares the per-row quantizers of im with the
+// reference on src, a matrix of cols columns: the same parameters and
+// quants, or the same error with dst and params untouched.
+func checkPerRowOn(t *testing.T, im *Impl, src []float32, cols int) {
+	t.Helper()
+	rows := len(src) / cols
+	if im.QuantizeAbsmaxPerRow != nil {
+		got, want := staleInt8(len(src)), make([]int8, len(src))
+		gp, wp := slices.Repeat([]quant.AbsmaxParams{staleAbsmax}, rows), make([]quant.AbsmaxParams, rows)
+		gerr := im.QuantizeAbsmaxPerRow(got, gp, src, cols)
+		werr := Reference.QuantizeAbsmaxPerRow(want, wp, src, cols)
+		if !sameErr(gerr, werr) || (werr == nil && (!slices.Equal(gp, wp) || !slices.Equal(got, want))) {
+			t.Fatalf("QuantizeAbsmaxPerRow(%v, %d x %d): got %v, %v; want %v, %v", short(src), rows, cols, short2(gp), gerr, short2(wp), werr)
+		}
+		if werr != nil && (!allAre(got, stale) || !allAre(gp, staleAbsmax)) {
+			t.Fatalf("QuantizeAbsmaxPerRow(%v, %d x %d): failed (%v) but wrote dst or params %v", short(src), rows, cols, gerr, short2(gp))
+		}
+	}
+	if im.QuantizeZeroPointPerRow != nil {
+		got, want := staleInt8(len(src)), make([]int8, len(src))
+		gp, wp := slices.Repeat([]quant.ZeroPointParams{staleZeroPoint}, rows), make([]quant.ZeroPointParams, rows)
+		gerr := im.QuantizeZeroPointPerRow(got, gp, src, cols)
+		werr := Reference.QuantizeZeroPointPerRow(want, wp, src, cols)
+		if !sameErr(gerr, werr) || (werr == nil && (!slices.Equal(gp, wp) || !slices.Equal(got, want))) {
+			t.Fatalf("QuantizeZeroPointPerRow(%v, %d x %d): got %v, %v; want %v, %v", short(src), rows, cols, short2(gp), gerr, short2(wp), werr)
+		}
+		if werr != nil && (!allAre(got, stale) || !allAre(gp, staleZeroPoint)) {
+			t.Fatalf("QuantizeZeroPointPerRow(%v, %d x %d): failed (%v) but wrote dst or params %v", short(src), rows, cols, gerr, short2(gp))
+		}
+	}
+}
+
+// short2 prints at most the first 4 parameters.
+func short2[P any](p []P) string {
+	if len(p) > 4 {
+		return fmt.Sprintf("%+v... (%d)", p[:4], len(p))
+	}
+	return fmt.Sprintf("%+v", p)
 }

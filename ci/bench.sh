@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # ci/bench.sh: run the benchmark suite (benchmarks/, a module of its own),
-# save the raw results, print benchstat tables, one summary table and draw
+# save the raw results, print benchstat tables, the summary tables and draw
 # the charts.
 #
-#   ci/bench.sh                    every size, -count 10 (about 35-40 minutes)
-#   ci/bench.sh --quick            sizes 256..65536, -count 6, short runs (under 5 minutes)
+#   ci/bench.sh                    every size, -count 10 (about an hour)
+#   ci/bench.sh --quick            sizes 256..65536, -count 6, short runs (about 5 minutes)
 #   ci/bench.sh --count N          N runs of each sub-benchmark
 #   ci/bench.sh --benchtime D      time per run (default 300ms, --quick 60ms)
-#   ci/bench.sh --sizes 4096,1048576   element counts to measure
+#   ci/bench.sh --sizes 4096,1048576   element counts to measure (each benchmark takes
+#                                  those that apply: whole Q8_0 blocks, whole rows of
+#                                  4096 for PerRow, from 65536 for the *Parallel ones)
 #   ci/bench.sh --bench REGEX      benchmarks to run, as go test -bench
 #   ci/bench.sh --no-plot          skip the charts
 #   ci/bench.sh --compare OLD NEW  compare two saved runs with benchstat

@@ -1,7 +1,9 @@
-// Command summary prints one table from the raw results of the benchmark
+// Command summary prints two tables from the raw results of the benchmark
 // suite: for each kernel and size, the median throughput of the public
-// API ("quant") and how it compares with the C intrinsics peer, x448, the
-// pure-Go reference and the read ceiling.
+// API ("quant") and how it compares with the C intrinsics peer, x448,
+// llama.cpp's reference Q8_0 encoder, the pure-Go reference and the read
+// ceiling; then, for the parallel benchmarks, the throughput of the API on
+// 1, 2, ... goroutines and the speedup over one.
 //
 // Usage:
 //
@@ -12,7 +14,9 @@
 // over the read ceiling's, the fraction of input-read speed it reaches.
 // "of bound" scales the read ceiling by the bytes the kernel must move per
 // input byte (reading its input once per pass, writing its output): the
-// speed of a kernel limited only by memory traffic at read speed.
+// speed of a kernel limited only by memory traffic at read speed. The
+// per-row kernels work on rows of 4096 values; their sizes print as rows
+// x 4096 (4096x4096 is 16M values).
 package main
 
 import (
@@ -20,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -48,7 +53,7 @@ func main() {
 
 // The columns after the throughput of quant: the implementations it is
 // compared with, and the ceiling.
-var peers = []string{"c-simd", "x448", "generic"}
+var peers = []string{"c-simd", "x448", "c-llama-ref", "generic"}
 
 const ceiling = "read"
 
@@ -66,7 +71,28 @@ var traffic = map[string]struct{ in, moved float64 }{
 	"QuantizeZeroPoint":   {4, 2*4 + 1},
 	"DequantizeAbsmax":    {1, 1 + 4},
 	"DequantizeZeroPoint": {1, 1 + 4},
+	// EncodeQ8_0 checks its whole input (one reduction) before it writes
+	// anything, then encodes: two passes, as the per-row quantizers, which
+	// find every row's parameters first. So do the C peers, all but
+	// c-llama-ref, which checks nothing.
+	"EncodeQ8_0":                {4, 2*4 + q8_0Bytes},
+	"EncodeQ8_0Float16":         {2, 2*2 + q8_0Bytes},
+	"DecodeQ8_0":                {q8_0Bytes, q8_0Bytes + 4},
+	"QuantizeAbsmaxPerRow":      {4, 2*4 + 1},
+	"QuantizeZeroPointPerRow":   {4, 2*4 + 1},
+	"QuantizeAbsmaxPerBlock":    {4, 2*4 + 1},
+	"QuantizeZeroPointPerBlock": {4, 2*4 + 1},
 }
+
+// q8_0Bytes is the size of a Q8_0 value: a 34-byte block per 32 values.
+const q8_0Bytes = 34.0 / 32
+
+// rowLength is benchmarks.RowLength, the row length of the per-row kernels.
+const rowLength = 4096
+
+// firstWorker names the single-goroutine implementation of the parallel
+// benchmarks, the base of their speedups; the others are "workers=N".
+const firstWorker = "workers=1"
 
 func write(w io.Writer, run *results.Run, md bool) {
 	if cpu := run.Config["quant-cpu"]; cpu != "" {
@@ -87,7 +113,7 @@ func write(w io.Writer, run *results.Run, md bool) {
 			if count == 0 {
 				continue
 			}
-			row := []string{k, size(n), fmt.Sprintf("%.2f", q/1e9)}
+			row := []string{k, sizeLabel(k, n), fmt.Sprintf("%.2f", q/1e9)}
 			for _, p := range peers {
 				row = append(row, ratio(q, run, k, n, p, "%.2fx"))
 			}
@@ -99,6 +125,79 @@ func write(w io.Writer, run *results.Run, md bool) {
 			rows = append(rows, row)
 		}
 	}
+	if len(rows) > 0 {
+		table(w, head, rows, md)
+		fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling;")
+		fmt.Fprintln(w, "of bound = quant / (read ceiling scaled by input bytes / bytes moved: input once per pass, plus output;")
+		fmt.Fprintln(w, "EncodeQ8_0, PerRow and PerBlock make two passes: every block or row is checked before anything is written,")
+		fmt.Fprintln(w, "in quant and the C peers alike; c-llama-ref checks nothing and makes one);")
+		fmt.Fprintln(w, "PerRow sizes are rows x 4096 values, PerBlock blocks of 32; targets (every kernel, by size): 256 ≥ 2x c-simd; 4K, 64K ≥ 1x c-simd;")
+		fmt.Fprintln(w, "16M ≥ 0.95x c-simd and ≥ 90% of bound; FP16 at 4K ≥ 30x x448.")
+	}
+	writeParallel(w, run, md)
+}
+
+// writeParallel prints the table of the parallel benchmarks: the median
+// throughput of each number of workers, and its speedup over one worker.
+func writeParallel(w io.Writer, run *results.Run, md bool) {
+	var workers []string // in order of appearance
+	for _, k := range run.Kernels {
+		if !slices.Contains(run.Impls[k], firstWorker) {
+			continue
+		}
+		for _, im := range run.Impls[k] {
+			if strings.HasPrefix(im, "workers=") && !slices.Contains(workers, im) {
+				workers = append(workers, im)
+			}
+		}
+	}
+	if len(workers) == 0 {
+		return
+	}
+	head := []string{"kernel", "size"}
+	for _, wk := range workers {
+		head = append(head, wk+" GB/s")
+	}
+	for _, wk := range workers[1:] {
+		head = append(head, "speedup "+strings.TrimPrefix(wk, "workers=")+"/1")
+	}
+	head = append(head, "runs")
+	var rows [][]string
+	for _, k := range run.Kernels {
+		if !slices.Contains(run.Impls[k], firstWorker) {
+			continue
+		}
+		for _, n := range run.Sizes[k] {
+			_, count := run.Median(k, n, firstWorker)
+			if count == 0 {
+				continue
+			}
+			row := []string{k, sizeLabel(k, n)}
+			for _, wk := range workers {
+				if m, c := run.Median(k, n, wk); c > 0 {
+					row = append(row, fmt.Sprintf("%.2f", m/1e9))
+				} else {
+					row = append(row, "-")
+				}
+			}
+			for _, wk := range workers[1:] {
+				m, c := run.Median(k, n, wk)
+				if c == 0 {
+					row = append(row, "-")
+					continue
+				}
+				row = append(row, ratio(m, run, k, n, firstWorker, "%.2fx"))
+			}
+			rows = append(rows, append(row, strconv.Itoa(count)))
+		}
+	}
+	fmt.Fprintln(w)
+	table(w, head, rows, md)
+	fmt.Fprintf(w, "Parallel: the public API split over N goroutines (Granularity.Parallel(N)); speedup N/1 = workers=N / workers=1 (medians).\n")
+}
+
+// table prints rows under head, aligned, or as Markdown.
+func table(w io.Writer, head []string, rows [][]string, md bool) {
 	if md {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
@@ -106,17 +205,14 @@ func write(w io.Writer, run *results.Run, md bool) {
 		for _, r := range rows {
 			fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
 		}
-	} else {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-		for _, r := range rows {
-			fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
-		}
-		tw.Flush()
+		return
 	}
-	fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling;")
-	fmt.Fprintln(w, "of bound = quant / (read ceiling scaled by input bytes / bytes moved: input once per pass, plus output);")
-	fmt.Fprintln(w, "targets: 256 ≥ 2x c-simd; 4K, 64K ≥ 1x c-simd; 16M ≥ 0.95x c-simd and ≥ 90% of bound; FP16 at 4K ≥ 30x x448.")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
+	}
+	tw.Flush()
 }
 
 // targets checks the throughput targets the project set itself for this
@@ -166,6 +262,15 @@ func ratio(num float64, run *results.Run, k string, n int, impl, format string) 
 		return "-"
 	}
 	return fmt.Sprintf(format, num/d)
+}
+
+// sizeLabel prints the size of kernel: rows x 4096 for the per-row
+// kernels, else the element count.
+func sizeLabel(kernel string, n int) string {
+	if strings.Contains(kernel, "PerRow") && n%rowLength == 0 {
+		return strconv.Itoa(n/rowLength) + "x" + strconv.Itoa(rowLength)
+	}
+	return size(n)
 }
 
 // size prints element counts the way the sizes are chosen: 4K, 64K, 1M.

@@ -9,13 +9,8 @@ import (
 	"github.com/qkernels/quant/benchmarks/internal/results"
 )
 
-func TestWrite(t *testing.T) {
-	raw := `quant-cpu: Some CPU
-BenchmarkFloat32ToFloat16/size=4096/impl=quant-2   	1	1 ns/op	8000.00 MB/s
-BenchmarkFloat32ToFloat16/size=4096/impl=c-simd-2  	1	1 ns/op	4000.00 MB/s
-BenchmarkFloat32ToFloat16/size=4096/impl=x448-2    	1	1 ns/op	500.00 MB/s
-BenchmarkFloat32ToFloat16/size=4096/impl=read-2    	1	1 ns/op	16000.00 MB/s
-`
+func load(t *testing.T, raw string) *results.Run {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "r.txt")
 	if err := os.WriteFile(path, []byte(raw), 0o644); err != nil {
 		t.Fatal(err)
@@ -24,6 +19,16 @@ BenchmarkFloat32ToFloat16/size=4096/impl=read-2    	1	1 ns/op	16000.00 MB/s
 	if err != nil {
 		t.Fatal(err)
 	}
+	return run
+}
+
+func TestWrite(t *testing.T) {
+	run := load(t, `quant-cpu: Some CPU
+BenchmarkFloat32ToFloat16/size=4096/impl=quant-2   	1	1 ns/op	8000.00 MB/s
+BenchmarkFloat32ToFloat16/size=4096/impl=c-simd-2  	1	1 ns/op	4000.00 MB/s
+BenchmarkFloat32ToFloat16/size=4096/impl=x448-2    	1	1 ns/op	500.00 MB/s
+BenchmarkFloat32ToFloat16/size=4096/impl=read-2    	1	1 ns/op	16000.00 MB/s
+`)
 	var b strings.Builder
 	write(&b, run, false)
 	out := b.String()
@@ -32,9 +37,46 @@ BenchmarkFloat32ToFloat16/size=4096/impl=read-2    	1	1 ns/op	16000.00 MB/s
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	if strings.Contains(out, "Parallel") {
+		t.Errorf("a parallel table without parallel results:\n%s", out)
+	}
 	b.Reset()
 	write(&b, run, true)
-	if !strings.Contains(b.String(), "| Float32ToFloat16 | 4K | 8.00 | 2.00x | 16.00x | - | 50% | 75% | 1 | missed: <30x x448 |") {
+	if !strings.Contains(b.String(), "| Float32ToFloat16 | 4K | 8.00 | 2.00x | 16.00x | - | - | 50% | 75% | 1 | missed: <30x x448 |") {
 		t.Errorf("markdown:\n%s", b.String())
+	}
+}
+
+func TestWriteNewKernels(t *testing.T) {
+	run := load(t, `
+BenchmarkEncodeQ8_0/size=16777216/impl=quant-2         	1	1 ns/op	4000.00 MB/s
+BenchmarkEncodeQ8_0/size=16777216/impl=c-simd-2        	1	1 ns/op	8000.00 MB/s
+BenchmarkEncodeQ8_0/size=16777216/impl=c-llama-ref-2   	1	1 ns/op	1000.00 MB/s
+BenchmarkEncodeQ8_0/size=16777216/impl=read-2          	1	1 ns/op	9062.50 MB/s
+BenchmarkQuantizeAbsmaxPerRow/size=65536/impl=quant-2  	1	1 ns/op	3000.00 MB/s
+BenchmarkQuantizeAbsmaxPerRow/size=65536/impl=c-simd-2 	1	1 ns/op	2000.00 MB/s
+BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=1-2 	1	1 ns/op	2000.00 MB/s
+BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=1-2 	1	1 ns/op	2200.00 MB/s
+BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=2-2 	1	1 ns/op	3150.00 MB/s
+BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=2-2 	1	1 ns/op	3150.00 MB/s
+`)
+	var b strings.Builder
+	write(&b, run, true)
+	out := b.String()
+	for _, want := range []string{
+		// Two passes of 4 bytes and 34/32 bytes out per value: 9.0625
+		// bytes moved per 4 read, so 4000 MB/s is 4000*9.0625/4 =
+		// 9062.5 MB/s of traffic, 100% of the read ceiling.
+		"| EncodeQ8_0 | 16M | 4.00 | 0.50x | - | 4.00x | - | 44% | 100% | 1 | missed: <0.95x c-simd |",
+		"| QuantizeAbsmaxPerRow | 16x4096 | 3.00 | 1.50x | - | - | - | - | - | 1 | met |",
+		"| kernel | size | workers=1 GB/s | workers=2 GB/s | speedup 2/1 | runs |",
+		"| QuantizeAbsmaxParallel | 16M | 2.10 | 3.15 | 1.50x | 2 |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "| QuantizeAbsmaxParallel | 16M | - |") {
+		t.Errorf("parallel kernel in the main table:\n%s", out)
 	}
 }
