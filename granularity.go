@@ -54,11 +54,14 @@ func (g Granularity) Parallel(workers int) Granularity {
 }
 
 // ParallelMin is the smallest input, in values, that a parallel call
-// splits: below it, starting goroutines costs more than it saves.
-const ParallelMin = 1 << 16
+// splits: below it, starting goroutines and sharing caches cost more than
+// they save (on the 2-thread machine of the baseline even 2^20 values
+// gain nothing).
+const ParallelMin = 1 << 20
 
-// minSpan is the least work, in values, given to one goroutine.
-const minSpan = ParallelMin / 2
+// parallelMin is ParallelMin; tests lower it so that small inputs take
+// the parallel paths.
+var parallelMin = ParallelMin
 
 // Groups returns how many parameter values an input of n values has:
 // 1 for PerTensor, n/cols for PerRow (it panics if n is not a multiple
@@ -112,10 +115,10 @@ func (g Granularity) label(i int) string {
 
 // workersFor returns how many goroutines should share n values.
 func (g Granularity) workersFor(n int) int {
-	if g.workers <= 1 || n < ParallelMin {
+	if g.workers <= 1 || n < parallelMin {
 		return 1
 	}
-	return min(g.workers, n/minSpan)
+	return min(g.workers, n/(parallelMin/2)) // at least parallelMin/2 values each
 }
 
 // split runs f on parts of [0, n): with w workers, on w contiguous parts

@@ -228,8 +228,17 @@ func checkDequantized(t *testing.T, desc string, want []float32, dequantize func
 
 // PerTensor through the grouped API is the per-tensor function, for
 // every source type, serial and parallel.
+// splitSmall lowers the size from which parallel calls split, so that
+// tests of the parallel paths stay small (and quick under emulation).
+func splitSmall(t *testing.T) {
+	old := parallelMin
+	parallelMin = 1 << 12
+	t.Cleanup(func() { parallelMin = old })
+}
+
 func TestPerTensorIsQuantizeAbsmax(t *testing.T) {
-	x := tame(randomFloats(newRand(7), 3*ParallelMin+11, true))
+	splitSmall(t)
+	x := tame(randomFloats(newRand(7), 3*parallelMin+11, true))
 	wantQ := make([]int8, len(x))
 	wantP, err := QuantizeAbsmax(wantQ, x)
 	if err != nil {
@@ -252,7 +261,8 @@ func TestPerTensorIsQuantizeAbsmax(t *testing.T) {
 // and leaves dst and params untouched, whatever the source type and the
 // number of workers.
 func TestGroupsErrors(t *testing.T) {
-	const n = 200000 // whole rows of 1000, a last block of 32 values of 48
+	splitSmall(t)
+	const n = 24000 // whole rows of 1000, a last block of 32 values of 56
 	forEachSet(t, func(t *testing.T) {
 		for _, c := range []struct {
 			name  string
@@ -263,9 +273,9 @@ func TestGroupsErrors(t *testing.T) {
 			label string
 		}{
 			{"NaN in one block", PerBlock(32), 5000, float32(math.NaN()), ErrNotFinite, "block 156: "},
-			{"+Inf in one row", PerRow(1000), 123456, float32(math.Inf(1)), ErrNotFinite, "row 123: "},
+			{"+Inf in one row", PerRow(1000), 12345, float32(math.Inf(1)), ErrNotFinite, "row 12: "},
 			{"-Inf in the tensor", PerTensor(), n - 1, float32(math.Inf(-1)), ErrNotFinite, ""},
-			{"NaN in the last partial block", PerBlock(48), n - 1, float32(math.NaN()), ErrNotFinite, fmt.Sprintf("block %d: ", (n-1)/48)},
+			{"NaN in the last partial block", PerBlock(56), n - 1, float32(math.NaN()), ErrNotFinite, fmt.Sprintf("block %d: ", (n-1)/56)},
 		} {
 			for _, w := range []int{1, 2, 3} {
 				g := c.g.Parallel(w)
@@ -329,8 +339,9 @@ func checkGroupsError[T Float](t *testing.T, desc string, src []T, g Granularity
 // Parallel calls give the serial results, bit for bit, for any number of
 // workers, and leave no goroutine behind.
 func TestGroupsParallel(t *testing.T) {
+	splitSmall(t)
 	before := runtime.NumGoroutine()
-	const n = 4*ParallelMin + 36 // 4 rows of 65545, or 13109 rows of 20
+	n := 4*parallelMin + 36 // 4 rows of 4105, or 821 rows of 20
 	x := gen(n, newRand(9).NormFloat64)
 	x[n/3] = 5000 // an outlier in one part only
 	f16, _, _, _ := groupInputs(x)
