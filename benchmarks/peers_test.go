@@ -485,9 +485,9 @@ func TestReadCeiling(t *testing.T) {
 // harness itself is tested in CI.
 func TestBenchCases(t *testing.T) {
 	for _, kernel := range KernelNames {
-		// 1001 values; 33 Q8_0 blocks; 3 rows; 17 rows, which a parallel
-		// call splits.
-		candidates := []int{1001, 33 * quant.Q8_0Values, 3 * RowLength, 17 * RowLength}
+		// 1001 values; 33 Q8_0 blocks; 3 rows; 256 rows (quant.ParallelMin
+		// values), which a parallel call splits.
+		candidates := []int{1001, 33 * quant.Q8_0Values, 3 * RowLength, quant.ParallelMin}
 		n := KernelSizes(kernel, candidates)[0]
 		cases := benchCases(kernel, n)
 		names := caseNames(kernel)
@@ -901,7 +901,7 @@ func checkPerRow(t *testing.T, im *Impl) {
 // enough to be split (the tests above use small ones), with and without
 // a failing value.
 func TestWorkerImpls(t *testing.T) {
-	w := Weights(17*RowLength, 19)
+	w := Weights(quant.ParallelMin+17*RowLength, 19)
 	inputs := [][]float32{w, w[:quant.ParallelMin], w[:quant.ParallelMin-1]}
 	for _, at := range []int{0, 5*RowLength + 3, len(w) - 1} {
 		in := slices.Clone(w)
