@@ -79,7 +79,7 @@ func (s source) quantizeZeroPointBlocks(dst []int8, sc *blockScratch, b0, b1, bl
 	s.wide.QuantizeZeroPointBlocks(dst[lo:hi], s.u16[lo:hi], sc.scales[:m], sc.zeros[:m], block)
 }
 
-// blockMethod is what a method adds for the blockwise path.
+// blockMethod is the part of a method that serves the blockwise path.
 type blockMethod[P any] interface {
 	// firstDoubtful reduces blocks [b0, b1) and returns the first one that
 	// surelyValid would not vouch for, or b1.
@@ -103,7 +103,7 @@ func (j groupJob[P]) checkBlocks(glo, ghi int) error {
 	defer scratchPool.Put(sc)
 	for b0 := glo; b0 < min(ghi, whole); {
 		b1 := min(b0+blockChunk, ghi, whole)
-		bad := j.m.(blockMethod[P]).firstDoubtful(j.s, sc, b0, b1, block)
+		bad := j.m.firstDoubtful(j.s, sc, b0, b1, block)
 		if bad == b1 {
 			b0 = b1
 			continue
@@ -125,10 +125,9 @@ func (j groupJob[P]) quantizeBlocks(glo, ghi int) {
 	block, whole := j.g.size, j.n/j.g.size
 	sc := scratchPool.Get().(*blockScratch)
 	defer scratchPool.Put(sc)
-	bm := j.m.(blockMethod[P])
 	for b0 := glo; b0 < min(ghi, whole); b0 += blockChunk {
 		b1 := min(b0+blockChunk, ghi, whole)
-		bm.quantizeBlocks(j.dst, j.params, j.s, sc, b0, b1, block)
+		j.m.quantizeBlocks(j.dst, j.params, j.s, sc, b0, b1, block)
 	}
 	if ghi > whole {
 		j.quantizeEach(nil, whole, ghi)

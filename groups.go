@@ -85,6 +85,7 @@ type method[P any] interface {
 	// decides. It lets the checking pass skip the divisions.
 	surelyValid(s source, lo, hi, w int) bool
 	quantize(dst []int8, s source, lo, hi int, p P)
+	blockMethod[P]
 }
 
 // paramsCache is how many groups' parameters the second pass takes from
