@@ -121,6 +121,11 @@ func (g Granularity) workersFor(n int) int {
 	return min(g.workers, n/(parallelMin/2)) // at least parallelMin/2 values each
 }
 
+// splitsGroups reports whether w workers share out whole groups among
+// ng (else each group's work is split): with fewer than four groups a
+// worker, whole groups balance poorly.
+func splitsGroups(ng, w int) bool { return ng >= 4*w }
+
 // split runs f on parts of [0, n): with w workers, on w contiguous parts
 // of nearly equal size, each on its own goroutine but the last, which
 // runs on the caller's. It returns when all have finished.

@@ -134,7 +134,7 @@ type groupJob[P any] struct {
 // are many, else within each group.
 func (j groupJob[P]) parallel(w int) error {
 	ng, outer := len(j.params), w
-	if ng < 4*w {
+	if !splitsGroups(ng, w) {
 		j.inner, outer = w, 1
 	}
 	var cache []P
@@ -266,7 +266,7 @@ func (j dequantJob[P]) span(i, lo, hi int) {
 
 func (j dequantJob[P]) parallel(w int) {
 	n, ng := len(j.src), len(j.params)
-	if ng >= 4*w {
+	if splitsGroups(ng, w) {
 		split(w, ng, func(_, glo, ghi int) { j.run(glo, ghi) })
 		return
 	}
