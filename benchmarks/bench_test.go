@@ -50,15 +50,34 @@ func BenchmarkQuantizeZeroPointPerRowParallel(b *testing.B) {
 }
 
 // Ceilings are measured in every benchmark but the parallel ones, after
-// the implementations: they run on one goroutine.
-var ceilings = []string{"copy", "read"}
+// the implementations: they run on one goroutine. write is left out where
+// a kernel writes nothing (the reductions).
+var ceilings = []string{"copy", "read", "write"}
 
 // kernelCeilings returns the ceilings measured in kernel.
 func kernelCeilings(kernel string) []string {
 	if op, _ := KernelOp(kernel); op != kernel {
 		return nil
 	}
+	if outBytes(kernel, 1<<10) == 0 {
+		return ceilings[:2]
+	}
 	return ceilings
+}
+
+// outBytes is the size of op's output for n elements.
+func outBytes(op string, n int) int {
+	switch op {
+	case "AbsMax", "MinMax":
+		return 0
+	case "Float32ToFloat16", "Float32ToBFloat16":
+		return 2 * n
+	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DecodeQ8_0":
+		return 4 * n
+	case "EncodeQ8_0", "EncodeQ8_0Float16":
+		return n / quant.Q8_0Values * quant.Q8_0Bytes
+	}
+	return n // the quantizers: one int8 per element
 }
 
 // benchCase is one sub-benchmark: an implementation (or a ceiling) of a
@@ -176,6 +195,11 @@ func benchCases(kernel string, n int) []benchCase {
 		case "read":
 			add(c, func() func(int) {
 				return func(i int) { sinkU64 = ReadCeiling(raw[i]) }
+			})
+		case "write":
+			add(c, func() func(int) {
+				out := Buffers[byte](count, outBytes(op, in.N))
+				return func(i int) { WriteCeiling(out[i], uint64(i)) }
 			})
 		}
 	}
@@ -349,8 +373,8 @@ func printHeader() {
 	for _, im := range WorkerImpls() {
 		workers = append(workers, im.Name)
 	}
-	fmt.Printf("quant-impls: %s; ceilings: copy (Go copy), read (%s); *Parallel: %s (GOMAXPROCS=%d)\n",
-		strings.Join(names, " "), ReadKind, strings.Join(workers, " "), runtime.GOMAXPROCS(0))
+	fmt.Printf("quant-impls: %s; ceilings: copy (Go copy), read (%s), write of the output bytes (%s); *Parallel: %s (GOMAXPROCS=%d)\n",
+		strings.Join(names, " "), ReadKind, WriteKind, strings.Join(workers, " "), runtime.GOMAXPROCS(0))
 }
 
 // printPlan prints the full names of the sub-benchmarks the -test.bench

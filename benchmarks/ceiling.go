@@ -1,6 +1,9 @@
 package benchmarks
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // ReadCeiling is the "read" ceiling: a read-only pass over every byte of b
 // at the speed of memory, as close as this build gets (see ReadKind). Its
@@ -23,3 +26,23 @@ const readCgoMin = 16 << 10
 var readProbe = []byte{0xA5}
 
 func readCount(b []byte) uint64 { return uint64(bytes.Count(b, readProbe)) }
+
+// WriteCeiling is the "write" ceiling: a write-only pass of ordinary
+// stores over every byte of b, the cost of writing a kernel's output. The
+// words it stores start at seed and count up, so that no compiler or
+// runtime turns it into a memset (whose non-temporal or string stores
+// would measure something kernels do not do). Below 16 KiB, or without
+// cgo, it is a Go loop of 8-byte stores; from 16 KiB a C loop of 32-byte
+// vector stores (see WriteKind).
+func WriteCeiling(b []byte, seed uint64) { writeCeiling(b, seed) }
+
+// writeWords stores seed, seed+1, ... little-endian over b.
+func writeWords(b []byte, seed uint64) {
+	for len(b) >= 8 {
+		binary.LittleEndian.PutUint64(b, seed)
+		b, seed = b[8:], seed+1
+	}
+	for i := range b {
+		b[i] = byte(seed)
+	}
+}

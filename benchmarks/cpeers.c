@@ -1228,7 +1228,7 @@ int qb_zeropoint_quantize_rows(int v, int8_t *dst, qb_zp *params, qb_zp *scratch
 	return QB_OK;
 }
 
-// ---- The read ceiling. ----
+// ---- The read and write ceilings. ----
 
 // A 32-byte vector of the GNU C vector extension (GCC and Clang, also in
 // -std=c11): lowered to one YMM register with AVX, to pairs elsewhere.
@@ -1257,4 +1257,21 @@ uint64_t qb_read(const void *p, size_t bytes) {
 	for (; i < bytes; i++)
 		r |= b[i];
 	return r;
+}
+
+void qb_write(void *p, size_t bytes, uint64_t seed) {
+	unsigned char *b = p;
+	qb_u64x4 w = {seed, seed + 1, seed + 2, seed + 3};
+	const qb_u64x4 step = {4, 4, 4, 4};
+	size_t i = 0;
+	for (; i + 128 <= bytes; i += 128) {
+		for (int j = 0; j < 4; j++) {
+			memcpy(b + i + 32 * j, &w, 32);
+			w += step;
+		}
+	}
+	for (; i + 8 <= bytes; i += 8, seed++)
+		memcpy(b + i, &seed, 8);
+	for (; i < bytes; i++)
+		b[i] = (unsigned char)seed;
 }

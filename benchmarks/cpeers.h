@@ -78,4 +78,11 @@ void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n);
 // read-only pass at memory speed, the "read" ceiling.
 uint64_t qb_read(const void *p, size_t bytes);
 
+// qb_write stores distinct 8-byte words (seed, seed+1, ...) over every
+// byte of p with ordinary stores: a write-only pass at memory speed, the
+// "write" ceiling. The words differ so that the compiler cannot turn the
+// loop into a memset, whose large-size strategies (string stores,
+// non-temporal stores) ordinary kernels do not use.
+void qb_write(void *p, size_t bytes, uint64_t seed);
+
 #endif

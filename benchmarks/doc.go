@@ -66,12 +66,17 @@
 //     the input, as quant makes. c-llama-ref, like llama.cpp, checks
 //     nothing and makes one.
 //   - x448: github.com/x448/float16, one element at a time (FP16 only).
-//   - copy and read, the ceilings: copy moves the input bytes into a buffer
-//     of the same size with Go's copy (memmove); read is a read-only pass
-//     over the input bytes (ReadCeiling): bytes.Count, which the Go runtime
-//     vectorises, below 16 KiB; from 16 KiB, with cgo, a C loop ORing
-//     8-byte words that the compiler vectorises. At the smallest sizes the
-//     ceilings are bound by call overhead, and a kernel may beat them.
+//   - copy, read and write, the ceilings: copy moves the input bytes into a
+//     buffer of the same size with Go's copy (memmove); read is a read-only
+//     pass over the input bytes (ReadCeiling): bytes.Count, which the Go
+//     runtime vectorises, below 16 KiB; from 16 KiB, with cgo, a C loop
+//     ORing 8-byte words that the compiler vectorises. write stores as many
+//     bytes as the kernel writes (WriteCeiling) with ordinary stores, 8-byte
+//     Go stores below 16 KiB and a C loop of 32-byte vectors from 16 KiB;
+//     the reductions, which write nothing, have none. Read and write
+//     together make the memory-traffic bound of cmd/summary. At the
+//     smallest sizes the ceilings are bound by call overhead, and a kernel
+//     may beat them.
 //
 // Without cgo the C peers and the C read loop are left out, and the header
 // of a benchmark run says so.

@@ -1,6 +1,6 @@
 // Command plot draws the raw results of the benchmark suite: one chart per
 // kernel, median throughput against size (both axes logarithmic), one line
-// per implementation, the ceilings (copy, read) dashed, all kernels tiled
+// per implementation, the ceilings (copy, read, write) dashed, all kernels tiled
 // in one image with a shared legend.
 //
 // Usage:
@@ -120,7 +120,7 @@ func run(out string, files []string) error {
 	return nil
 }
 
-var ceilings = map[string]bool{"copy": true, "read": true}
+var ceilings = map[string]bool{"copy": true, "read": true, "write": true}
 
 // palette gives each implementation the same color in every chart:
 // quant black, the others in order of appearance.
@@ -155,9 +155,13 @@ func newStyles(res *results.Run) *styles {
 			case ceilings[impl]:
 				ls.Color = color.Gray{Y: 90}
 				ls.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
-				if impl == "copy" {
+				switch impl {
+				case "copy":
 					ls.Color = color.Gray{Y: 150}
 					ls.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
+				case "write":
+					ls.Color = color.Gray{Y: 120}
+					ls.Dashes = []vg.Length{vg.Points(6), vg.Points(2), vg.Points(2), vg.Points(2)}
 				}
 				gs.Shape = nil
 			default:

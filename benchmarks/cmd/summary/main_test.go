@@ -80,3 +80,28 @@ BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=2-2 	1	1 ns/op	3150.0
 		t.Errorf("parallel kernel in the main table:\n%s", out)
 	}
 }
+
+func TestBoundWithWriteCeiling(t *testing.T) {
+	run := load(t, `
+BenchmarkFloat16ToFloat32/size=16777216/impl=quant-2   	1	1 ns/op	3000.00 MB/s
+BenchmarkFloat16ToFloat32/size=16777216/impl=c-simd-2  	1	1 ns/op	3000.00 MB/s
+BenchmarkFloat16ToFloat32/size=16777216/impl=read-2    	1	1 ns/op	15000.00 MB/s
+BenchmarkFloat16ToFloat32/size=16777216/impl=write-2   	1	1 ns/op	5000.00 MB/s
+BenchmarkAbsMax/size=16777216/impl=quant-2             	1	1 ns/op	9000.00 MB/s
+BenchmarkAbsMax/size=16777216/impl=read-2              	1	1 ns/op	10000.00 MB/s
+`)
+	var b strings.Builder
+	write(&b, run, true)
+	out := b.String()
+	for _, want := range []string{
+		// One pass at 15000 and the output at 5000 (both in input bytes
+		// per second): 1/(1/15000 + 1/5000) = 3750, of which 3000 is 80%.
+		"| Float16ToFloat32 | 16M | 3.00 | 1.00x | - | - | - | 20% | 80% | 1 | missed: <90% of bound |",
+		// A reduction writes nothing: its bound is the read ceiling.
+		"| AbsMax | 16M | 9.00 | - | - | - | - | 90% | 90% | 1 | met |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
