@@ -28,6 +28,7 @@ type blockScratch struct {
 	bits16        [blockChunk]uint16
 	lo16, hi16    [blockChunk]int16
 	scales, zeros [blockChunk]float32
+	zeroPoints    [blockChunk]int32
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(blockScratch) }}
@@ -165,19 +166,18 @@ func (zeroPointMethod) firstDoubtful(s source, sc *blockScratch, b0, b1, block i
 }
 
 func (zeroPointMethod) quantizeBlocks(dst []int8, params []ZeroPointParams, s source, sc *blockScratch, b0, b1, block int) {
+	m := b1 - b0
 	s.minMaxKeysBlocks(sc, b0, b1, block)
-	for i := range b1 - b0 {
-		// The first pass checked every block: only constant blocks need
-		// more than the formula.
-		var p ZeroPointParams
-		if min, max := keyFloat(sc.lo[i]), keyFloat(sc.hi[i]); min != max {
-			s, z := zeroPointOf(min, max)
-			p = ZeroPointParams{Scale: s, ZeroPoint: int32(z)}
-		} else {
-			p, _ = zeroPointParams(min, max)
+	// The first pass checked every block, as the kernel requires.
+	s.k.ZeroPointParamsBlocks(sc.scales[:m], sc.zeroPoints[:m], sc.lo[:m], sc.hi[:m])
+	for i := range m {
+		p := ZeroPointParams{Scale: sc.scales[i], ZeroPoint: sc.zeroPoints[i]}
+		if p.Scale == 0 { // a constant block
+			p, _ = zeroPointParams(keyFloat(sc.lo[i]), keyFloat(sc.hi[i]))
+			sc.scales[i] = p.Scale
 		}
 		params[b0+i] = p
-		sc.scales[i], sc.zeros[i] = p.Scale, float32(p.ZeroPoint)
+		sc.zeros[i] = float32(p.ZeroPoint)
 	}
 	s.quantizeZeroPointBlocks(dst, sc, b0, b1, block)
 }

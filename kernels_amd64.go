@@ -57,6 +57,7 @@ var avx2 = kernels.Set{
 	MinMaxKeys16Blocks:      minMaxKeys16BlocksAVX2,
 	QuantizeAbsmaxBlocks:    quantizeAbsmaxBlocksAVX2,
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksAVX2,
+	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
 }
 
 // The assembly kernels (kernels_amd64.s) process len(src) elements; the
@@ -162,3 +163,6 @@ func quantizeZeroPointFloat16BlocksAVX2(dst []int8, src []uint16, scales, zeros 
 
 //go:noescape
 func quantizeZeroPointBFloat16BlocksAVX2(dst []int8, src []uint16, scales, zeros []float32, block int)
+
+//go:noescape
+func zeroPointParamsBlocksAVX2(scales []float32, zeros []int32, lo, hi []int32)

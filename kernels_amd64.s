@@ -3313,3 +3313,89 @@ next:
 done:
 	VZEROUPPER
 	RET
+
+// KEYSTOBITS turns the order keys in the dwords of x into float32 bits
+// (kernels.KeyBits): negative keys get their low 31 bits flipped. t is
+// scratch.
+#define KEYSTOBITS(x, t) \
+	VPSRAD $31, x, t \
+	VPSRLD $1, t, t  \
+	VPXOR  t, x, x
+
+// ZPPARAMS4 computes in X3 (scales) and X5 (zero points) the parameters
+// of the four blocks whose min and max keys are in X0 and X1, as
+// kernels.ZeroPointOf does: the float32 ends widen exactly to float64,
+// VDIVPD rounds 255/(max-min) once, VCVTPD2PS rounds it to float32 as Go's
+// conversion does, and VROUNDPD $0 rounds half to even. Lanes where
+// min == max (-0 == +0 included) get zeros: their arithmetic meets
+// infinities, which the mask discards. Y15 holds 255.0 and Y14 -128.0 as
+// float64; X2 and X4 are scratch.
+#define ZPPARAMS4 \
+	KEYSTOBITS(X0, X2)         \
+	KEYSTOBITS(X1, X2)         \
+	VCMPPS     $0, X1, X0, X4  \
+	VCVTPS2PD  X0, Y2          \
+	VCVTPS2PD  X1, Y3          \
+	VSUBPD     Y2, Y3, Y3      \
+	VDIVPD     Y3, Y15, Y3     \
+	VCVTPD2PSY Y3, X3          \
+	VMULPS     X0, X3, X5      \
+	VCVTPS2PD  X5, Y5          \
+	VROUNDPD   $0, Y5, Y5      \
+	VSUBPD     Y5, Y14, Y5     \
+	VCVTPD2DQY Y5, X5          \
+	VPANDN     X3, X4, X3      \
+	VPANDN     X5, X4, X5
+
+// func zeroPointParamsBlocksAVX2(scales []float32, zeros []int32, lo, hi []int32)
+// Four blocks per step, then one at a time: a single key in lane 0 of X0
+// and X1 leaves zeros, a constant block, in the other lanes.
+TEXT ·zeroPointParamsBlocksAVX2(SB), NOSPLIT, $0-96
+	MOVQ scales_base+0(FP), DI
+	MOVQ zeros_base+24(FP), R9
+	MOVQ lo_base+48(FP), SI
+	MOVQ lo_len+56(FP), CX
+	MOVQ hi_base+72(FP), DX
+	MOVQ $0x406FE00000000000, R8 // 255.0
+	VMOVQ        R8, X15
+	VBROADCASTSD X15, Y15
+	MOVQ $0xC060000000000000, R8 // -128.0
+	VMOVQ        R8, X14
+	VBROADCASTSD X14, Y14
+	CMPQ CX, $4
+	JB   tail
+
+loop4:
+	VMOVDQU (SI), X0
+	VMOVDQU (DX), X1
+	ZPPARAMS4
+	VMOVDQU X3, (DI)
+	VMOVDQU X5, (R9)
+	ADDQ    $16, SI
+	ADDQ    $16, DX
+	ADDQ    $16, DI
+	ADDQ    $16, R9
+	SUBQ    $4, CX
+	CMPQ    CX, $4
+	JAE     loop4
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+
+loop1:
+	VMOVD (SI), X0
+	VMOVD (DX), X1
+	ZPPARAMS4
+	VMOVD X3, (DI)
+	VMOVD X5, (R9)
+	ADDQ  $4, SI
+	ADDQ  $4, DX
+	ADDQ  $4, DI
+	ADDQ  $4, R9
+	DECQ  CX
+	JNZ   loop1
+
+done:
+	VZEROUPPER
+	RET

@@ -4,6 +4,7 @@ package quant
 
 import (
 	"github.com/qkernels/quant/dispatch"
+	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -53,6 +54,8 @@ var neon = kernels.Set{
 	MinMaxKeys16Blocks:      minMaxKeys16BlocksNEON,
 	QuantizeAbsmaxBlocks:    quantizeAbsmaxBlocksNEON,
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksNEON,
+	// No NEON version yet: the reference, one float64 division per block.
+	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
 }
 
 // neonBF16 is neon with BFCVTN for the float32 to bfloat16 conversion, on

@@ -154,19 +154,12 @@ const (
 	maxZeroPoint = math.MaxInt32 - 128
 )
 
-// zeroPointOf returns the scale and zero point of a range min < max,
-// unchecked: the zero point is float64 so that a caller can check it.
-func zeroPointOf(min, max float32) (scale float32, zero float64) {
-	s := float32(255 / (float64(max) - float64(min)))
-	return s, -math.RoundToEven(float64(s*min)) - 128
-}
-
 func zeroPointParams(min, max float32) (ZeroPointParams, error) {
 	if min == max { // constant tensor: no range to spread over 255 steps
 		a, err := absmaxParams(float32(math.Abs(float64(min))))
 		return ZeroPointParams{Scale: a.Scale}, err
 	}
-	s, z := zeroPointOf(min, max)
+	s, z := kernels.ZeroPointOf(min, max)
 	if math.IsInf(float64(s), 0) {
 		return ZeroPointParams{}, ErrRange
 	}

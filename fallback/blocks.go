@@ -1,5 +1,11 @@
 package fallback
 
+import (
+	"math"
+
+	"github.com/qkernels/quant/kernels"
+)
+
 // The blockwise kernels apply the per-slice kernels block by block; see
 // kernels.Set for the layout.
 
@@ -74,5 +80,21 @@ func QuantizeZeroPointFloat16Blocks(dst []int8, src []uint16, scales, zeros []fl
 func QuantizeZeroPointBFloat16Blocks(dst []int8, src []uint16, scales, zeros []float32, block int) {
 	for i, s := range scales {
 		QuantizeZeroPointBFloat16(dst[i*block:(i+1)*block], src[i*block:(i+1)*block], s, zeros[i])
+	}
+}
+
+// ZeroPointParamsBlocks stores the zero-point parameters of each block
+// whose order keys are lo[i] and hi[i]: kernels.ZeroPointOf, or zeros for
+// a constant block.
+func ZeroPointParamsBlocks(scales []float32, zeros []int32, lo, hi []int32) {
+	for i := range lo {
+		min := math.Float32frombits(kernels.KeyBits(lo[i]))
+		max := math.Float32frombits(kernels.KeyBits(hi[i]))
+		if min == max {
+			scales[i], zeros[i] = 0, 0
+			continue
+		}
+		s, z := kernels.ZeroPointOf(min, max)
+		scales[i], zeros[i] = s, int32(z)
 	}
 }

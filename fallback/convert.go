@@ -31,6 +31,7 @@ var Kernels = kernels.Set{
 
 	AbsMaxBitsBlocks:        AbsMaxBitsBlocks,
 	MinMaxKeysBlocks:        MinMaxKeysBlocks,
+	ZeroPointParamsBlocks:   ZeroPointParamsBlocks,
 	AbsMaxBits16Blocks:      AbsMaxBits16Blocks,
 	MinMaxKeys16Blocks:      MinMaxKeys16Blocks,
 	QuantizeAbsmaxBlocks:    QuantizeAbsmaxBlocks,

@@ -13,6 +13,8 @@
 // before calling, so a kernel never has to.
 package kernels
 
+import "math"
+
 // Set is one implementation of every kernel. Every field must be non-nil.
 //
 // Where a kernel takes dst and src, len(dst) == len(src) is a precondition
@@ -85,6 +87,16 @@ type Set struct {
 	QuantizeAbsmaxBlocks    func(dst []int8, src []float32, scales []float32, block int)
 	QuantizeZeroPointBlocks func(dst []int8, src []float32, scales, zeros []float32, block int)
 
+	// ZeroPointParamsBlocks computes zero-point parameters from the order
+	// keys of blocks (MinMaxKeysBlocks's results): for each i, with min
+	// and max the floats of lo[i] and hi[i], ZeroPointOf(min, max) if
+	// min < max, and scales[i] = zeros[i] = 0 if min == max (a constant
+	// block, for the caller to handle). Every block must be one the
+	// caller has checked: finite, with a finite scale and a zero point
+	// within [math.MinInt32+128, math.MaxInt32-128]. Done in a vector
+	// kernel, the float64 divisions of many blocks overlap.
+	ZeroPointParamsBlocks func(scales []float32, zeros []int32, lo, hi []int32)
+
 	// EncodeQ8_0 writes GGUF Q8_0 blocks: for each 32 values of src, the
 	// 34 bytes d (binary16, little-endian) and 32 int8 q, where
 	//
@@ -139,6 +151,20 @@ const (
 	KeyPosInf int32 = 0x7F800000
 	KeyNegInf int32 = -0x7F800001 // OrderKey(0xFF800000)
 )
+
+// ZeroPointOf returns the scale and zero point of zero-point quantization
+// over the range [min, max], min < max, unchecked:
+//
+//	scale = float32(255 / (float64(max) - float64(min)))
+//	zero  = -roundEven(float64(float32(scale*min))) - 128
+//
+// The difference is taken in float64 so that ranges beyond float32 stay
+// finite; zero is returned as a float64 so that the caller can check its
+// range before converting it.
+func ZeroPointOf(min, max float32) (scale float32, zero float64) {
+	scale = float32(255 / (float64(max) - float64(min)))
+	return scale, -math.RoundToEven(float64(scale*min)) - 128
+}
 
 // OrderKey16 is OrderKey for 16-bit floats (binary16 and bfloat16).
 func OrderKey16(bits uint16) int16 {

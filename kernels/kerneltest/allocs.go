@@ -99,6 +99,10 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeAbsmaxBlocks(qb, f32b, scales, block) }
 	case "QuantizeZeroPointBlocks":
 		return func() { k.QuantizeZeroPointBlocks(qb, f32b, scales, zeros, block) }
+	case "ZeroPointParamsBlocks":
+		lo, hi := zpKeys(count, 1)
+		zp := make([]int32, count)
+		return func() { k.ZeroPointParamsBlocks(scales, zp, lo, hi) }
 	}
 	for _, f := range formats {
 		w := f.set(k)

@@ -626,4 +626,89 @@ var brokenBlocks = []broken{
 			fallback.QuantizeZeroPointBFloat16Blocks(d, s, sinkSlice, z, block)
 		}
 	}},
+	{kernel: "ZeroPointParamsBlocks", what: "divides in float32", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = zpParamsWith(func(min, max float32) (float32, float64) {
+			s := 255 / (max - min)
+			return s, -math.RoundToEven(float64(s*min)) - 128
+		})
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "rounds the zero point half away from zero", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = zpParamsWith(func(min, max float32) (float32, float64) {
+			s, _ := kernels.ZeroPointOf(min, max)
+			return s, -math.Round(float64(s*min)) - 128
+		})
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "rounds scale*min in float64", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = zpParamsWith(func(min, max float32) (float32, float64) {
+			s, _ := kernels.ZeroPointOf(min, max)
+			return s, -math.RoundToEven(float64(s)*float64(min)) - 128
+		})
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "takes the zero point from max", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = zpParamsWith(func(min, max float32) (float32, float64) {
+			s, _ := kernels.ZeroPointOf(min, max)
+			return s, 127 - math.RoundToEven(float64(s*max))
+		})
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "computes constant blocks", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = func(scales []float32, zeros []int32, lo, hi []int32) {
+			fallback.ZeroPointParamsBlocks(scales, zeros, lo, hi)
+			for i := range lo {
+				if f32(kernels.KeyBits(lo[i])) == f32(kernels.KeyBits(hi[i])) {
+					scales[i] = 1
+				}
+			}
+		}
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "treats -0 and +0 as a range", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = func(scales []float32, zeros []int32, lo, hi []int32) {
+			fallback.ZeroPointParamsBlocks(scales, zeros, lo, hi)
+			for i := range lo {
+				if lo[i] != hi[i] && scales[i] == 0 {
+					scales[i] = float32(math.Inf(1))
+				}
+			}
+		}
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "skips the last block", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = func(scales []float32, zeros []int32, lo, hi []int32) {
+			if n := len(lo); n > 0 {
+				fallback.ZeroPointParamsBlocks(scales[:n-1], zeros[:n-1], lo[:n-1], hi[:n-1])
+			}
+		}
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "writes one scale past the end", patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = func(scales []float32, zeros []int32, lo, hi []int32) {
+			fallback.ZeroPointParamsBlocks(scales, zeros, lo, hi)
+			*past(scales, len(scales)) = 1
+		}
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "reads one key past the end of hi", guard: true, patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = func(scales []float32, zeros []int32, lo, hi []int32) {
+			fallback.ZeroPointParamsBlocks(scales, zeros, lo, hi)
+			sink += float32(*past(hi, len(hi)))
+		}
+	}},
+	{kernel: "ZeroPointParamsBlocks", what: "allocates", allocs: true, patch: func(k *kernels.Set) {
+		k.ZeroPointParamsBlocks = func(scales []float32, zeros []int32, lo, hi []int32) {
+			sinkSlice = append([]float32(nil), scales...)
+			fallback.ZeroPointParamsBlocks(sinkSlice, zeros, lo, hi)
+			copy(scales, sinkSlice)
+		}
+	}},
+}
+
+// zpParamsWith is ZeroPointParamsBlocks with another formula for ranges.
+func zpParamsWith(of func(min, max float32) (float32, float64)) func(scales []float32, zeros []int32, lo, hi []int32) {
+	return func(scales []float32, zeros []int32, lo, hi []int32) {
+		for i := range lo {
+			min, max := f32(kernels.KeyBits(lo[i])), f32(kernels.KeyBits(hi[i]))
+			if min == max {
+				scales[i], zeros[i] = 0, 0
+				continue
+			}
+			s, z := of(min, max)
+			scales[i], zeros[i] = s, int32(z)
+		}
+	}
 }

@@ -412,6 +412,12 @@ func guardPagesBlocks(t tb, k *kernels.Set, p *pages, run func(name string, f fu
 			return minMaxBlocksCall(k.MinMaxKeys16Blocks, fallback.MinMaxKeys16Blocks, bits16(block, count), block, kernels.OrderKey16)
 		})
 	})
+	run("ZeroPointParamsBlocks", func(c *checker) {
+		guardBlocks(c, p, func(block, count int) *blockCall {
+			lo, hi := zpKeys(count, block)
+			return zpParamsCall(k.ZeroPointParamsBlocks, lo, hi)
+		})
+	})
 	quantCalls(run, p, "", quantSource32(), k.QuantizeAbsmaxBlocks, fallback.QuantizeAbsmaxBlocks,
 		k.QuantizeZeroPointBlocks, fallback.QuantizeZeroPointBlocks)
 	for _, f := range formats {

@@ -82,6 +82,7 @@ var checks = []kernelCheck{
 	{"Float16.QuantizeZeroPointBlocks", func(k *kernels.Set) any { return k.Float16.QuantizeZeroPointBlocks }, checkWideningZeroPointBlocks(float16Format)},
 	{"BFloat16.QuantizeAbsmaxBlocks", func(k *kernels.Set) any { return k.BFloat16.QuantizeAbsmaxBlocks }, checkWideningAbsmaxBlocks(bfloat16Format)},
 	{"BFloat16.QuantizeZeroPointBlocks", func(k *kernels.Set) any { return k.BFloat16.QuantizeZeroPointBlocks }, checkWideningZeroPointBlocks(bfloat16Format)},
+	{"ZeroPointParamsBlocks", func(k *kernels.Set) any { return k.ZeroPointParamsBlocks }, checkZeroPointParamsBlocks},
 }
 
 // checkNamed returns the check of the kernel called name.

@@ -60,6 +60,9 @@ func wrapped() kernels.Set {
 		QuantizeZeroPointBlocks: func(d []int8, s []float32, sc, z []float32, b int) {
 			f.QuantizeZeroPointBlocks(d, s, sc, z, b)
 		},
+		ZeroPointParamsBlocks: func(sc []float32, z []int32, lo, hi []int32) {
+			f.ZeroPointParamsBlocks(sc, z, lo, hi)
+		},
 	}
 }
 
