@@ -80,15 +80,19 @@ func (s source) quantizeZeroPointBlocks(dst []int8, sc *blockScratch, b0, b1, bl
 	s.wide.QuantizeZeroPointBlocks(dst[lo:hi], s.u16[lo:hi], sc.scales[:m], sc.zeros[:m], block)
 }
 
-// blockMethod is the part of a method that serves the blockwise path.
+// blockMethod is the part of a method that serves the blockwise path. A
+// chunk of blocks [b0, b1) is reduced into sc once; its blocks are then
+// indexed from 0 in sc.
 type blockMethod[P any] interface {
-	// firstDoubtful reduces blocks [b0, b1) and returns the first one that
-	// surelyValid would not vouch for, or b1.
-	firstDoubtful(s source, sc *blockScratch, b0, b1, block int) int
-	// quantizeBlocks reduces blocks [b0, b1), stores their parameters in
-	// params[b0:b1] (and the kernel's arguments in sc), and quantizes them
-	// into dst.
-	quantizeBlocks(dst []int8, params []P, s source, sc *blockScratch, b0, b1, block int)
+	// reduceBlocks stores the reductions of blocks [b0, b1) in sc.
+	reduceBlocks(s source, sc *blockScratch, b0, b1, block int)
+	// firstDoubtful returns the first of the reduced blocks [i, m) that
+	// surelyValid would not vouch for, or m.
+	firstDoubtful(sc *blockScratch, i, m int) int
+	// quantizeReduced stores the parameters of the reduced blocks
+	// [b0, b1) in params[b0:b1] (and the kernel's arguments in sc), and
+	// quantizes them into dst.
+	quantizeReduced(dst []int8, params []P, s source, sc *blockScratch, b0, b1, block int)
 }
 
 // blocked reports whether j's groups go through the blockwise kernels.
@@ -102,21 +106,26 @@ func (j groupJob[P]) checkBlocks(glo, ghi int) error {
 	block, whole := j.g.size, j.n/j.g.size
 	sc := scratchPool.Get().(*blockScratch)
 	defer scratchPool.Put(sc)
-	for b0 := glo; b0 < min(ghi, whole); {
+	for b0 := glo; b0 < min(ghi, whole); b0 += blockChunk {
 		b1 := min(b0+blockChunk, ghi, whole)
-		bad := j.m.firstDoubtful(j.s, sc, b0, b1, block)
-		if bad == b1 {
-			b0 = b1
-			continue
-		}
-		// A doubtful block: the exact computation decides.
-		if err := j.checkEach(nil, bad, bad+1); err != nil {
+		if err := j.checkReduced(sc, b0, b1, block); err != nil {
 			return err
 		}
-		b0 = bad + 1
 	}
 	if ghi > whole {
 		return j.checkEach(nil, whole, ghi)
+	}
+	return nil
+}
+
+// checkReduced reduces blocks [b0, b1) into sc and checks them: the
+// blocks surelyValid does not vouch for go through the exact computation.
+func (j groupJob[P]) checkReduced(sc *blockScratch, b0, b1, block int) error {
+	j.m.reduceBlocks(j.s, sc, b0, b1, block)
+	for i := j.m.firstDoubtful(sc, 0, b1-b0); i < b1-b0; i = j.m.firstDoubtful(sc, i+1, b1-b0) {
+		if err := j.checkEach(nil, b0+i, b0+i+1); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -128,25 +137,55 @@ func (j groupJob[P]) quantizeBlocks(glo, ghi int) {
 	defer scratchPool.Put(sc)
 	for b0 := glo; b0 < min(ghi, whole); b0 += blockChunk {
 		b1 := min(b0+blockChunk, ghi, whole)
-		j.m.quantizeBlocks(j.dst, j.params, j.s, sc, b0, b1, block)
+		j.m.reduceBlocks(j.s, sc, b0, b1, block)
+		j.m.quantizeReduced(j.dst, j.params, j.s, sc, b0, b1, block)
 	}
 	if ghi > whole {
 		j.quantizeEach(nil, whole, ghi)
 	}
 }
 
-func (absmaxMethod) firstDoubtful(s source, sc *blockScratch, b0, b1, block int) int {
-	s.absMaxBitsBlocks(sc, b0, b1, block)
-	for i, m := range sc.bits[:b1-b0] {
-		if !absmaxSurelyValid(m) {
-			return b0 + i
-		}
-	}
-	return b1
+// oneChunk reports whether j is a serial blocked job whose whole blocks
+// fit one chunk: it can check and quantize from a single reduction.
+func (j groupJob[P]) oneChunk() bool {
+	return j.blocked() && j.inner == 1 && j.n/j.g.size <= blockChunk
 }
 
-func (absmaxMethod) quantizeBlocks(dst []int8, params []AbsmaxParams, s source, sc *blockScratch, b0, b1, block int) {
+// checkQuantizeChunk is check and then quantize for a oneChunk job, with
+// one reduction of the blocks for both passes.
+func (j groupJob[P]) checkQuantizeChunk() error {
+	block, whole, ng := j.g.size, j.n/j.g.size, len(j.params)
+	sc := scratchPool.Get().(*blockScratch)
+	defer scratchPool.Put(sc)
+	if err := j.checkReduced(sc, 0, whole, block); err != nil {
+		return err
+	}
+	if ng > whole { // a partial last block
+		if err := j.checkEach(nil, whole, ng); err != nil {
+			return err
+		}
+	}
+	j.m.quantizeReduced(j.dst, j.params, j.s, sc, 0, whole, block)
+	if ng > whole {
+		j.quantizeEach(nil, whole, ng)
+	}
+	return nil
+}
+
+func (absmaxMethod) reduceBlocks(s source, sc *blockScratch, b0, b1, block int) {
 	s.absMaxBitsBlocks(sc, b0, b1, block)
+}
+
+func (absmaxMethod) firstDoubtful(sc *blockScratch, i, m int) int {
+	for ; i < m; i++ {
+		if !absmaxSurelyValid(sc.bits[i]) {
+			break
+		}
+	}
+	return i
+}
+
+func (absmaxMethod) quantizeReduced(dst []int8, params []AbsmaxParams, s source, sc *blockScratch, b0, b1, block int) {
 	for i, m := range sc.bits[:b1-b0] {
 		p, _ := absmaxParams(math.Float32frombits(m))
 		params[b0+i] = p
@@ -155,19 +194,21 @@ func (absmaxMethod) quantizeBlocks(dst []int8, params []AbsmaxParams, s source, 
 	s.quantizeAbsmaxBlocks(dst, sc, b0, b1, block)
 }
 
-func (zeroPointMethod) firstDoubtful(s source, sc *blockScratch, b0, b1, block int) int {
+func (zeroPointMethod) reduceBlocks(s source, sc *blockScratch, b0, b1, block int) {
 	s.minMaxKeysBlocks(sc, b0, b1, block)
-	for i := range b1 - b0 {
-		if !zeroPointSurelyValid(sc.lo[i], sc.hi[i]) {
-			return b0 + i
-		}
-	}
-	return b1
 }
 
-func (zeroPointMethod) quantizeBlocks(dst []int8, params []ZeroPointParams, s source, sc *blockScratch, b0, b1, block int) {
+func (zeroPointMethod) firstDoubtful(sc *blockScratch, i, m int) int {
+	for ; i < m; i++ {
+		if !zeroPointSurelyValid(sc.lo[i], sc.hi[i]) {
+			break
+		}
+	}
+	return i
+}
+
+func (zeroPointMethod) quantizeReduced(dst []int8, params []ZeroPointParams, s source, sc *blockScratch, b0, b1, block int) {
 	m := b1 - b0
-	s.minMaxKeysBlocks(sc, b0, b1, block)
 	// The first pass checked every block, as the kernel requires.
 	s.k.ZeroPointParamsBlocks(sc.scales[:m], sc.zeroPoints[:m], sc.lo[:m], sc.hi[:m])
 	for i := range m {

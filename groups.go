@@ -104,6 +104,9 @@ func quantizeGroups[P any](fn string, dst []int8, params []P, s source, g Granul
 	if w := g.workersFor(n); w > 1 {
 		return j.parallel(w)
 	}
+	if j.oneChunk() {
+		return j.checkQuantizeChunk()
+	}
 	var buf [paramsCache]P
 	var cache []P
 	if ng <= paramsCache && !j.blocked() {

@@ -34,6 +34,8 @@ func groupShapes() []groupShape {
 			s = append(s, groupShape{n, PerBlock(b)})
 		}
 	}
+	// More blocks than one chunk of the blockwise path holds.
+	s = append(s, groupShape{8*blockChunk + 13, PerBlock(8)}, groupShape{32 * (2*blockChunk + 1), PerBlock(32)})
 	for _, n := range []int{0, 1, 31, 300, 4099} {
 		s = append(s, groupShape{n, PerTensor()})
 	}
@@ -291,6 +293,19 @@ func TestGroupsErrors(t *testing.T) {
 				checkGroupsError(t, desc+" Float16", f16, g, want)
 				checkGroupsError(t, desc+" BFloat16", bf16, g, want)
 			}
+		}
+		// Blocks that fit one chunk of the blockwise path, which checks and
+		// quantizes from a single reduction: errors in a whole block and
+		// in the partial last one.
+		for _, bad := range []int{500, 999} {
+			x := gen(1000, newRand(5).NormFloat64)
+			x[bad] = float32(math.NaN())
+			f16, _, bf16, _ := groupInputs(x)
+			want := fmt.Sprintf("block %d: input is not finite: src[%d] = NaN", bad/32, bad)
+			desc := fmt.Sprintf("one chunk, NaN at %d", bad)
+			checkGroupsError(t, desc+" float32", x, PerBlock(32), want)
+			checkGroupsError(t, desc+" Float16", f16, PerBlock(32), want)
+			checkGroupsError(t, desc+" BFloat16", bf16, PerBlock(32), want)
 		}
 		// A block whose values are too small for 127/max|x| in float32.
 		x := tame(randomFloats(newRand(4), 256, true))
