@@ -13,8 +13,11 @@ var asmKernels = []dispatch.Impl{
 }
 
 // avx2 runs on x86-64 CPUs with AVX2, F16C and FMA (Haswell, Zen and later).
-// It executes no FMA instruction (QuantizeZeroPoint must not fuse), but
-// FMA comes with every AVX2 CPU and keeps the requirement a common level.
+// Only the dequantization kernels execute FMA instructions: their fast path
+// corrects a product by the reciprocal of the scale into the correctly
+// rounded quotient (see DEQUANTFAST in kernels_amd64.s). Nothing else may
+// fuse; QuantizeZeroPoint in particular must round the product before
+// adding the zero point.
 var avx2 = kernels.Set{
 	Name:                "avx2",
 	Float32ToFloat16:    float32ToFloat16AVX2,

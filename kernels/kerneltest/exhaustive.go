@@ -27,10 +27,12 @@ const chunkLen = 1 << 16
 // Float32ToBFloat16 and every 16-bit pattern through the reverse
 // conversions, comparing k with the reference, on all CPUs in parallel;
 // then every 16-bit pattern through the 16-bit reductions, quantizers and
-// Q8_0 kernels (see exhaustiveNew). Skipped under -short. With
-// QUANT_EXHAUSTIVE=sample the float32 side is a dense sample (see
-// sampleSource), and the widening EncodeQ8_0 kernels meet every 61st
-// block maximum instead of all; the rest stays exhaustive.
+// Q8_0 kernels (see exhaustiveNew), and the dequantization kernels over
+// the domain of an FMA fast path (see exhaustDequantDomain). Skipped under
+// -short. With QUANT_EXHAUSTIVE=sample the float32 side is a dense sample
+// (see sampleSource), the widening EncodeQ8_0 kernels meet every 61st
+// block maximum instead of all, and the dequantization domain is sampled
+// more sparsely; the rest stays exhaustive.
 func Exhaustive(t *testing.T, k *kernels.Set) {
 	t.Helper()
 	if testing.Short() {
@@ -77,6 +79,7 @@ func Exhaustive(t *testing.T, k *kernels.Set) {
 		})
 	}
 	exhaustiveNew(t, k, src.mode)
+	exhaustDequantDomain(t, k, src.mode)
 }
 
 // Sets often share kernels (an arm64 set with FEAT_BF16 differs from the

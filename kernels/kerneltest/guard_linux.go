@@ -238,7 +238,7 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, float32(z)) }, weights)
 	})
 	run("DequantizeZeroPoint", func(c *checker) {
-		for _, z := range []int32{-3, 0} { // 0: absmax dequantization
+		for _, z := range []int32{-3, 0, 200} { // 0: absmax dequantization; 200: outside the FMA domain
 			guardMap(c, p, func(d []float32, x []int8) { k.DequantizeZeroPoint(d, x, 0.37, z) },
 				func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, 0.37, z) }, bytes)
 		}
@@ -303,7 +303,7 @@ func guardPagesNew(t tb, k *kernels.Set, p *pages, run func(name string, f func(
 	for _, f := range formats {
 		got, ref := f.set(k), f.set(&fallback.Kernels)
 		run(f.name+".DequantizeZeroPoint", func(c *checker) {
-			for _, z := range []int32{-3, 0} { // 0: absmax dequantization
+			for _, z := range []int32{-3, 0, 200} { // 0: absmax dequantization; 200: outside the FMA domain
 				guardShaped(c, p, func(d []uint16, x []int8) { got.DequantizeZeroPoint(d, x, 0.37, z) },
 					func(d []uint16, x []int8) { ref.DequantizeZeroPoint(d, x, 0.37, z) }, everyLen(), func(n int) int { return n },
 					bytes, f.explainDequant(0.37, z))

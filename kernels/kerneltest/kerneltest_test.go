@@ -434,7 +434,7 @@ var brokenKernels = []broken{
 // variant must be reported by Run's check for its kernel (or, for stray
 // reads, by GuardPages).
 func TestDetectsBrokenKernels(t *testing.T) {
-	for _, b := range slices.Concat(brokenKernels, brokenNew, brokenNarrowing, brokenBlocks) {
+	for _, b := range slices.Concat(brokenKernels, brokenNew, brokenNarrowing, brokenBlocks, brokenDequantFMA) {
 		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
 			k := wrapped()
 			b.patch(&k)

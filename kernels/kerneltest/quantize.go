@@ -24,16 +24,24 @@ var quantZeros = []int32{
 }
 
 // dequantScales add what a caller may pass to dequantization: negative,
-// infinite, and scales whose quotients are subnormal or overflow.
+// infinite, NaN, and scales whose quotients are subnormal or overflow;
+// the ends of the range 2^-64 <= |scale| <= 2^64 in which a kernel may
+// replace the division by a reciprocal with an FMA correction (see
+// exhaustDequantDomain), and their neighbours outside it; and 2 - 2^-23,
+// under which a reciprocal one ulp off still fails after the correction
+// (at powers of two).
 var dequantScales = []float32{
 	1, 127, 0.5, 1.0 / 3, 127.0 / 65504, 255.0 / 0.37, 65504, 1e-30, 1e-40, f32(minSub),
 	f32(minNormal), 1e30, f32(maxF32), 0, float32(math.Inf(1)), -0.75,
+	0x1p-64, 0x1p64, math.Nextafter32(0x1p-64, 0), math.Nextafter32(0x1p64, float32(math.Inf(1))), -0x1p64,
+	f32(qnan), math.Nextafter32(2, 0),
 }
 
 // dequantZeros span [math.MinInt32+128, math.MaxInt32-128], with
-// differences that round when converted to float32.
+// differences that round when converted to float32, and the ends of the
+// range -128 <= zero <= 128 of the FMA domain and their neighbours.
 var dequantZeros = []int32{
-	0, 1, -1, 127, -128, 128, -129, 255, 1 << 20, -(1 << 20), 1 << 24, -(1 << 24),
+	0, 1, -1, 127, -128, 128, -129, 129, 255, 1 << 20, -(1 << 20), 1 << 24, -(1 << 24),
 	1<<24 + 1, -(1<<24 + 1), 1<<24 + 3, 1<<25 + 1, math.MaxInt32 - 128, math.MinInt32 + 128,
 	math.MaxInt32 - 129, 123456789, -987654321,
 }
