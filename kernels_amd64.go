@@ -61,6 +61,9 @@ var avx2 = kernels.Set{
 	QuantizeAbsmaxBlocks:    quantizeAbsmaxBlocksAVX2,
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksAVX2,
 	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
+
+	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
+	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
 }
 
 // The assembly kernels (kernels_amd64.s) process len(src) elements; the
@@ -91,6 +94,12 @@ func quantizeAbsmaxAVX2(dst []int8, src []float32, scale float32)
 
 //go:noescape
 func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
+
+//go:noescape
+func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)
+
+//go:noescape
+func quantizeZeroPointFusedAVX2(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32)
 
 //go:noescape
 func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)

@@ -894,6 +894,433 @@ fastrest:                     \
 
 #define STOREF32X1 \
 	VMOVUPS Y0, (DI)
+// The fused quantizers: the reduction, the parameters and the quantization
+// in one call (see kernels.Set.QuantizeAbsmaxFused and
+// QuantizeZeroPointFused). The loops walk their slices with pointers
+// (R10 through src, R11 through dst), which is faster on stores than
+// indexed addressing; AX is set to the elements done before the tails,
+// which use the usual macros. When the parameters are refused nothing is
+// written and scale 0 is returned.
+//
+// Their quantization loops need no clamp in float:
+//
+//   - absmax: |x| <= a and s = RN(127/a) <= 127/a*(1+2^-24), so
+//     |x*s| <= 127*(1+2^-24) = 127 + 127*2^-24, less than half an ulp of
+//     127 (2^-17) beyond it: the rounded product is within [-127-2^-17,
+//     127+2^-17], which VCVTPS2DQ rounds into [-127, 127] like the clamp
+//     followed by rounding does, and the packs never saturate. VMINPS 127
+//     and VPMAXSB -127 would change nothing.
+//   - zero point: with t = RN(s*min), z = -roundEven(t) - 128 and |z| <
+//     2^31, every product RN(x*s) lies in [t, RN(s*max)], where
+//     s*(max-min) <= 255*(1+2^-23) and each rounding moves a product of
+//     magnitude below 2^31+2^9 by at most 64; float32(z) is within 64.5
+//     of -t-128. So v = RN(RN(x*s) + float32(z)) lies within
+//     [-128-65, 127+2*64+65] (a few hundred of the int8 range), where
+//     VCVTPS2DQ converts exactly (no 0x80000000 overflow), VPACKSSDW
+//     cannot saturate and VPACKSSWB saturates exactly as
+//     clamp(-128, 127) after rounding, which equals rounding after the
+//     clamp since both bounds are integers.
+
+// func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)
+TEXT ·quantizeAbsmaxFusedAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	BROADCAST32($0x7FFFFFFF, X15, Y15)
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	MOVQ  SI, R10
+	MOVQ  CX, BX
+	ANDQ  $-32, BX
+	LEAQ  (SI)(BX*4), R9
+	CMPQ  R10, R9
+	JAE   rvec8
+
+rloop32:
+	VPAND   (R10), Y15, Y4
+	VPAND   32(R10), Y15, Y5
+	VPAND   64(R10), Y15, Y6
+	VPAND   96(R10), Y15, Y7
+	VPMAXUD Y4, Y0, Y0
+	VPMAXUD Y5, Y1, Y1
+	VPMAXUD Y6, Y2, Y2
+	VPMAXUD Y7, Y3, Y3
+	ADDQ    $128, R10
+	CMPQ    R10, R9
+	JB      rloop32
+
+rvec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (SI)(BX*4), R9
+	CMPQ R10, R9
+	JAE  rtail
+
+rloop8:
+	VPAND   (R10), Y15, Y4
+	VPMAXUD Y4, Y0, Y0
+	ADDQ    $32, R10
+	CMPQ    R10, R9
+	JB      rloop8
+
+rtail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  reduce
+	TAILMASK(Y8)
+	VPMASKMOVD (SI)(AX*4), Y8, Y4 // masked-off lanes load as 0
+	VPAND      Y4, Y15, Y4
+	VPMAXUD    Y4, Y1, Y1
+
+reduce:
+	VPMAXUD      Y1, Y0, Y0
+	VPMAXUD      Y3, Y2, Y2
+	VPMAXUD      Y2, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPMAXUD      X1, X0, X0
+	VPSHUFD      $0x4E, X0, X1
+	VPMAXUD      X1, X0, X0
+	VPSHUFD      $0xB1, X0, X1
+	VPMAXUD      X1, X0, X0
+	VMOVD        X0, AX
+	MOVL         AX, maxBits+48(FP)
+
+	// 0 < m < 0x7F800000: finite and not all zeros.
+	LEAL -1(AX), DX
+	CMPL DX, $0x7F7FFFFF
+	JAE  refuse
+
+	// s = 127/a, refused if it overflows (a below about 3.7e-37).
+	MOVL   $0x42FE0000, R8 // 127.0
+	VMOVD  R8, X1
+	VDIVSS X0, X1, X1
+	VMOVD  X1, DX
+	CMPL   DX, $0x7F800000
+	JAE    refuse
+	VMOVSS X1, scale+52(FP)
+
+	VBROADCASTSS X1, Y15
+	VMOVDQU      packOrder<>(SB), Y12
+	MOVQ         SI, R10
+	MOVQ         DI, R11
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	LEAQ         (DI)(BX*1), R9
+	CMPQ         R11, R9
+	JAE          vec8
+
+loop32:
+	VMULPS    (R10), Y15, Y0
+	VMULPS    32(R10), Y15, Y1
+	VMULPS    64(R10), Y15, Y2
+	VMULPS    96(R10), Y15, Y3
+	VCVTPS2DQ Y0, Y0
+	VCVTPS2DQ Y1, Y1
+	VCVTPS2DQ Y2, Y2
+	VCVTPS2DQ Y3, Y3
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSWB Y2, Y0, Y0
+	VPERMD    Y0, Y12, Y0
+	VMOVDQU   Y0, (R11)
+	ADDQ      $128, R10
+	ADDQ      $32, R11
+	CMPQ      R11, R9
+	JB        loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (DI)(BX*1), R9
+	CMPQ R11, R9
+	JAE  tail
+
+loop8:
+	VMULPS       (R10), Y15, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VMOVQ        X0, (R11)
+	ADDQ         $32, R10
+	ADDQ         $8, R11
+	CMPQ         R11, R9
+	JB           loop8
+
+tail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	VMULPS       Y15, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	STORE8TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+refuse:
+	MOVL $0, scale+52(FP)
+	VZEROUPPER
+	RET
+
+// func quantizeZeroPointFusedAVX2(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32)
+// The reduction is minMaxKeysAVX2's; the scale repeats kernels.ZeroPointOf
+// instruction for instruction (float64 difference and quotient, float32
+// scale), the zero point is computed in float32 with the same result (see
+// below).
+TEXT ·quantizeZeroPointFusedAVX2(SB), NOSPLIT, $0-64
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  src_len+32(FP), CX
+	TESTQ CX, CX
+	JZ    empty
+	VPBROADCASTD (SI), Y0
+	VMOVDQA      Y0, Y1
+	VMOVDQA      Y0, Y2
+	VMOVDQA      Y0, Y3
+	VMOVDQA      Y0, Y4
+	VMOVDQA      Y0, Y5
+	VMOVDQA      Y0, Y15
+	MOVQ         SI, R10
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	LEAQ         (SI)(BX*4), R9
+	CMPQ         R10, R9
+	JAE          rvec8
+
+rloop32:
+	VMOVDQU (R10), Y6
+	VMOVDQU 32(R10), Y7
+	VMOVDQU 64(R10), Y8
+	VMOVDQU 96(R10), Y9
+	MINMAX3(Y6, Y0, Y1, Y2)
+	MINMAX3(Y7, Y3, Y4, Y5)
+	MINMAX3(Y8, Y0, Y1, Y2)
+	MINMAX3(Y9, Y3, Y4, Y5)
+	ADDQ    $128, R10
+	CMPQ    R10, R9
+	JB      rloop32
+
+rvec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (SI)(BX*4), R9
+	CMPQ R10, R9
+	JAE  rtail
+
+rloop8:
+	VMOVDQU (R10), Y6
+	MINMAX3(Y6, Y0, Y1, Y2)
+	ADDQ    $32, R10
+	CMPQ    R10, R9
+	JB      rloop8
+
+rtail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  reduce
+	TAILMASK(Y8)
+	VPMASKMOVD (SI)(AX*4), Y8, Y6
+	VPBLENDVB  Y8, Y6, Y15, Y6 // src[0] in the masked-off lanes
+	MINMAX3(Y6, Y3, Y4, Y5)
+
+reduce:
+	VPMAXSD      Y3, Y0, Y0
+	VPMINSD      Y4, Y1, Y1
+	VPMAXUD      Y5, Y2, Y2
+	VEXTRACTI128 $1, Y0, X3
+	VEXTRACTI128 $1, Y1, X4
+	VEXTRACTI128 $1, Y2, X5
+	VPMAXSD      X3, X0, X0
+	VPMINSD      X4, X1, X1
+	VPMAXUD      X5, X2, X2
+	VPSHUFD      $0x4E, X0, X3
+	VPSHUFD      $0x4E, X1, X4
+	VPSHUFD      $0x4E, X2, X5
+	VPMAXSD      X3, X0, X0
+	VPMINSD      X4, X1, X1
+	VPMAXUD      X5, X2, X2
+	VPSHUFD      $0xB1, X0, X3
+	VPSHUFD      $0xB1, X1, X4
+	VPSHUFD      $0xB1, X2, X5
+	VPMAXSD      X3, X0, X0
+	VPMINSD      X4, X1, X1
+	VPMAXUD      X5, X2, X2
+	// min and max as floats for the parameters, kept in vector registers
+	// (VBLENDVPS picks by the sign of its mask): max = smax if smax >= 0,
+	// else smin; min = umax if smin < 0, else smin (see minMaxKeysAVX2).
+	VBLENDVPS X0, X1, X0, X7 // max
+	VBLENDVPS X1, X2, X1, X6 // min
+	VMOVD     X0, AX         // smax
+	VMOVD     X1, BX         // smin
+	VMOVD     X2, DX         // umax
+
+	// The same float bits in R12 (max) and R13 (min), for the checks.
+	MOVL    AX, R12
+	TESTL   AX, AX
+	CMOVLLT BX, R12
+	MOVL    BX, R13
+	TESTL   BX, BX
+	CMOVLLT DX, R13
+
+	// The keys, as minMaxKeysAVX2 returns them.
+	MOVL    BX, R8
+	XORL    $0x7FFFFFFF, R8
+	TESTL   AX, AX
+	CMOVLLT R8, AX
+	MOVL    AX, hi+52(FP)
+	XORL    $0x7FFFFFFF, DX
+	TESTL   BX, BX
+	CMOVLLT DX, BX
+	MOVL    BX, lo+48(FP)
+
+	// |min| and |max| below 2^127 (which also excludes infinities and
+	// NaNs): beyond it the grid may end past float32, which only the
+	// caller checks.
+	MOVL R13, R8
+	ANDL $0x7FFFFFFF, R8
+	CMPL R8, $0x7F000000
+	JAE  refuse
+	MOVL R12, R8
+	ANDL $0x7FFFFFFF, R8
+	CMPL R8, $0x7F000000
+	JAE  refuse
+
+	// min < max as floats: a constant tensor, or -0 and +0 only, has no
+	// range.
+	VUCOMISS X7, X6
+	JAE      refuse
+
+	// s = float32(255 / (float64(max) - float64(min))), finite.
+	VCVTSS2SD X6, X6, X0
+	VCVTSS2SD X7, X7, X1
+	VSUBSD    X0, X1, X1
+	MOVQ      $0x406FE00000000000, R8 // 255.0
+	VMOVQ     R8, X2
+	VDIVSD    X1, X2, X2
+	VCVTSD2SS X2, X2, X3
+	VMOVD     X3, R8
+	CMPL      R8, $0x7F800000
+	JAE       refuse
+
+	// z = -roundEven(float64(float32(s*min))) - 128, computed in float32
+	// with the same result and a shorter latency: t = s*min is a float32,
+	// so roundEven(t) is one too (exact: an integer below 2^23, or t
+	// itself), and z lies in [MinInt32+128, MaxInt32-128] exactly when
+	// -2^31 < roundEven(t) <= 2^31-256 (an infinite t fails too). Then
+	// the integer z is exact, and float32(z) is the one rounding of
+	// -128 - roundEven(t) that VSUBSS does.
+	VMULSS     X6, X3, X4
+	VROUNDSS   $0, X4, X4, X4 // to nearest even
+	MOVL       $0xCF000000, R8 // -2^31
+	VMOVD      R8, X0
+	VUCOMISS   X0, X4
+	JBE        refuse
+	MOVL       $0x4EFFFFFE, R8 // 2^31-256
+	VMOVD      R8, X0
+	VUCOMISS   X0, X4
+	JA         refuse
+	MOVL       $0xC3000000, R8 // -128.0
+	VMOVD      R8, X5
+	VSUBSS     X4, X5, X5 // float32(z)
+	VCVTTSS2SI X4, R8
+	NEGL       R8
+	SUBL       $128, R8
+	MOVL       R8, zero+60(FP)
+	VMOVSS     X3, scale+56(FP)
+
+	VBROADCASTSS X3, Y15
+	VBROADCASTSS X5, Y14
+	VMOVDQU      packOrder<>(SB), Y12
+	MOVQ         SI, R10
+	MOVQ         DI, R11
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	LEAQ         (DI)(BX*1), R9
+	CMPQ         R11, R9
+	JAE          vec8
+
+loop32:
+	VMULPS    (R10), Y15, Y0
+	VMULPS    32(R10), Y15, Y1
+	VMULPS    64(R10), Y15, Y2
+	VMULPS    96(R10), Y15, Y3
+	VADDPS    Y14, Y0, Y0
+	VADDPS    Y14, Y1, Y1
+	VADDPS    Y14, Y2, Y2
+	VADDPS    Y14, Y3, Y3
+	VCVTPS2DQ Y0, Y0
+	VCVTPS2DQ Y1, Y1
+	VCVTPS2DQ Y2, Y2
+	VCVTPS2DQ Y3, Y3
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKSSWB Y2, Y0, Y0
+	VPERMD    Y0, Y12, Y0
+	VMOVDQU   Y0, (R11)
+	ADDQ      $128, R10
+	ADDQ      $32, R11
+	CMPQ      R11, R9
+	JB        loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (DI)(BX*1), R9
+	CMPQ R11, R9
+	JAE  tail
+
+loop8:
+	VMULPS       (R10), Y15, Y0
+	VADDPS       Y14, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VMOVQ        X0, (R11)
+	ADDQ         $32, R10
+	ADDQ         $8, R11
+	CMPQ         R11, R9
+	JB           loop8
+
+tail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	VMULPS       Y15, Y0, Y0
+	VADDPS       Y14, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	STORE8TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+refuse:
+	MOVL $0, scale+56(FP)
+	MOVL $0, zero+60(FP)
+	VZEROUPPER
+	RET
+
+empty:
+	MOVL $0, lo+48(FP)
+	MOVL $0, hi+52(FP)
+	MOVL $0, scale+56(FP)
+	MOVL $0, zero+60(FP)
+	RET
 
 // func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
 // Sign-extend, exact int32 subtract, convert with round to nearest even,

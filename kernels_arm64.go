@@ -56,6 +56,9 @@ var neon = kernels.Set{
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksNEON,
 	// No NEON version yet: the reference, one float64 division per block.
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
+
+	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
+	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,
 }
 
 // neonBF16 is neon with BFCVTN for the float32 to bfloat16 conversion, on
@@ -67,6 +70,19 @@ var neonBF16 = func() kernels.Set {
 	k.Float32ToBFloat16 = float32ToBFloat16BFCVT
 	return k
 }()
+
+// The fused quantizers have no NEON assembly: they compose the NEON
+// reduction and quantizer as the reference does. They are functions of
+// their own, not closures made by fallback, because the conformance suite
+// skips a kernel whose code is the reference's.
+
+func quantizeAbsmaxFusedNEON(dst []int8, src []float32) (maxBits uint32, scale float32) {
+	return fallback.AbsmaxFusedOf(dst, src, absMaxBitsNEON, quantizeAbsmaxNEON)
+}
+
+func quantizeZeroPointFusedNEON(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32) {
+	return fallback.ZeroPointFusedOf(dst, src, minMaxKeysNEON, quantizeZeroPointNEON)
+}
 
 // The kernels below are in kernels_arm64.s and follow the contracts of
 // kernels.Set; each reads len(src) elements.

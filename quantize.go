@@ -82,7 +82,12 @@ type ZeroPointParams struct {
 // src.
 func QuantizeAbsmax(dst []int8, src []float32) (AbsmaxParams, error) {
 	checkLen("QuantizeAbsmax", len(dst), len(src))
-	m := active().AbsMaxBits(src)
+	// One kernel call does the common case; the rest (errors, all zeros)
+	// starts from its reduction.
+	m, s := active().QuantizeAbsmaxFused(dst[:len(src)], src)
+	if s != 0 {
+		return AbsmaxParams{Scale: s}, nil
+	}
 	if m >= 0x7F800000 {
 		return AbsmaxParams{}, notFinite("QuantizeAbsmax", src)
 	}
@@ -135,7 +140,13 @@ func DequantizeAbsmax(dst []float32, src []int8, p AbsmaxParams) {
 // limit); dst is then left untouched. It panics if dst is shorter than src.
 func QuantizeZeroPoint(dst []int8, src []float32) (ZeroPointParams, error) {
 	checkLen("QuantizeZeroPoint", len(dst), len(src))
-	lo, hi := active().MinMaxKeys(src)
+	// The fused kernel takes every finite range within ±2^127 whose scale
+	// and zero point are valid; the rest (errors, constant tensors, the
+	// 2^127 check) starts from its keys.
+	lo, hi, s, z := active().QuantizeZeroPointFused(dst[:len(src)], src)
+	if s != 0 {
+		return ZeroPointParams{Scale: s, ZeroPoint: z}, nil
+	}
 	if lo <= kernels.KeyNegInf || hi >= kernels.KeyPosInf {
 		return ZeroPointParams{}, notFinite("QuantizeZeroPoint", src)
 	}

@@ -250,13 +250,13 @@ func FromSet(k *kernels.Set) *Impl {
 			return quant.MinMax(src)
 		}
 	}
-	if k.AbsMaxBits != nil && k.QuantizeAbsmax != nil {
+	if k.QuantizeAbsmaxFused != nil && k.AbsMaxBits != nil && k.QuantizeAbsmax != nil {
 		im.QuantizeAbsmax = func(dst []int8, src []float32) (quant.AbsmaxParams, error) {
 			defer dispatch.Swap(dispatch.Swap(k))
 			return quant.QuantizeAbsmax(dst, src)
 		}
 	}
-	if k.MinMaxKeys != nil && k.QuantizeZeroPoint != nil {
+	if k.QuantizeZeroPointFused != nil && k.MinMaxKeys != nil && k.QuantizeZeroPoint != nil {
 		im.QuantizeZeroPoint = func(dst []int8, src []float32) (quant.ZeroPointParams, error) {
 			defer dispatch.Swap(dispatch.Swap(k))
 			return quant.QuantizeZeroPoint(dst, src)

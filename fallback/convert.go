@@ -36,6 +36,9 @@ var Kernels = kernels.Set{
 	MinMaxKeys16Blocks:      MinMaxKeys16Blocks,
 	QuantizeAbsmaxBlocks:    QuantizeAbsmaxBlocks,
 	QuantizeZeroPointBlocks: QuantizeZeroPointBlocks,
+
+	QuantizeAbsmaxFused:    QuantizeAbsmaxFused,
+	QuantizeZeroPointFused: QuantizeZeroPointFused,
 }
 
 // Float32ToFloat16 stores ToFloat16(x) for each x of src in dst.

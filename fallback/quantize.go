@@ -71,3 +71,52 @@ func DequantizeZeroPoint(dst []float32, src []int8, scale float32, zero int32) {
 		dst[i] = float32(int32(q)-zero) / scale
 	}
 }
+
+// QuantizeAbsmaxFused is AbsMaxBits, the scale 127/max|x| and
+// QuantizeAbsmax in one call; see kernels.Set.QuantizeAbsmaxFused.
+func QuantizeAbsmaxFused(dst []int8, src []float32) (maxBits uint32, scale float32) {
+	return AbsmaxFusedOf(dst, src, AbsMaxBits, QuantizeAbsmax)
+}
+
+// QuantizeZeroPointFused is MinMaxKeys, kernels.ZeroPointOf and
+// QuantizeZeroPoint in one call; see kernels.Set.QuantizeZeroPointFused.
+func QuantizeZeroPointFused(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32) {
+	return ZeroPointFusedOf(dst, src, MinMaxKeys, QuantizeZeroPoint)
+}
+
+// AbsmaxFusedOf is kernels.Set.QuantizeAbsmaxFused composed of a set's
+// absMaxBits and quantize kernels: the specification, and the kernel of
+// sets that have no fused one of their own.
+func AbsmaxFusedOf(dst []int8, src []float32, absMaxBits func([]float32) uint32,
+	quantize func([]int8, []float32, float32)) (maxBits uint32, scale float32) {
+	m := absMaxBits(src)
+	if m == 0 || m >= 0x7F800000 { // all zeros, or not finite
+		return m, 0
+	}
+	s := 127 / math.Float32frombits(m)
+	if math.IsInf(float64(s), 0) {
+		return m, 0
+	}
+	quantize(dst, src, s)
+	return m, s
+}
+
+// ZeroPointFusedOf is kernels.Set.QuantizeZeroPointFused composed of a
+// set's minMaxKeys and quantize kernels, like AbsmaxFusedOf.
+func ZeroPointFusedOf(dst []int8, src []float32, minMaxKeys func([]float32) (int32, int32),
+	quantize func([]int8, []float32, float32, float32)) (lo, hi int32, scale float32, zero int32) {
+	lo, hi = minMaxKeys(src)
+	if lo <= kernels.KeyNegInf || hi >= kernels.KeyPosInf {
+		return lo, hi, 0, 0
+	}
+	min, max := math.Float32frombits(kernels.KeyBits(lo)), math.Float32frombits(kernels.KeyBits(hi))
+	if !(min < max) || min <= -0x1p127 || max >= 0x1p127 {
+		return lo, hi, 0, 0
+	}
+	s, z := kernels.ZeroPointOf(min, max)
+	if math.IsInf(float64(s), 0) || z < math.MinInt32+128 || z > math.MaxInt32-128 {
+		return lo, hi, 0, 0
+	}
+	quantize(dst, src, s, float32(z))
+	return lo, hi, s, int32(z)
+}

@@ -8,9 +8,9 @@
 // reference bit for bit.
 //
 // Kernels work on raw bit patterns ([]uint16 for binary16 and bfloat16) so
-// that this package depends on nothing. They assume their preconditions
-// (equal lengths, finite inputs where stated): package quant checks them
-// before calling, so a kernel never has to.
+// that this package depends on nothing but package math. They assume their
+// preconditions (equal lengths, finite inputs where stated): package quant
+// checks them before calling, so a kernel never has to.
 package kernels
 
 import "math"
@@ -53,6 +53,25 @@ type Set struct {
 	// float32 product, then a rounded float32 sum, never a fused
 	// multiply-add. src must hold no NaN.
 	QuantizeZeroPoint func(dst []int8, src []float32, scale, zero float32)
+
+	// QuantizeAbsmaxFused is AbsMaxBits, the scale and QuantizeAbsmax in
+	// one call. With m = AbsMaxBits(src): if 0 < m < 0x7F800000 (src is
+	// finite and not all zeros) and s = 127/float32frombits(m), a float32
+	// quotient, is finite, it does QuantizeAbsmax(dst, src, s) and
+	// returns (m, s); otherwise it writes nothing and returns (m, 0). A
+	// scale of 0 never comes out of the division, so it means "not done":
+	// the caller handles those inputs (errors, all zeros) from m.
+	QuantizeAbsmaxFused func(dst []int8, src []float32) (maxBits uint32, scale float32)
+	// QuantizeZeroPointFused is MinMaxKeys, the parameters and
+	// QuantizeZeroPoint in one call. With lo, hi = MinMaxKeys(src) and
+	// min, max their floats: if both are finite, min < max as floats (so
+	// {-0, +0} is not a range), |min| < 2^127, |max| < 2^127, and
+	// s, z = ZeroPointOf(min, max) has s finite and z within
+	// [math.MinInt32+128, math.MaxInt32-128], it does
+	// QuantizeZeroPoint(dst, src, s, float32(z)) and returns
+	// (lo, hi, s, int32(z)); otherwise it writes nothing and returns
+	// (lo, hi, 0, 0). Scale 0 means "not done", as above.
+	QuantizeZeroPointFused func(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32)
 
 	// DequantizeZeroPoint stores float32(int32(q) - zero) / scale: an exact
 	// int32 difference (the caller keeps zero within
@@ -131,6 +150,20 @@ type Widening struct {
 	QuantizeZeroPointBlocks func(dst []int8, src []uint16, scales, zeros []float32, block int)
 }
 
+// ZeroPointOf returns the scale and zero point of zero-point quantization
+// of values from min to max (min < max, both finite), unchecked:
+//
+//	scale = float32(255 / (float64(max) - float64(min)))
+//	zero  = -roundEven(float32(scale*min)) - 128
+//
+// The float64 difference keeps ranges beyond float32 finite. zero is
+// float64 so that the caller can check that it fits (scale*min may even
+// overflow to an infinity); the caller also checks that scale is finite.
+func ZeroPointOf(min, max float32) (scale float32, zero float64) {
+	s := float32(255 / (float64(max) - float64(min)))
+	return s, -math.RoundToEven(float64(s*min)) - 128
+}
+
 // OrderKey maps float32 bits to an int32 whose signed order is the IEEE 754
 // total order: -NaN < -Inf < ... < -0 < +0 < ... < +Inf < +NaN. Negative
 // values get their magnitude bits flipped, which SIMD code does with a
@@ -151,20 +184,6 @@ const (
 	KeyPosInf int32 = 0x7F800000
 	KeyNegInf int32 = -0x7F800001 // OrderKey(0xFF800000)
 )
-
-// ZeroPointOf returns the scale and zero point of zero-point quantization
-// over the range [min, max], min < max, unchecked:
-//
-//	scale = float32(255 / (float64(max) - float64(min)))
-//	zero  = -roundEven(float64(float32(scale*min))) - 128
-//
-// The difference is taken in float64 so that ranges beyond float32 stay
-// finite; zero is returned as a float64 so that the caller can check its
-// range before converting it.
-func ZeroPointOf(min, max float32) (scale float32, zero float64) {
-	scale = float32(255 / (float64(max) - float64(min)))
-	return scale, -math.RoundToEven(float64(scale*min)) - 128
-}
 
 // OrderKey16 is OrderKey for 16-bit floats (binary16 and bfloat16).
 func OrderKey16(bits uint16) int16 {

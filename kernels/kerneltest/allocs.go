@@ -65,6 +65,10 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeAbsmax(q, f32, 100) }
 	case "QuantizeZeroPoint":
 		return func() { k.QuantizeZeroPoint(q, f32, 100, -3) }
+	case "QuantizeAbsmaxFused":
+		return func() { k.QuantizeAbsmaxFused(q, f32) }
+	case "QuantizeZeroPointFused":
+		return func() { k.QuantizeZeroPointFused(q, f32) }
 	case "DequantizeZeroPoint":
 		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3); k.DequantizeZeroPoint(x, i8, 0.5, 0) }
 	case "AbsMaxBits16":

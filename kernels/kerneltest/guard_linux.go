@@ -153,6 +153,49 @@ func guardShaped[D, S elem](c *checker, p *pages, got, ref func([]D, []S), lens 
 	}
 }
 
+// guardFused runs a fused quantizer on every length and placement, on
+// data and on data with a NaN last, which it must refuse without writing.
+func guardFused(c *checker, p *pages, got, ref fusedCall, data func(n int) []float32) {
+	for n := 0; n <= maxLen && !c.done(); n++ {
+		for _, nan := range []bool{false, true} {
+			in := append([]float32(nil), data(n)...)
+			if nan && n > 0 {
+				in[n-1] = f32(qnan)
+			}
+			want := make([]int8, n)
+			untouched(want)
+			wres := ref(want, in)
+			for _, pl := range placements {
+				src := place[float32](p, p.a, n, pl.srcEnd)
+				dst := place[int8](p, p.b, n, pl.dstEnd)
+				copy(src, in)
+				if wres.scale != 0 {
+					complementOf(dst, want)
+				} else {
+					untouched(dst)
+				}
+				var res fusedResult
+				if fault := protect(func() { res = got(dst, src) }); fault != nil {
+					c.errorf("n=%d nan=%v %s: %v", n, nan, pl.name, faultText(fault, p))
+					return
+				}
+				if res != wres {
+					c.errorf("n=%d nan=%v %s: returned %v, want %v", n, nan, pl.name, res, wres)
+					return
+				}
+				if i := firstDiff(dst, want); i >= 0 {
+					c.errorf("n=%d nan=%v %s: index %d: input %s: got %d, want %d", n, nan, pl.name, i, hex(in[i]), dst[i], want[i])
+					return
+				}
+				if i := firstDiff(src, in); i >= 0 {
+					c.errorf("n=%d nan=%v %s: src modified at index %d", n, nan, pl.name, i)
+					return
+				}
+			}
+		}
+	}
+}
+
 // guardReduce runs a reduction on every length and placement.
 func guardReduce[T elem, R comparable](c *checker, p *pages, got, ref func([]T) R, data func(n int) []T) {
 	for n := 0; n <= maxLen && !c.done(); n++ {
@@ -236,6 +279,12 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		s, z, _ := zeroPointParams(weights(maxLen))
 		guardMap(c, p, func(d []int8, x []float32) { k.QuantizeZeroPoint(d, x, s, float32(z)) },
 			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, float32(z)) }, weights)
+	})
+	run("QuantizeAbsmaxFused", func(c *checker) {
+		guardFused(c, p, absmaxFused(k.QuantizeAbsmaxFused), absmaxFused(fallback.QuantizeAbsmaxFused), weights)
+	})
+	run("QuantizeZeroPointFused", func(c *checker) {
+		guardFused(c, p, zeroPointFused(k.QuantizeZeroPointFused), zeroPointFused(fallback.QuantizeZeroPointFused), weights)
 	})
 	run("DequantizeZeroPoint", func(c *checker) {
 		for _, z := range []int32{-3, 0, 200} { // 0: absmax dequantization; 200: outside the FMA domain

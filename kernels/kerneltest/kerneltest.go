@@ -58,6 +58,8 @@ var checks = []kernelCheck{
 	{"QuantizeAbsmax", func(k *kernels.Set) any { return k.QuantizeAbsmax }, checkQuantizeAbsmax},
 	{"QuantizeZeroPoint", func(k *kernels.Set) any { return k.QuantizeZeroPoint }, checkQuantizeZeroPoint},
 	{"DequantizeZeroPoint", func(k *kernels.Set) any { return k.DequantizeZeroPoint }, checkDequantizeZeroPoint},
+	{"QuantizeAbsmaxFused", func(k *kernels.Set) any { return k.QuantizeAbsmaxFused }, checkQuantizeAbsmaxFused},
+	{"QuantizeZeroPointFused", func(k *kernels.Set) any { return k.QuantizeZeroPointFused }, checkQuantizeZeroPointFused},
 	{"AbsMaxBits16", func(k *kernels.Set) any { return k.AbsMaxBits16 }, checkAbsMaxBits16},
 	{"MinMaxKeys16", func(k *kernels.Set) any { return k.MinMaxKeys16 }, checkMinMaxKeys16},
 	{"Float16.QuantizeAbsmax", func(k *kernels.Set) any { return k.Float16.QuantizeAbsmax }, checkWideningAbsmax(float16Format)},

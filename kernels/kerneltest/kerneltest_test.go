@@ -63,6 +63,10 @@ func wrapped() kernels.Set {
 		ZeroPointParamsBlocks: func(sc []float32, z []int32, lo, hi []int32) {
 			f.ZeroPointParamsBlocks(sc, z, lo, hi)
 		},
+		QuantizeAbsmaxFused: func(d []int8, s []float32) (uint32, float32) { return f.QuantizeAbsmaxFused(d, s) },
+		QuantizeZeroPointFused: func(d []int8, s []float32) (int32, int32, float32, int32) {
+			return f.QuantizeZeroPointFused(d, s)
+		},
 	}
 }
 
@@ -434,7 +438,7 @@ var brokenKernels = []broken{
 // variant must be reported by Run's check for its kernel (or, for stray
 // reads, by GuardPages).
 func TestDetectsBrokenKernels(t *testing.T) {
-	for _, b := range slices.Concat(brokenKernels, brokenNew, brokenNarrowing, brokenBlocks, brokenDequantFMA) {
+	for _, b := range slices.Concat(brokenKernels, brokenNew, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused) {
 		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
 			k := wrapped()
 			b.patch(&k)
