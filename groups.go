@@ -85,6 +85,12 @@ type method[P any] interface {
 	// decides. It lets the checking pass skip the divisions.
 	surelyValid(s source, lo, hi, w int) bool
 	quantize(dst []int8, s source, lo, hi int, p P)
+	// fused quantizes values [lo, hi) of s in one kernel call, reduction
+	// included, when they are ordinary (see kernels.Set's fused
+	// quantizers) and returns their parameters and true; otherwise it
+	// writes nothing and returns false. A single group needs no separate
+	// checking pass.
+	fused(dst []int8, s source, lo, hi int) (P, bool)
 	blockMethod[P]
 }
 
@@ -103,6 +109,12 @@ func quantizeGroups[P any](fn string, dst []int8, params []P, s source, g Granul
 	j := groupJob[P]{fn: fn, dst: dst[:n], params: params[:ng], s: s, g: g, m: m, n: n, inner: 1}
 	if w := g.workersFor(n); w > 1 {
 		return j.parallel(w)
+	}
+	if ng == 1 {
+		if p, ok := m.fused(j.dst, s, 0, n); ok {
+			j.params[0] = p
+			return nil
+		}
 	}
 	if j.oneChunk() {
 		return j.checkQuantizeChunk()
@@ -336,6 +348,14 @@ func (absmaxMethod) quantize(dst []int8, s source, lo, hi int, p AbsmaxParams) {
 	s.quantizeAbsmax(dst, lo, hi, p.Scale)
 }
 
+func (absmaxMethod) fused(dst []int8, s source, lo, hi int) (AbsmaxParams, bool) {
+	if s.kind != elemFloat32 {
+		return AbsmaxParams{}, false
+	}
+	_, scale := s.k.QuantizeAbsmaxFused(dst[lo:hi], s.f32[lo:hi])
+	return AbsmaxParams{Scale: scale}, scale != 0
+}
+
 type zeroPointMethod struct{}
 
 func (zeroPointMethod) reduce(s source, lo, hi, w int) (ZeroPointParams, error) {
@@ -386,6 +406,14 @@ func parallelMinMaxKeys(s source, lo, hi, w int) (kl, kh int32) {
 	los, his := make([]int32, w), make([]int32, w)
 	split(w, hi-lo, func(p, a, b int) { los[p], his[p] = s.minMaxKeys(lo+a, lo+b) })
 	return slices.Min(los), slices.Max(his)
+}
+
+func (zeroPointMethod) fused(dst []int8, s source, lo, hi int) (ZeroPointParams, bool) {
+	if s.kind != elemFloat32 {
+		return ZeroPointParams{}, false
+	}
+	_, _, scale, zero := s.k.QuantizeZeroPointFused(dst[lo:hi], s.f32[lo:hi])
+	return ZeroPointParams{Scale: scale, ZeroPoint: zero}, scale != 0
 }
 
 func (zeroPointMethod) quantize(dst []int8, s source, lo, hi int, p ZeroPointParams) {
