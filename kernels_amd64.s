@@ -513,6 +513,32 @@ reduce:
 	VPMINSD v, smin, smin \
 	VPMAXUD v, umax, umax
 
+// MINMAX3REDUCE folds the two sets of MINMAX3 accumulators (Y0..Y2 and
+// Y3..Y5) into the low dwords of X0 (signed max), X1 (signed min) and X2
+// (unsigned max); Y3..Y5 are scratch.
+#define MINMAX3REDUCE \
+	VPMAXSD      Y3, Y0, Y0 \
+	VPMINSD      Y4, Y1, Y1 \
+	VPMAXUD      Y5, Y2, Y2 \
+	VEXTRACTI128 $1, Y0, X3 \
+	VEXTRACTI128 $1, Y1, X4 \
+	VEXTRACTI128 $1, Y2, X5 \
+	VPMAXSD      X3, X0, X0 \
+	VPMINSD      X4, X1, X1 \
+	VPMAXUD      X5, X2, X2 \
+	VPSHUFD      $0x4E, X0, X3 \
+	VPSHUFD      $0x4E, X1, X4 \
+	VPSHUFD      $0x4E, X2, X5 \
+	VPMAXSD      X3, X0, X0 \
+	VPMINSD      X4, X1, X1 \
+	VPMAXUD      X5, X2, X2 \
+	VPSHUFD      $0xB1, X0, X3 \
+	VPSHUFD      $0xB1, X1, X4 \
+	VPSHUFD      $0xB1, X2, X5 \
+	VPMAXSD      X3, X0, X0 \
+	VPMINSD      X4, X1, X1 \
+	VPMAXUD      X5, X2, X2
+
 // func minMaxKeysAVX2(src []float32) (lo, hi int32)
 // Rather than mapping every element to its order key (three operations),
 // it reduces the raw bits three ways and derives the keys at the end. As
@@ -582,27 +608,7 @@ tail:
 	MINMAX3(Y6, Y3, Y4, Y5)
 
 reduce:
-	VPMAXSD      Y3, Y0, Y0
-	VPMINSD      Y4, Y1, Y1
-	VPMAXUD      Y5, Y2, Y2
-	VEXTRACTI128 $1, Y0, X3
-	VEXTRACTI128 $1, Y1, X4
-	VEXTRACTI128 $1, Y2, X5
-	VPMAXSD      X3, X0, X0
-	VPMINSD      X4, X1, X1
-	VPMAXUD      X5, X2, X2
-	VPSHUFD      $0x4E, X0, X3
-	VPSHUFD      $0x4E, X1, X4
-	VPSHUFD      $0x4E, X2, X5
-	VPMAXSD      X3, X0, X0
-	VPMINSD      X4, X1, X1
-	VPMAXUD      X5, X2, X2
-	VPSHUFD      $0xB1, X0, X3
-	VPSHUFD      $0xB1, X1, X4
-	VPSHUFD      $0xB1, X2, X5
-	VPMAXSD      X3, X0, X0
-	VPMINSD      X4, X1, X1
-	VPMAXUD      X5, X2, X2
+	MINMAX3REDUCE
 	VMOVD        X0, AX // smax
 	VMOVD        X1, BX // smin
 	VMOVD        X2, CX // umax
@@ -1151,27 +1157,7 @@ rtail:
 	MINMAX3(Y6, Y3, Y4, Y5)
 
 reduce:
-	VPMAXSD      Y3, Y0, Y0
-	VPMINSD      Y4, Y1, Y1
-	VPMAXUD      Y5, Y2, Y2
-	VEXTRACTI128 $1, Y0, X3
-	VEXTRACTI128 $1, Y1, X4
-	VEXTRACTI128 $1, Y2, X5
-	VPMAXSD      X3, X0, X0
-	VPMINSD      X4, X1, X1
-	VPMAXUD      X5, X2, X2
-	VPSHUFD      $0x4E, X0, X3
-	VPSHUFD      $0x4E, X1, X4
-	VPSHUFD      $0x4E, X2, X5
-	VPMAXSD      X3, X0, X0
-	VPMINSD      X4, X1, X1
-	VPMAXUD      X5, X2, X2
-	VPSHUFD      $0xB1, X0, X3
-	VPSHUFD      $0xB1, X1, X4
-	VPSHUFD      $0xB1, X2, X5
-	VPMAXSD      X3, X0, X0
-	VPMINSD      X4, X1, X1
-	VPMAXUD      X5, X2, X2
+	MINMAX3REDUCE
 	// min and max as floats for the parameters, kept in vector registers
 	// (VBLENDVPS picks by the sign of its mask): max = smax if smax >= 0,
 	// else smin; min = umax if smin < 0, else smin (see minMaxKeysAVX2).
