@@ -633,6 +633,19 @@ empty:
 	MOVL $0, hi+28(FP)
 	RET
 
+// CVTPACK4 converts the float32 lanes of Y0..Y3 to int32, rounding to
+// nearest even, and packs them with signed saturation into the 32 bytes of
+// Y0 in element order (Y12 holds packOrder<>).
+#define CVTPACK4 \
+	VCVTPS2DQ Y0, Y0     \
+	VCVTPS2DQ Y1, Y1     \
+	VCVTPS2DQ Y2, Y2     \
+	VCVTPS2DQ Y3, Y3     \
+	VPACKSSDW Y1, Y0, Y0 \
+	VPACKSSDW Y3, Y2, Y2 \
+	VPACKSSWB Y2, Y0, Y0 \
+	VPERMD    Y0, Y12, Y0
+
 // func quantizeAbsmaxAVX2(dst []int8, src []float32, scale float32)
 // x*scale, VMINPS 127, VCVTPS2DQ (round to nearest even), signed
 // saturating packs to bytes, then VPMAXSB -127. Clamping [-127, 127] and
@@ -662,14 +675,7 @@ loop32:
 	VMINPS     Y14, Y1, Y1
 	VMINPS     Y14, Y2, Y2
 	VMINPS     Y14, Y3, Y3
-	VCVTPS2DQ  Y0, Y0
-	VCVTPS2DQ  Y1, Y1
-	VCVTPS2DQ  Y2, Y2
-	VCVTPS2DQ  Y3, Y3
-	VPACKSSDW  Y1, Y0, Y0
-	VPACKSSDW  Y3, Y2, Y2
-	VPACKSSWB  Y2, Y0, Y0
-	VPERMD     Y0, Y12, Y0
+	CVTPACK4
 	VPMAXSB    Y13, Y0, Y0
 	VMOVDQU    Y0, (DI)(AX*1)
 	ADDQ       $32, AX
@@ -742,14 +748,7 @@ loop32:
 	VMINPS     Y13, Y1, Y1
 	VMINPS     Y13, Y2, Y2
 	VMINPS     Y13, Y3, Y3
-	VCVTPS2DQ  Y0, Y0
-	VCVTPS2DQ  Y1, Y1
-	VCVTPS2DQ  Y2, Y2
-	VCVTPS2DQ  Y3, Y3
-	VPACKSSDW  Y1, Y0, Y0
-	VPACKSSDW  Y3, Y2, Y2
-	VPACKSSWB  Y2, Y0, Y0
-	VPERMD     Y0, Y12, Y0
+	CVTPACK4
 	VMOVDQU    Y0, (DI)(AX*1)
 	ADDQ       $32, AX
 	CMPQ       AX, BX
@@ -1038,14 +1037,7 @@ loop32:
 	VMULPS    32(R10), Y15, Y1
 	VMULPS    64(R10), Y15, Y2
 	VMULPS    96(R10), Y15, Y3
-	VCVTPS2DQ Y0, Y0
-	VCVTPS2DQ Y1, Y1
-	VCVTPS2DQ Y2, Y2
-	VCVTPS2DQ Y3, Y3
-	VPACKSSDW Y1, Y0, Y0
-	VPACKSSDW Y3, Y2, Y2
-	VPACKSSWB Y2, Y0, Y0
-	VPERMD    Y0, Y12, Y0
+	CVTPACK4
 	VMOVDQU   Y0, (R11)
 	ADDQ      $128, R10
 	ADDQ      $32, R11
@@ -1263,14 +1255,7 @@ loop32:
 	VADDPS    Y14, Y1, Y1
 	VADDPS    Y14, Y2, Y2
 	VADDPS    Y14, Y3, Y3
-	VCVTPS2DQ Y0, Y0
-	VCVTPS2DQ Y1, Y1
-	VCVTPS2DQ Y2, Y2
-	VCVTPS2DQ Y3, Y3
-	VPACKSSDW Y1, Y0, Y0
-	VPACKSSDW Y3, Y2, Y2
-	VPACKSSWB Y2, Y0, Y0
-	VPERMD    Y0, Y12, Y0
+	CVTPACK4
 	VMOVDQU   Y0, (R11)
 	ADDQ      $128, R10
 	ADDQ      $32, R11

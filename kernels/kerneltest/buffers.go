@@ -214,16 +214,27 @@ func (r *mapRig[D, S]) checkShaped(got, ref func([]D, []S), in []S, dstLen, srcO
 		}
 		return false
 	}
+	return intact(r.c, where, in, src, r.showIn, r.dst, r.src)
+}
+
+// guarded is an arena, whose guards tell whether a call wrote outside its
+// window.
+type guarded interface{ damage() (int, bool) }
+
+// intact reports the first of a src that no longer holds in and a
+// damaged guard of dst's or src's arena, and returns whether there was
+// none.
+func intact[S elem](c *checker, where func() string, in, src []S, show func(S) string, dst, srcArena guarded) bool {
 	if i := firstDiff(src, in); i >= 0 {
-		r.c.errorf("%s: src modified at index %d: was %s, now %s", where(), i, r.showIn(in[i]), r.showIn(src[i]))
+		c.errorf("%s: src modified at index %d: was %s, now %s", where(), i, show(in[i]), show(src[i]))
 		return false
 	}
-	if at, bad := r.dst.damage(); bad {
-		r.c.errorf("%s: wrote outside dst: byte %d relative to dst start", where(), at)
+	if at, bad := dst.damage(); bad {
+		c.errorf("%s: wrote outside dst: byte %d relative to dst start", where(), at)
 		return false
 	}
-	if at, bad := r.src.damage(); bad {
-		r.c.errorf("%s: wrote outside src: byte %d relative to src start", where(), at)
+	if at, bad := srcArena.damage(); bad {
+		c.errorf("%s: wrote outside src: byte %d relative to src start", where(), at)
 		return false
 	}
 	return true

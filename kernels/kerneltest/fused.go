@@ -95,19 +95,7 @@ func (r *fusedRig) check(got, ref fusedCall, in []float32, srcOff, dstOff int, c
 		}
 		return false
 	}
-	if i := firstDiff(src, in); i >= 0 {
-		r.c.errorf("%s: src modified at index %d: was %s, now %s", where(), i, hex(in[i]), hex(src[i]))
-		return false
-	}
-	if at, bad := r.dst.damage(); bad {
-		r.c.errorf("%s: wrote outside dst: byte %d relative to dst start", where(), at)
-		return false
-	}
-	if at, bad := r.src.damage(); bad {
-		r.c.errorf("%s: wrote outside src: byte %d relative to src start", where(), at)
-		return false
-	}
-	return true
+	return intact(r.c, where, in, src, hex[float32], r.dst, r.src)
 }
 
 func checkQuantizeAbsmaxFused(t tb, k *kernels.Set) {
