@@ -5,7 +5,7 @@
 #
 #   ci/bench.sh                    every size, -count 10 (about an hour)
 #   ci/bench.sh --quick            sizes 256..65536, -count 6, short runs (about 5 minutes)
-#   ci/bench.sh --count N          N runs of each sub-benchmark
+#   ci/bench.sh --count N          N runs of each sub-benchmark (N passes over the suite)
 #   ci/bench.sh --benchtime D      time per run (default 300ms, --quick 60ms)
 #   ci/bench.sh --sizes 4096,1048576   element counts to measure (each benchmark takes
 #                                  those that apply: whole Q8_0 blocks, whole rows of
@@ -130,12 +130,22 @@ progress() {
 	printf '[%d/%d] done in %dm%02ds\n' "$done" "$total" $(((SECONDS - t0) / 60)) $(((SECONDS - t0) % 60)) >&2
 }
 
-{
+# The suite runs $count times over with -test.count 1, not once with
+# -test.count $count: go test repeats a sub-benchmark back to back, so each
+# implementation would be measured in its own stretch of time, and a slow
+# minute on a shared machine would fall on one of them only. Passes put
+# every implementation of a kernel and size within seconds of the others,
+# $count times.
+passes() {
 	echo "quant-commit: $commit"
-	echo "quant-run: ci/bench.sh count=$count benchtime=$benchtime sizes=${sizes:-all} bench=$bench"
-	"$tmp/bench.test" -test.run '^$' -test.bench "$bench" -test.count "$count" \
-		-test.benchtime "$benchtime" -test.timeout 0 2>&1
-} | tee "$raw.partial" | progress
+	echo "quant-run: ci/bench.sh count=$count benchtime=$benchtime sizes=${sizes:-all} bench=$bench (passes of -test.count 1)"
+	local pass
+	for ((pass = 1; pass <= count; pass++)); do
+		"$tmp/bench.test" -test.run '^$' -test.bench "$bench" -test.count 1 \
+			-test.benchtime "$benchtime" -test.timeout 0 2>&1 || return
+	done
+}
+passes | tee "$raw.partial" | progress
 status=${PIPESTATUS[0]}
 mv "$raw.partial" "$raw"
 if ((status != 0)); then
