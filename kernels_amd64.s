@@ -16,12 +16,18 @@
 // The 16-bit reductions, the Q8_0 kernels and the blockwise kernels, which
 // work on whole blocks, are organized differently; see their comments.
 //
-// Prefetching: the main loops of the float32 reductions and of the fused
-// quantizers hint the two cache lines 2 KiB ahead of each 128 bytes they
-// read. They consume input faster than the hardware prefetchers bring it
+// Prefetching: the main loops of the float32 reductions, the fused
+// quantizers and the conversions hint the input's cache lines 2 KiB
+// ahead. They consume input faster than the hardware prefetchers bring it
 // from L3 or memory; on the build machine MinMax went from 8.9 to 10.2
-// GB/s at 2^24 elements. A prefetch never faults, so hints past the end
-// of a slice are harmless.
+// GB/s at 2^24 elements. The conversions and the dequantizers also hint
+// the output's lines 1024 values ahead (4 KiB of float32, 2 KiB of 16-bit
+// values), so that the read for ownership each store waits on has begun
+// long before it: at 2^24 elements Float16ToFloat32 gained 46% and the
+// dequantizers 25-38%; DecodeQ8_0 does the same (+31%). (The
+// dequantizers' int8 input is a fifth of their traffic and is left to the
+// hardware.) A prefetch never faults, so hints past the end of a slice are
+// harmless.
 //
 // Nothing is ever read or written outside the slices. Float arithmetic
 // relies on Go's MXCSR (round to nearest even, no FTZ/DAZ), as Go's own
@@ -188,6 +194,9 @@ TEXT ·float32ToFloat16AVX2(SB), NOSPLIT, $0-48
 	JZ   vec8
 
 loop32:
+	PREFETCHT0 2048(SI)(AX*4)
+	PREFETCHT0 2112(SI)(AX*4)
+	PREFETCHT0 2048(DI)(AX*2)
 	VMOVUPS    (SI)(AX*4), Y0
 	VMOVUPS    32(SI)(AX*4), Y1
 	VMOVUPS    64(SI)(AX*4), Y2
@@ -242,6 +251,9 @@ TEXT ·float16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	JZ   vec8
 
 loop32:
+	PREFETCHT0 2048(SI)(AX*2)
+	PREFETCHT0 4096(DI)(AX*4)
+	PREFETCHT0 4160(DI)(AX*4)
 	VCVTPH2PS (SI)(AX*2), Y0
 	VCVTPH2PS 16(SI)(AX*2), Y1
 	VCVTPH2PS 32(SI)(AX*2), Y2
@@ -317,6 +329,9 @@ TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
 	JZ   vec8
 
 loop32:
+	PREFETCHT0 2048(SI)(AX*4)
+	PREFETCHT0 2112(SI)(AX*4)
+	PREFETCHT0 2048(DI)(AX*2)
 	VMOVDQU (SI)(AX*4), Y0
 	VMOVDQU 32(SI)(AX*4), Y1
 	VMOVDQU 64(SI)(AX*4), Y2
@@ -398,6 +413,9 @@ TEXT ·bfloat16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	JZ    vec8
 
 loop32:
+	PREFETCHT0 2048(SI)(AX*2)
+	PREFETCHT0 4096(DI)(AX*4)
+	PREFETCHT0 4160(DI)(AX*4)
 	VPERMQ     $0xD8, (SI)(AX*2), Y0
 	VPERMQ     $0xD8, 32(SI)(AX*2), Y2
 	VPUNPCKHWD Y0, Y15, Y1
@@ -874,12 +892,15 @@ done:
 // store4 or store1, which store Y0..Y3 or Y0 at DI. It advances SI by
 // the elements done and DI by size bytes per element, leaves in CX the
 // CX%8 left (AX is 0) and jumps to tail, which finishes them by division:
-// the same quotients. BX is the loop counter.
+// the same quotients. BX is the loop counter. The 32-wide loop hints the
+// output 1024 values ahead (see "Prefetching" above).
 #define DEQUANTFASTLOOPS(s, z, r, size, store4, store1) \
 	MOVQ CX, BX               \
 	SHRQ $5, BX               \
 	JZ   fast8                \
 fast32:                       \
+	PREFETCHT0 (1024*size)(DI)    \
+	PREFETCHT0 (1024*size+64)(DI) \
 	DEQUANTFMA4(s, z, r)      \
 	store4                    \
 	ADDQ $32, SI              \
@@ -2370,6 +2391,8 @@ TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 	JZ   done
 
 loop:
+	PREFETCHT0 4096(DI) // see "Prefetching" above
+	PREFETCHT0 4160(DI)
 	Q8DECODE
 	VMOVUPS Y0, (DI)
 	VMOVUPS Y1, 32(DI)
@@ -2395,6 +2418,7 @@ TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 	JZ   done
 
 loop:
+	PREFETCHT0 2048(DI) // see "Prefetching" above
 	Q8DECODE
 	VCVTPS2PH $0, Y0, (DI)
 	VCVTPS2PH $0, Y1, 16(DI)
@@ -2421,6 +2445,7 @@ TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	BF16CONSTS
 
 loop:
+	PREFETCHT0 2048(DI) // see "Prefetching" above
 	Q8DECODE
 	MOVWLZX (SI), R8 // d: only NaN or infinite makes NaNs
 	ANDL    $0x7C00, R8
