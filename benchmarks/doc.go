@@ -9,6 +9,12 @@
 //	go test -run '^$' -bench . -short                # sizes up to 65536
 //	QUANT_BENCH_SIZES=4096,1048576 go test -run '^$' -bench 'AbsMax$'
 //
+// go test -count 10 repeats each sub-benchmark ten times back to back, so
+// the implementations of one case are measured minutes apart; ci/bench.sh
+// runs the suite ten times with -count 1 instead, which puts them seconds
+// apart in every pass, and a slow minute on a shared machine then falls on
+// all of them.
+//
 // The tests (go test ./...) check that every implementation measured here
 // computes what package quant specifies, bit for bit, and document where a
 // peer's semantics differ; they take no timings. -short skips the loops
