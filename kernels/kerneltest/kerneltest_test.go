@@ -293,6 +293,15 @@ var brokenKernels = []broken{
 			return fallback.AbsMaxBits(s)
 		}
 	}},
+	{kernel: "AbsMaxBits", what: "a far loop that skips the 32 values in the middle", patch: func(k *kernels.Set) {
+		k.AbsMaxBits = func(s []float32) uint32 {
+			if n := len(s); n >= 1<<21 {
+				mid := n / 2 &^ 31
+				return max(fallback.AbsMaxBits(s[:mid]), fallback.AbsMaxBits(s[mid+32:]))
+			}
+			return fallback.AbsMaxBits(s)
+		}
+	}},
 	{kernel: "AbsMaxBits", what: "compares as floats (loses NaNs)", patch: func(k *kernels.Set) {
 		k.AbsMaxBits = func(s []float32) uint32 {
 			var m float32
@@ -336,6 +345,17 @@ var brokenKernels = []broken{
 			}
 			if hi == -1 || hi == 0 {
 				hi = firstZero()
+			}
+			return lo, hi
+		}
+	}},
+	{kernel: "MinMaxKeys", what: "a far loop that drops the last full vectors' minima", patch: func(k *kernels.Set) {
+		k.MinMaxKeys = func(s []float32) (int32, int32) {
+			lo, hi := fallback.MinMaxKeys(s)
+			if n := len(s); n >= 1<<21 {
+				lo, _ = fallback.MinMaxKeys(s[:n&^31-32])
+				tlo, _ := fallback.MinMaxKeys(s[n&^31:])
+				lo = min(lo, tlo)
 			}
 			return lo, hi
 		}

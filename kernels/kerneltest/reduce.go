@@ -2,6 +2,7 @@ package kerneltest
 
 import (
 	"fmt"
+	"testing"
 
 	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
@@ -24,6 +25,11 @@ func checkAbsMaxBits(t tb, k *kernels.Set) {
 		}
 		r.intact(w, in, off, ci)
 	})
+	farReduceCases(c, func(in []float32, ci caseInfo) {
+		if got, want := k.AbsMaxBits(in), fallback.AbsMaxBits(in); got != want {
+			c.errorf("n=%d %v: got %#08x, want %#08x", len(in), ci, got, want)
+		}
+	})
 }
 
 func checkMinMaxKeys(t tb, k *kernels.Set) {
@@ -44,6 +50,50 @@ func checkMinMaxKeys(t tb, k *kernels.Set) {
 		}
 		r.intact(w, in, off, ci)
 	})
+	farReduceCases(c, func(in []float32, ci caseInfo) {
+		lo, hi := k.MinMaxKeys(in)
+		if wlo, whi := fallback.MinMaxKeys(in); lo != wlo || hi != whi {
+			c.errorf("n=%d %v: got keys %#08x..%#08x, want %#08x..%#08x", len(in), ci,
+				uint32(lo), uint32(hi), uint32(wlo), uint32(whi))
+		}
+	})
+}
+
+// farLens straddle 2^21 values, where a set may switch its float32
+// reductions to loops for input that streams from L3 or memory (the AVX2
+// set does); the rigs of the every-length sweeps hold far less.
+var farLens = []int{1<<21 - 1, 1<<21 + 37}
+
+// farReduceCases calls run on weights of each far length, plain and then
+// with each reduction special value at the start, in the middle, in the
+// last two full 32-value vectors and last: one value that must decide the
+// result wherever the loop that meets it is. -short keeps the longer
+// length and two positions.
+func farReduceCases(c *checker, run func(in []float32, ci caseInfo)) {
+	weights := poolNamed(f32Pools(), "weights")
+	lens := farLens
+	if testing.Short() {
+		lens = lens[len(lens)-1:]
+	}
+	for _, n := range lens {
+		in := cycle(weights.data, n)
+		run(in, caseInfo{data: "weights"})
+		positions := []int{0, n/2 + 5, n - 40, n - 20, n - 1}
+		if testing.Short() {
+			positions = []int{n/2 + 5, n - 20}
+		}
+		for _, b := range reduceSpecials {
+			for _, pos := range positions {
+				if c.done() {
+					return
+				}
+				was := in[pos]
+				in[pos] = f32(b)
+				run(in, caseInfo{data: "weights", nput: 1, put: [2]uint32{b}, pos: [2]int{pos}})
+				in[pos] = was
+			}
+		}
+	}
 }
 
 func checkAbsMaxBits16(t tb, k *kernels.Set) {
