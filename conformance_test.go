@@ -1,9 +1,13 @@
 package quant
 
 import (
+	"os"
+	"runtime"
 	"testing"
 
 	"github.com/qkernels/quant/dispatch"
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
 	"github.com/qkernels/quant/kernels/kerneltest"
 )
 
@@ -35,10 +39,23 @@ func TestGuardPages(t *testing.T) {
 	logSets(t)
 	for _, k := range dispatch.Runnable() {
 		t.Run(k.Name, func(t *testing.T) {
+			if maskedLoadsFault(k) {
+				t.Skipf("%s under %s: the emulator loads all 32 bytes of a VMASKMOVPS/VPMASKMOVD, "+
+					"so the masked-off lanes of a tail fault at a guard page where the CPU does not; "+
+					"native runs check the guard pages", k.Name, os.Getenv("QUANT_EMULATOR"))
+			}
 			t.Parallel() // each run maps its own pages
 			kerneltest.GuardPages(t, k)
 		})
 	}
+}
+
+// maskedLoadsFault reports whether the guard pages cannot check k here:
+// ci/test.sh sets QUANT_EMULATOR for its qemu steps, and qemu-x86_64 (7.2)
+// emulates the masked loads of the AVX2 tails as full loads. (qemu-aarch64
+// is faithful: the NEON kernels have no masked loads.)
+func maskedLoadsFault(k *kernels.Set) bool {
+	return runtime.GOARCH == "amd64" && os.Getenv("QUANT_EMULATOR") != "" && k != &fallback.Kernels
 }
 
 func TestExhaustive(t *testing.T) {

@@ -37,6 +37,13 @@
 //
 // Macros never name an argument or a stack slot: vet's asmdecl would check
 // the name against the frame of the TEXT above the macro's definition.
+//
+// Instructions: AVX, AVX2, F16C and FMA only, what dispatch checks for this
+// set, and VEX-encoded. Go's assembler falls back to an EVEX (AVX-512)
+// encoding, without a word, for operand forms that VEX lacks (an immediate
+// shift of a memory operand, registers X16-X31, masks); those fault on
+// AVX2-only CPUs. TestInstructionSets disassembles the linked kernels and
+// fails on any of them.
 
 // tailMask<>+32-4*r holds r all-ones dwords followed by zeros: the VPMASKMOVD
 // mask of the last r (1..7) elements.
@@ -1787,12 +1794,16 @@ empty:
 	VPSLLD    $16, y, y
 
 // BF16SPLIT loads the 16 bfloat16 at m as float32 in two vectors, with
-// two operations rather than WIDENBF16's four: even gets elements 0, 2,
-// ..., 14 (the dwords shifted left), odd gets 1, 3, ..., 15 (the dwords
-// with their low half cleared). hi holds 0xFFFF0000 in every dword.
+// one load and two operations rather than WIDENBF16's four: even gets
+// elements 0, 2, ..., 14 (the dwords shifted left), odd gets 1, 3, ..., 15
+// (the dwords with their low half cleared). hi holds 0xFFFF0000 in every
+// dword. The shift reads a register: VPSLLD by an immediate has no VEX form
+// with a memory source, and Go's assembler would silently pick the EVEX
+// (AVX-512) one, which faults on AVX2-only CPUs (TestInstructionSets).
 #define BF16SPLIT(m, even, odd, hi) \
-	VPSLLD $16, m, even \
-	VPAND  m, hi, odd
+	VMOVDQU m, even       \
+	VPAND   even, hi, odd \
+	VPSLLD  $16, even, even
 
 // BF16PACK packs the int32 lanes of two BF16SPLITs of 32 elements, Y0
 // (even elements of 0..15), Y1 (odd of 0..15), Y2 (even of 16..31) and Y3
