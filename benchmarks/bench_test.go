@@ -25,18 +25,58 @@ func BenchmarkQuantizeAbsmax(b *testing.B)      { benchKernel(b, "QuantizeAbsmax
 func BenchmarkQuantizeZeroPoint(b *testing.B)   { benchKernel(b, "QuantizeZeroPoint") }
 func BenchmarkDequantizeAbsmax(b *testing.B)    { benchKernel(b, "DequantizeAbsmax") }
 func BenchmarkDequantizeZeroPoint(b *testing.B) { benchKernel(b, "DequantizeZeroPoint") }
-func BenchmarkEncodeQ8_0(b *testing.B)          { benchKernel(b, "EncodeQ8_0") }
-func BenchmarkEncodeQ8_0Float16(b *testing.B)   { benchKernel(b, "EncodeQ8_0Float16") }
-func BenchmarkDecodeQ8_0(b *testing.B)          { benchKernel(b, "DecodeQ8_0") }
 
-// Per row of RowLength values (size=16777216 is a 4096 × 4096 matrix).
+// DequantizeZeroPoint to binary16 and bfloat16 (DequantizeZeroPointGroups
+// with PerTensor, which calls the 16-bit output kernels): no C peer.
+func BenchmarkDequantizeZeroPointFloat16(b *testing.B) { benchKernel(b, "DequantizeZeroPointFloat16") }
+func BenchmarkDequantizeZeroPointBFloat16(b *testing.B) {
+	benchKernel(b, "DequantizeZeroPointBFloat16")
+}
+
+// EncodeQ8_0 from float32, binary16 and bfloat16.
+func BenchmarkEncodeQ8_0(b *testing.B)         { benchKernel(b, "EncodeQ8_0") }
+func BenchmarkEncodeQ8_0Float16(b *testing.B)  { benchKernel(b, "EncodeQ8_0Float16") }
+func BenchmarkEncodeQ8_0BFloat16(b *testing.B) { benchKernel(b, "EncodeQ8_0BFloat16") }
+
+// DecodeQ8_0 to float32, binary16 and bfloat16 (the 16-bit outputs have
+// no C peer).
+func BenchmarkDecodeQ8_0(b *testing.B)         { benchKernel(b, "DecodeQ8_0") }
+func BenchmarkDecodeQ8_0Float16(b *testing.B)  { benchKernel(b, "DecodeQ8_0Float16") }
+func BenchmarkDecodeQ8_0BFloat16(b *testing.B) { benchKernel(b, "DecodeQ8_0BFloat16") }
+
+// Per row of RowLength values (size=16777216 is a 4096 × 4096 matrix),
+// from float32, binary16 and bfloat16.
 func BenchmarkQuantizeAbsmaxPerRow(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxPerRow") }
 func BenchmarkQuantizeZeroPointPerRow(b *testing.B) { benchKernel(b, "QuantizeZeroPointPerRow") }
+func BenchmarkQuantizeAbsmaxPerRowFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeAbsmaxPerRowFloat16")
+}
+func BenchmarkQuantizeZeroPointPerRowFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeZeroPointPerRowFloat16")
+}
+func BenchmarkQuantizeAbsmaxPerRowBFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeAbsmaxPerRowBFloat16")
+}
+func BenchmarkQuantizeZeroPointPerRowBFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeZeroPointPerRowBFloat16")
+}
 
 // Per block of BlockLength values: the per-row implementations with rows
 // of BlockLength, which are the same groups as quant.PerBlock(BlockLength).
 func BenchmarkQuantizeAbsmaxPerBlock(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxPerBlock") }
 func BenchmarkQuantizeZeroPointPerBlock(b *testing.B) { benchKernel(b, "QuantizeZeroPointPerBlock") }
+func BenchmarkQuantizeAbsmaxPerBlockFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeAbsmaxPerBlockFloat16")
+}
+func BenchmarkQuantizeZeroPointPerBlockFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeZeroPointPerBlockFloat16")
+}
+func BenchmarkQuantizeAbsmaxPerBlockBFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeAbsmaxPerBlockBFloat16")
+}
+func BenchmarkQuantizeZeroPointPerBlockBFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeZeroPointPerBlockBFloat16")
+}
 
 // The public API split over 1, 2, ... goroutines (impl=workers=N), per
 // tensor and per row, from quant.ParallelMin values.
@@ -74,7 +114,9 @@ func outBytes(op string, n int) int {
 		return 2 * n
 	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DecodeQ8_0":
 		return 4 * n
-	case "EncodeQ8_0", "EncodeQ8_0Float16":
+	case "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
+		return 2 * n
+	case "EncodeQ8_0", "EncodeQ8_0Float16", "EncodeQ8_0BFloat16":
 		return n / quant.Q8_0Values * quant.Q8_0Bytes
 	}
 	return n // the quantizers: one int8 per element
@@ -160,17 +202,21 @@ func benchCases(kernel string, n int) []benchCase {
 		"EncodeQ8_0", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
 		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock":
 		raw = asBytes(in.F32())
-	case "Float16ToFloat32", "EncodeQ8_0Float16":
+	case "Float16ToFloat32", "EncodeQ8_0Float16",
+		"QuantizeAbsmaxPerRowFloat16", "QuantizeZeroPointPerRowFloat16",
+		"QuantizeAbsmaxPerBlockFloat16", "QuantizeZeroPointPerBlockFloat16":
 		raw = asBytes(in.F16())
-	case "BFloat16ToFloat32":
+	case "BFloat16ToFloat32", "EncodeQ8_0BFloat16",
+		"QuantizeAbsmaxPerRowBFloat16", "QuantizeZeroPointPerRowBFloat16",
+		"QuantizeAbsmaxPerBlockBFloat16", "QuantizeZeroPointPerBlockBFloat16":
 		raw = asBytes(in.BF16())
 	case "DequantizeAbsmax":
 		q, _ := in.Absmax()
 		raw = asBytes(q)
-	case "DequantizeZeroPoint":
+	case "DequantizeZeroPoint", "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16":
 		q, _ := in.ZeroPoint()
 		raw = asBytes(q)
-	case "DecodeQ8_0":
+	case "DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
 		raw = in.Q8_0()
 	default:
 		panic("benchmarks: unknown kernel " + kernel)
@@ -285,10 +331,23 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 				}
 			}
 		}
-	case "EncodeQ8_0Float16":
-		f := im.EncodeQ8_0Float16
+	case "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16":
+		f := im.DequantizeZeroPointFloat16
+		if op == "DequantizeZeroPointBFloat16" {
+			f = im.DequantizeZeroPointBFloat16
+		}
 		return func() func(int) {
-			src, dst := in.F16(), Buffers[byte](count, n/quant.Q8_0Values*quant.Q8_0Bytes)
+			src, params := in.ZeroPoint()
+			dst := Buffers[uint16](count, n)
+			return func(i int) { f(dst[i], src[i], params[i]) }
+		}
+	case "EncodeQ8_0Float16", "EncodeQ8_0BFloat16":
+		f, input := im.EncodeQ8_0Float16, in.F16
+		if op == "EncodeQ8_0BFloat16" {
+			f, input = im.EncodeQ8_0BFloat16, in.BF16
+		}
+		return func() func(int) {
+			src, dst := input(), Buffers[byte](count, n/quant.Q8_0Values*quant.Q8_0Bytes)
 			return func(i int) {
 				if err := f(dst[i], src[i]); err != nil {
 					panic(err)
@@ -299,6 +358,15 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 		f := im.DecodeQ8_0
 		return func() func(int) {
 			src, dst := in.Q8_0(), Buffers[float32](count, n)
+			return func(i int) { f(dst[i], src[i]) }
+		}
+	case "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
+		f := im.DecodeQ8_0Float16
+		if op == "DecodeQ8_0BFloat16" {
+			f = im.DecodeQ8_0BFloat16
+		}
+		return func() func(int) {
+			src, dst := in.Q8_0(), Buffers[uint16](count, n)
 			return func(i int) { f(dst[i], src[i]) }
 		}
 	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
@@ -323,8 +391,30 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 				}
 			}
 		}
+	case "QuantizeAbsmaxPerRowFloat16", "QuantizeAbsmaxPerBlockFloat16":
+		return perRow16Setup(im.QuantizeAbsmaxPerRowFloat16, in.F16, groupLength(op), in)
+	case "QuantizeAbsmaxPerRowBFloat16", "QuantizeAbsmaxPerBlockBFloat16":
+		return perRow16Setup(im.QuantizeAbsmaxPerRowBFloat16, in.BF16, groupLength(op), in)
+	case "QuantizeZeroPointPerRowFloat16", "QuantizeZeroPointPerBlockFloat16":
+		return perRow16Setup(im.QuantizeZeroPointPerRowFloat16, in.F16, groupLength(op), in)
+	case "QuantizeZeroPointPerRowBFloat16", "QuantizeZeroPointPerBlockBFloat16":
+		return perRow16Setup(im.QuantizeZeroPointPerRowBFloat16, in.BF16, groupLength(op), in)
 	}
 	panic("benchmarks: unknown operation " + op)
+}
+
+// perRow16Setup is the setup of a per-row or per-block quantizer f from
+// the 16-bit input of in that input returns, in rows of cols values.
+func perRow16Setup[P any](f func([]int8, []P, []uint16, int) error, input func() [][]uint16, cols int, in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, dst := input(), Buffers[int8](in.Count, in.N)
+		params := Buffers[P](in.Count, in.N/cols)
+		return func(i int) {
+			if err := f(dst[i], params[i], src[i], cols); err != nil {
+				panic(err)
+			}
+		}
+	}
 }
 
 // asBytes views each buffer as its bytes.

@@ -235,9 +235,13 @@ static int q8_0_status(uint32_t top) {
 	return QB_OK;
 }
 
-// The same from the largest |x| bits of a binary16 input (infinities and
-// NaNs widen to float32 infinities and NaNs, the rest in order).
-static int q8_0_status16(uint16_t top) { return q8_0_status(f2u(sc_from_f16(top))); }
+// The same from the largest |x| bits of a 16-bit input of kind QB_SRC_F16
+// or QB_SRC_BF16, as package quant widens them: binary16 by its exact
+// conversion, bfloat16 by <<16 (infinities and NaNs widen to float32
+// infinities and NaNs, the rest in order).
+static int q8_0_status16(uint16_t top, int kind) {
+	return q8_0_status(kind == QB_SRC_BF16 ? (uint32_t)top << 16 : f2u(sc_from_f16(top)));
+}
 
 static uint16_t sc_absmax_bits16(const uint16_t *src, size_t n) {
 	uint16_t m = 0;
@@ -278,16 +282,29 @@ static int sc_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
 	return QB_OK;
 }
 
-static int sc_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
-	int status = q8_0_status16(sc_absmax_bits16(src, n));
+// From 16-bit values of kind QB_SRC_F16 or QB_SRC_BF16 (a constant after
+// inlining): each block widened exactly, then encoded as above.
+static QB_INLINE int sc_encode_q8_0_16(uint8_t *dst, const uint16_t *src, size_t n, int kind) {
+	int status = q8_0_status16(sc_absmax_bits16(src, n), kind);
 	if (status != QB_OK)
 		return status;
 	for (size_t b = 0; b < n / QB_Q8_0_VALUES; b++) {
 		float x[QB_Q8_0_VALUES];
-		sc_f16_to_f32(x, src + b * QB_Q8_0_VALUES, QB_Q8_0_VALUES);
+		if (kind == QB_SRC_BF16)
+			sc_bf16_to_f32(x, src + b * QB_Q8_0_VALUES, QB_Q8_0_VALUES);
+		else
+			sc_f16_to_f32(x, src + b * QB_Q8_0_VALUES, QB_Q8_0_VALUES);
 		sc_encode_block(dst + b * QB_Q8_0_BYTES, x);
 	}
 	return QB_OK;
+}
+
+static int sc_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
+	return sc_encode_q8_0_16(dst, src, n, QB_SRC_F16);
+}
+
+static int sc_encode_q8_0_bf16(uint8_t *dst, const uint16_t *src, size_t n) {
+	return sc_encode_q8_0_16(dst, src, n, QB_SRC_BF16);
 }
 
 static void sc_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
@@ -512,21 +529,27 @@ QB_AVX2 static void avx2_dequantize_zeropoint(float *dst, const int8_t *src, siz
 // (one transpose-and-max instead of four horizontal reductions), their
 // scales computed in one vector, then each block quantized from L1.
 
-// Eight values from src at element i: float32, or binary16 widened
-// exactly by VCVTPH2PS. half is a constant after inlining.
-QB_AVX2 static QB_INLINE __m256 avx2_load8(const void *src, size_t i, int half) {
-	if (half)
+// Eight values from src at element i, as float32: src of kind QB_SRC_F32,
+// binary16 widened exactly by VCVTPH2PS (QB_SRC_F16), or bfloat16 widened
+// by a zero extension and a shift (QB_SRC_BF16). kind is a constant after
+// inlining.
+QB_AVX2 static QB_INLINE __m256 avx2_load8(const void *src, size_t i, int kind) {
+	if (kind == QB_SRC_F16)
 		return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)src + i)));
+	if (kind == QB_SRC_BF16) {
+		__m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)src + i)));
+		return _mm256_castsi256_ps(_mm256_slli_epi32(h, 16));
+	}
 	return _mm256_loadu_ps((const float *)src + i);
 }
 
 // The largest |x| bits of the block at element i, in each of 8 lanes.
-QB_AVX2 static QB_INLINE __m256i avx2_block_max(const void *src, size_t i, int half) {
+QB_AVX2 static QB_INLINE __m256i avx2_block_max(const void *src, size_t i, int kind) {
 	const __m256i absmask = _mm256_set1_epi32(0x7FFFFFFF);
-	__m256i a = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i, half)), absmask);
-	__m256i b = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 8, half)), absmask);
-	__m256i c = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 16, half)), absmask);
-	__m256i d = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 24, half)), absmask);
+	__m256i a = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i, kind)), absmask);
+	__m256i b = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 8, kind)), absmask);
+	__m256i c = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 16, kind)), absmask);
+	__m256i d = _mm256_and_si256(_mm256_castps_si256(avx2_load8(src, i + 24, kind)), absmask);
 	return _mm256_max_epu32(_mm256_max_epu32(a, b), _mm256_max_epu32(c, d));
 }
 
@@ -555,12 +578,12 @@ QB_AVX2 static QB_INLINE __m128 avx2_q8_0_scales(__m128i amax, __m128i *dh) {
 // One 34-byte block: d, then q = roundEven(x*id) (VCVTPS2DQ, MXCSR at
 // nearest even) clamped to [-127, 127]. |x*id| stays below 191 for finite
 // x, so the saturating packs clamp the top and one byte max the bottom.
-QB_AVX2 static QB_INLINE void avx2_q8_0_block(uint8_t *out, const void *src, size_t i, int half, __m256 id, int d) {
+QB_AVX2 static QB_INLINE void avx2_q8_0_block(uint8_t *out, const void *src, size_t i, int kind, __m256 id, int d) {
 	store_u16le(out, (uint16_t)d);
-	__m256i q0 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i, half), id));
-	__m256i q1 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 8, half), id));
-	__m256i q2 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 16, half), id));
-	__m256i q3 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 24, half), id));
+	__m256i q0 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i, kind), id));
+	__m256i q1 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 8, kind), id));
+	__m256i q2 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 16, kind), id));
+	__m256i q3 = _mm256_cvtps_epi32(_mm256_mul_ps(avx2_load8(src, i + 24, kind), id));
 	__m256i q = _mm256_max_epi8(avx2_pack_i8(q0, q1, q2, q3), _mm256_set1_epi8(-127));
 	_mm256_storeu_si256((__m256i *)(out + 2), q);
 }
@@ -568,27 +591,28 @@ QB_AVX2 static QB_INLINE void avx2_q8_0_block(uint8_t *out, const void *src, siz
 // Lane j of v in all 8 lanes.
 #define QB_AVX2_LANE(v, j) _mm256_permutevar8x32_ps(_mm256_castps128_ps256(v), _mm256_set1_epi32(j))
 
-// The encoding pass: finite x only (the callers check first).
-QB_AVX2 static QB_INLINE void avx2_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int half) {
+// The encoding pass over src of the given kind (QB_SRC_*, a constant
+// after inlining): finite x only (the callers check first).
+QB_AVX2 static QB_INLINE void avx2_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int kind) {
 	size_t blocks = n / QB_Q8_0_VALUES, b = 0;
 	for (; b + 4 <= blocks; b += 4) {
 		size_t i = b * QB_Q8_0_VALUES;
-		__m128i amax = avx2_hmax4(avx2_block_max(src, i, half), avx2_block_max(src, i + 32, half),
-		                          avx2_block_max(src, i + 64, half), avx2_block_max(src, i + 96, half));
+		__m128i amax = avx2_hmax4(avx2_block_max(src, i, kind), avx2_block_max(src, i + 32, kind),
+		                          avx2_block_max(src, i + 64, kind), avx2_block_max(src, i + 96, kind));
 		__m128i dh;
 		__m128 id = avx2_q8_0_scales(amax, &dh);
 		uint8_t *out = dst + b * QB_Q8_0_BYTES;
-		avx2_q8_0_block(out, src, i, half, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
-		avx2_q8_0_block(out + 34, src, i + 32, half, QB_AVX2_LANE(id, 1), _mm_extract_epi16(dh, 1));
-		avx2_q8_0_block(out + 68, src, i + 64, half, QB_AVX2_LANE(id, 2), _mm_extract_epi16(dh, 2));
-		avx2_q8_0_block(out + 102, src, i + 96, half, QB_AVX2_LANE(id, 3), _mm_extract_epi16(dh, 3));
+		avx2_q8_0_block(out, src, i, kind, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
+		avx2_q8_0_block(out + 34, src, i + 32, kind, QB_AVX2_LANE(id, 1), _mm_extract_epi16(dh, 1));
+		avx2_q8_0_block(out + 68, src, i + 64, kind, QB_AVX2_LANE(id, 2), _mm_extract_epi16(dh, 2));
+		avx2_q8_0_block(out + 102, src, i + 96, kind, QB_AVX2_LANE(id, 3), _mm_extract_epi16(dh, 3));
 	}
 	for (; b < blocks; b++) { // the last 0-3 blocks, one at a time
 		size_t i = b * QB_Q8_0_VALUES;
-		__m128i amax = _mm_cvtsi32_si128((int)avx2_hmax_epu32(avx2_block_max(src, i, half)));
+		__m128i amax = _mm_cvtsi32_si128((int)avx2_hmax_epu32(avx2_block_max(src, i, kind)));
 		__m128i dh;
 		__m128 id = avx2_q8_0_scales(amax, &dh);
-		avx2_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, half, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
+		avx2_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, kind, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
 	}
 }
 
@@ -608,18 +632,26 @@ QB_AVX2 static uint16_t avx2_absmax_bits16(const uint16_t *src, size_t n) {
 	return t > top ? t : top;
 }
 
-// Check, then encode: a failing call writes nothing.
+// Check, then encode: a failing call writes nothing. The 16-bit
+// reduction serves both 16-bit formats (both order like their bits).
 QB_AVX2 static int avx2_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
 	int status = q8_0_status(avx2_absmax_bits(src, n));
 	if (status == QB_OK)
-		avx2_encode_q8_0_any(dst, src, n, 0);
+		avx2_encode_q8_0_any(dst, src, n, QB_SRC_F32);
 	return status;
 }
 
 QB_AVX2 static int avx2_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
-	int status = q8_0_status16(avx2_absmax_bits16(src, n));
+	int status = q8_0_status16(avx2_absmax_bits16(src, n), QB_SRC_F16);
 	if (status == QB_OK)
-		avx2_encode_q8_0_any(dst, src, n, 1);
+		avx2_encode_q8_0_any(dst, src, n, QB_SRC_F16);
+	return status;
+}
+
+QB_AVX2 static int avx2_encode_q8_0_bf16(uint8_t *dst, const uint16_t *src, size_t n) {
+	int status = q8_0_status16(avx2_absmax_bits16(src, n), QB_SRC_BF16);
+	if (status == QB_OK)
+		avx2_encode_q8_0_any(dst, src, n, QB_SRC_BF16);
 	return status;
 }
 
@@ -926,20 +958,23 @@ static void neon_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, f
 // Q8_0, four blocks per iteration: their maxima come out of two levels of
 // pairwise maxima (UMAXP), their scales from one vector of four.
 
-// Four values from src at element i: float32, or binary16 widened exactly
-// by FCVTL. half is a constant after inlining.
-static QB_INLINE float32x4_t neon_load4(const void *src, size_t i, int half) {
-	if (half)
+// Four values from src at element i, as float32: src of kind QB_SRC_F32,
+// binary16 widened exactly by FCVTL (QB_SRC_F16), or bfloat16 widened by
+// SHLL #16 (QB_SRC_BF16). kind is a constant after inlining.
+static QB_INLINE float32x4_t neon_load4(const void *src, size_t i, int kind) {
+	if (kind == QB_SRC_F16)
 		return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16((const uint16_t *)src + i)));
+	if (kind == QB_SRC_BF16)
+		return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16((const uint16_t *)src + i), 16));
 	return vld1q_f32((const float *)src + i);
 }
 
 // The largest |x| bits of the block at element i, in each of 4 lanes.
-static QB_INLINE uint32x4_t neon_block_max(const void *src, size_t i, int half) {
+static QB_INLINE uint32x4_t neon_block_max(const void *src, size_t i, int kind) {
 	const uint32x4_t absmask = vdupq_n_u32(0x7FFFFFFF);
 	uint32x4_t m[8];
 	for (int j = 0; j < 8; j++)
-		m[j] = vandq_u32(vreinterpretq_u32_f32(neon_load4(src, i + 4 * j, half)), absmask);
+		m[j] = vandq_u32(vreinterpretq_u32_f32(neon_load4(src, i + 4 * j, kind)), absmask);
 	uint32x4_t a = vmaxq_u32(vmaxq_u32(m[0], m[1]), vmaxq_u32(m[2], m[3]));
 	uint32x4_t b = vmaxq_u32(vmaxq_u32(m[4], m[5]), vmaxq_u32(m[6], m[7]));
 	return vmaxq_u32(a, b);
@@ -948,11 +983,11 @@ static QB_INLINE uint32x4_t neon_block_max(const void *src, size_t i, int half) 
 // One 34-byte block: d, then q = roundEven(x*id) (FCVTNS) clamped to
 // [-127, 127]: the saturating narrows clamp the top, one byte max the
 // bottom (|x*id| stays below 191 for finite x).
-static QB_INLINE void neon_q8_0_block(uint8_t *out, const void *src, size_t i, int half, float32x4_t id, uint16_t d) {
+static QB_INLINE void neon_q8_0_block(uint8_t *out, const void *src, size_t i, int kind, float32x4_t id, uint16_t d) {
 	store_u16le(out, d);
 	int16x4_t h[8];
 	for (int j = 0; j < 8; j++)
-		h[j] = vqmovn_s32(vcvtnq_s32_f32(vmulq_f32(neon_load4(src, i + 4 * j, half), id)));
+		h[j] = vqmovn_s32(vcvtnq_s32_f32(vmulq_f32(neon_load4(src, i + 4 * j, kind), id)));
 	const int8x16_t lo = vdupq_n_s8(-127);
 	int8x16_t a = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
 	int8x16_t b = vcombine_s8(vqmovn_s16(vcombine_s16(h[4], h[5])), vqmovn_s16(vcombine_s16(h[6], h[7])));
@@ -971,28 +1006,29 @@ static QB_INLINE float32x4_t neon_q8_0_scales(uint32x4_t amax, uint16x4_t *dh) {
 	return vreinterpretq_f32_u32(vbicq_u32(id, vceqzq_f32(df)));
 }
 
-// The encoding pass: finite x only (the callers check first).
-static QB_INLINE void neon_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int half) {
+// The encoding pass over src of the given kind (QB_SRC_*, a constant
+// after inlining): finite x only (the callers check first).
+static QB_INLINE void neon_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int kind) {
 	size_t blocks = n / QB_Q8_0_VALUES, b = 0;
 	for (; b + 4 <= blocks; b += 4) {
 		size_t i = b * QB_Q8_0_VALUES;
-		uint32x4_t m01 = vpmaxq_u32(neon_block_max(src, i, half), neon_block_max(src, i + 32, half));
-		uint32x4_t m23 = vpmaxq_u32(neon_block_max(src, i + 64, half), neon_block_max(src, i + 96, half));
+		uint32x4_t m01 = vpmaxq_u32(neon_block_max(src, i, kind), neon_block_max(src, i + 32, kind));
+		uint32x4_t m23 = vpmaxq_u32(neon_block_max(src, i + 64, kind), neon_block_max(src, i + 96, kind));
 		uint32x4_t amax = vpmaxq_u32(m01, m23);
 		uint16x4_t dh;
 		float32x4_t id = neon_q8_0_scales(amax, &dh);
 		uint8_t *out = dst + b * QB_Q8_0_BYTES;
-		neon_q8_0_block(out, src, i, half, vdupq_laneq_f32(id, 0), vget_lane_u16(dh, 0));
-		neon_q8_0_block(out + 34, src, i + 32, half, vdupq_laneq_f32(id, 1), vget_lane_u16(dh, 1));
-		neon_q8_0_block(out + 68, src, i + 64, half, vdupq_laneq_f32(id, 2), vget_lane_u16(dh, 2));
-		neon_q8_0_block(out + 102, src, i + 96, half, vdupq_laneq_f32(id, 3), vget_lane_u16(dh, 3));
+		neon_q8_0_block(out, src, i, kind, vdupq_laneq_f32(id, 0), vget_lane_u16(dh, 0));
+		neon_q8_0_block(out + 34, src, i + 32, kind, vdupq_laneq_f32(id, 1), vget_lane_u16(dh, 1));
+		neon_q8_0_block(out + 68, src, i + 64, kind, vdupq_laneq_f32(id, 2), vget_lane_u16(dh, 2));
+		neon_q8_0_block(out + 102, src, i + 96, kind, vdupq_laneq_f32(id, 3), vget_lane_u16(dh, 3));
 	}
 	for (; b < blocks; b++) { // the last 0-3 blocks, one at a time
 		size_t i = b * QB_Q8_0_VALUES;
-		uint32x4_t amax = vdupq_n_u32(vmaxvq_u32(neon_block_max(src, i, half)));
+		uint32x4_t amax = vdupq_n_u32(vmaxvq_u32(neon_block_max(src, i, kind)));
 		uint16x4_t dh;
 		float32x4_t id = neon_q8_0_scales(amax, &dh);
-		neon_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, half, id, vget_lane_u16(dh, 0));
+		neon_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, kind, id, vget_lane_u16(dh, 0));
 	}
 }
 
@@ -1011,18 +1047,26 @@ static uint16_t neon_absmax_bits16(const uint16_t *src, size_t n) {
 	return t > m ? t : m;
 }
 
-// Check, then encode: a failing call writes nothing.
+// Check, then encode: a failing call writes nothing. The 16-bit
+// reduction serves both 16-bit formats (both order like their bits).
 static int neon_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
 	int status = q8_0_status(neon_absmax_bits(src, n));
 	if (status == QB_OK)
-		neon_encode_q8_0_any(dst, src, n, 0);
+		neon_encode_q8_0_any(dst, src, n, QB_SRC_F32);
 	return status;
 }
 
 static int neon_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
-	int status = q8_0_status16(neon_absmax_bits16(src, n));
+	int status = q8_0_status16(neon_absmax_bits16(src, n), QB_SRC_F16);
 	if (status == QB_OK)
-		neon_encode_q8_0_any(dst, src, n, 1);
+		neon_encode_q8_0_any(dst, src, n, QB_SRC_F16);
+	return status;
+}
+
+static int neon_encode_q8_0_bf16(uint8_t *dst, const uint16_t *src, size_t n) {
+	int status = q8_0_status16(neon_absmax_bits16(src, n), QB_SRC_BF16);
+	if (status == QB_OK)
+		neon_encode_q8_0_any(dst, src, n, QB_SRC_BF16);
 	return status;
 }
 
@@ -1115,6 +1159,12 @@ int qb_encode_q8_0_f16(int v, uint8_t *dst, const uint16_t *src, size_t n) {
 	if (v == QB_SIMD)
 		return QB_SIMD_CALL(encode_q8_0_f16, dst, src, n);
 	return sc_encode_q8_0_f16(dst, src, n);
+}
+
+int qb_encode_q8_0_bf16(int v, uint8_t *dst, const uint16_t *src, size_t n) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(encode_q8_0_bf16, dst, src, n);
+	return sc_encode_q8_0_bf16(dst, src, n);
 }
 
 void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n) {
@@ -1224,6 +1274,53 @@ int qb_zeropoint_quantize_rows(int v, int8_t *dst, qb_zp *params, qb_zp *scratch
 	for (size_t r = 0; r < rows; r++) {
 		params[r] = scratch[r];
 		qb_quantize_zeropoint(v, dst + r * cols, src + r * cols, cols, scratch[r].scale, (float)scratch[r].zero);
+	}
+	return QB_OK;
+}
+
+// ---- Per-row quantizers from 16-bit sources: what a C programmer
+// composing the kernels above writes. Each row is widened into row by the
+// variant's own conversion, in both passes, and then goes through exactly
+// what the float32 per-row quantizers do with a row. ----
+
+static void widen_row(int v, int kind, float *row, const uint16_t *src, size_t n) {
+	if (kind == QB_SRC_BF16)
+		qb_bf16_to_f32(v, row, src, n);
+	else
+		qb_f16_to_f32(v, row, src, n);
+}
+
+int qb_absmax_quantize_rows16(int v, int kind, int8_t *dst, float *scales, float *scratch, float *row,
+                              const uint16_t *src, size_t rows, size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		widen_row(v, kind, row, src + r * cols, cols);
+		qb_params p = absmax_params_of(v, row, cols);
+		if (p.status != QB_OK)
+			return p.status;
+		scratch[r] = p.scale;
+	}
+	for (size_t r = 0; r < rows; r++) {
+		widen_row(v, kind, row, src + r * cols, cols);
+		scales[r] = scratch[r];
+		qb_quantize_absmax(v, dst + r * cols, row, cols, scratch[r]);
+	}
+	return QB_OK;
+}
+
+int qb_zeropoint_quantize_rows16(int v, int kind, int8_t *dst, qb_zp *params, qb_zp *scratch, float *row,
+                                 const uint16_t *src, size_t rows, size_t cols) {
+	for (size_t r = 0; r < rows; r++) {
+		widen_row(v, kind, row, src + r * cols, cols);
+		qb_params p = zeropoint_params_of(v, row, cols);
+		if (p.status != QB_OK)
+			return p.status;
+		scratch[r].scale = p.scale;
+		scratch[r].zero = p.zero;
+	}
+	for (size_t r = 0; r < rows; r++) {
+		widen_row(v, kind, row, src + r * cols, cols);
+		params[r] = scratch[r];
+		qb_quantize_zeropoint(v, dst + r * cols, row, cols, scratch[r].scale, (float)scratch[r].zero);
 	}
 	return QB_OK;
 }

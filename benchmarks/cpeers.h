@@ -18,6 +18,14 @@ enum {
 // Status of the whole quantizers.
 enum { QB_OK = 0, QB_NOT_FINITE = 1, QB_RANGE = 2 };
 
+// Source kinds: the element type of an input, for the functions that take
+// more than one.
+enum {
+	QB_SRC_F32 = 0,  // float32
+	QB_SRC_F16 = 1,  // IEEE 754 binary16 bits
+	QB_SRC_BF16 = 2, // bfloat16 bits (the top half of a float32)
+};
+
 typedef struct {
 	int32_t lo, hi;
 } qb_keys;
@@ -65,6 +73,15 @@ int qb_absmax_quantize_rows(int v, int8_t *dst, float *scales, float *scratch, c
 int qb_zeropoint_quantize_rows(int v, int8_t *dst, qb_zp *params, qb_zp *scratch, const float *src, size_t rows,
                                size_t cols);
 
+// The same from a 16-bit source of kind QB_SRC_F16 or QB_SRC_BF16: each row
+// is widened into row (cols floats, from the caller) by the variant's own
+// qb_f16_to_f32 or qb_bf16_to_f32, in both passes, and the float32 row
+// goes through what the functions above do with it.
+int qb_absmax_quantize_rows16(int v, int kind, int8_t *dst, float *scales, float *scratch, float *row,
+                              const uint16_t *src, size_t rows, size_t cols);
+int qb_zeropoint_quantize_rows16(int v, int kind, int8_t *dst, qb_zp *params, qb_zp *scratch, float *row,
+                                 const uint16_t *src, size_t rows, size_t cols);
+
 // GGUF Q8_0: n (a multiple of 32) values to and from n/32 blocks of 34
 // bytes. The encoders check the whole input (one reduction) before they
 // encode, as package quant's EncodeQ8_0 does, and return its status; on
@@ -72,6 +89,7 @@ int qb_zeropoint_quantize_rows(int v, int8_t *dst, qb_zp *params, qb_zp *scratch
 // encoder as it is: no check, always QB_OK, finite inputs only.
 int qb_encode_q8_0(int v, uint8_t *dst, const float *src, size_t n);
 int qb_encode_q8_0_f16(int v, uint8_t *dst, const uint16_t *src, size_t n);
+int qb_encode_q8_0_bf16(int v, uint8_t *dst, const uint16_t *src, size_t n);
 void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n);
 
 // qb_read ORs together every 8-byte word of p (and the tail bytes): a

@@ -61,6 +61,8 @@ func cPeers() []*Impl {
 
 // cPeer builds the kernel table of variant v and its operations; the
 // quantizers are single calls into C (reduction, parameters, quantization).
+// The 16-bit outputs (DecodeQ8_0 and DequantizeZeroPoint to binary16 or
+// bfloat16) have no C peer: the table leaves their kernels nil.
 func cPeer(name string, v C.int) *Impl {
 	k := &kernels.Set{
 		Name: name,
@@ -125,19 +127,45 @@ func cPeer(name string, v C.int) *Impl {
 	var scales []C.float
 	var zps []C.qb_zp
 	im.QuantizeAbsmaxPerRow = func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
-		rows := checkRows(dst, src, len(params), cols)
+		rows := checkRows(dst, len(src), len(params), cols)
 		scales = scratch(scales, rows)
 		out := (*C.float)(unsafe.Pointer(unsafe.SliceData(params)))
 		return cStatus(C.qb_absmax_quantize_rows(v, i8p(dst), out, unsafe.SliceData(scales), f32p(src),
 			C.size_t(rows), C.size_t(cols)))
 	}
 	im.QuantizeZeroPointPerRow = func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
-		rows := checkRows(dst, src, len(params), cols)
+		rows := checkRows(dst, len(src), len(params), cols)
 		zps = scratch(zps, rows)
 		out := (*C.qb_zp)(unsafe.Pointer(unsafe.SliceData(params)))
 		return cStatus(C.qb_zeropoint_quantize_rows(v, i8p(dst), out, unsafe.SliceData(zps), f32p(src),
 			C.size_t(rows), C.size_t(cols)))
 	}
+	// From 16-bit sources, C widens each row (in both passes) into a
+	// float32 row of cols values, kept and grown here as the scratch
+	// above is.
+	var row []C.float
+	absmax16 := func(kind C.int) func([]int8, []quant.AbsmaxParams, []uint16, int) error {
+		return func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error {
+			rows := checkRows(dst, len(src), len(params), cols)
+			scales, row = scratch(scales, rows), scratch(row, cols)
+			out := (*C.float)(unsafe.Pointer(unsafe.SliceData(params)))
+			return cStatus(C.qb_absmax_quantize_rows16(v, kind, i8p(dst), out, unsafe.SliceData(scales),
+				unsafe.SliceData(row), u16p(src), C.size_t(rows), C.size_t(cols)))
+		}
+	}
+	zeroPoint16 := func(kind C.int) func([]int8, []quant.ZeroPointParams, []uint16, int) error {
+		return func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error {
+			rows := checkRows(dst, len(src), len(params), cols)
+			zps, row = scratch(zps, rows), scratch(row, cols)
+			out := (*C.qb_zp)(unsafe.Pointer(unsafe.SliceData(params)))
+			return cStatus(C.qb_zeropoint_quantize_rows16(v, kind, i8p(dst), out, unsafe.SliceData(zps),
+				unsafe.SliceData(row), u16p(src), C.size_t(rows), C.size_t(cols)))
+		}
+	}
+	im.QuantizeAbsmaxPerRowFloat16 = absmax16(C.QB_SRC_F16)
+	im.QuantizeAbsmaxPerRowBFloat16 = absmax16(C.QB_SRC_BF16)
+	im.QuantizeZeroPointPerRowFloat16 = zeroPoint16(C.QB_SRC_F16)
+	im.QuantizeZeroPointPerRowBFloat16 = zeroPoint16(C.QB_SRC_BF16)
 	if v == C.QB_AVX512 {
 		return im // no Q8_0 code
 	}
@@ -148,6 +176,10 @@ func cPeer(name string, v C.int) *Impl {
 	im.EncodeQ8_0Float16 = func(dst []byte, src []uint16) error {
 		checkQ8_0(len(dst), len(src))
 		return cStatus(C.qb_encode_q8_0_f16(v, u8p(dst), u16p(src), C.size_t(len(src))))
+	}
+	im.EncodeQ8_0BFloat16 = func(dst []byte, src []uint16) error {
+		checkQ8_0(len(dst), len(src))
+		return cStatus(C.qb_encode_q8_0_bf16(v, u8p(dst), u16p(src), C.size_t(len(src))))
 	}
 	im.DecodeQ8_0 = func(dst []float32, src []byte) {
 		n := len(src) / kernels.Q8_0Bytes * kernels.Q8_0Values
@@ -192,13 +224,13 @@ func scratch[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// checkRows panics unless src is whole rows of cols values with room in
-// dst and nparams for them, and returns the number of rows.
-func checkRows(dst []int8, src []float32, nparams, cols int) int {
-	if cols < 1 || len(src)%cols != 0 || len(dst) < len(src) || nparams < len(src)/cols {
-		panic("benchmarks: per-row: " + strconv.Itoa(len(src)) + " values in rows of " + strconv.Itoa(cols))
+// checkRows panics unless n source values are whole rows of cols values
+// with room in dst and nparams for them, and returns the number of rows.
+func checkRows(dst []int8, n, nparams, cols int) int {
+	if cols < 1 || n%cols != 0 || len(dst) < n || nparams < n/cols {
+		panic("benchmarks: per-row: " + strconv.Itoa(n) + " values in rows of " + strconv.Itoa(cols))
 	}
-	return len(src) / cols
+	return n / cols
 }
 
 // The per-row peers write quant.AbsmaxParams as C floats and

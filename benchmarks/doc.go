@@ -22,18 +22,34 @@
 //
 // # Names
 //
-// There is one benchmark per operation of the API (BenchmarkFloat32ToFloat16,
-// ..., BenchmarkDequantizeZeroPoint, BenchmarkEncodeQ8_0 from float32 and
-// BenchmarkEncodeQ8_0Float16 from binary16, BenchmarkDecodeQ8_0, and the
-// per-row quantizers BenchmarkQuantizeAbsmaxPerRow and
-// BenchmarkQuantizeZeroPointPerRow on rows of RowLength = 4096 values,
-// and BenchmarkQuantizeAbsmaxPerBlock and BenchmarkQuantizeZeroPointPerBlock
-// on blocks of BlockLength = 32, through the per-row implementations),
-// with sub-benchmarks size=<elements>/impl=<name>. b.SetBytes counts the
-// input bytes, so MB/s is input throughput (4 bytes per float32, 2 per
-// FP16/BF16, 1 per int8, 34/32 per Q8_0 value). Each runs at the sizes
-// that apply: whole 32-value blocks for Q8_0, whole rows for the per-row
-// quantizers (4096 is one row, 16M a 4096 × 4096 matrix).
+// There is one benchmark per operation of the API and element type:
+//
+//   - BenchmarkFloat32ToFloat16, ..., BenchmarkDequantizeZeroPoint (to
+//     float32);
+//   - BenchmarkDequantizeZeroPointFloat16 and
+//     BenchmarkDequantizeZeroPointBFloat16, the dequantizer to binary16 and
+//     bfloat16 (DequantizeZeroPointGroups with PerTensor);
+//   - BenchmarkEncodeQ8_0 from float32, BenchmarkEncodeQ8_0Float16 from
+//     binary16 and BenchmarkEncodeQ8_0BFloat16 from bfloat16;
+//   - BenchmarkDecodeQ8_0 to float32, BenchmarkDecodeQ8_0Float16 and
+//     BenchmarkDecodeQ8_0BFloat16;
+//   - the per-row quantizers BenchmarkQuantizeAbsmaxPerRow and
+//     BenchmarkQuantizeZeroPointPerRow on rows of RowLength = 4096 values,
+//     and BenchmarkQuantizeAbsmaxPerBlock and
+//     BenchmarkQuantizeZeroPointPerBlock on blocks of BlockLength = 32,
+//     through the per-row implementations; each of the four also from
+//     binary16 and bfloat16 (BenchmarkQuantizeAbsmaxPerRowFloat16,
+//     BenchmarkQuantizeAbsmaxPerRowBFloat16, ...,
+//     BenchmarkQuantizeZeroPointPerBlockBFloat16).
+//
+// Together they run every kernel of the kernel sets (the 16-bit
+// operations reach the Float16 and BFloat16 kernels of kernels.Set, not
+// the float32 kernels plus a conversion). The 16-bit outputs have no C
+// peer. Each benchmark has sub-benchmarks size=<elements>/impl=<name>.
+// b.SetBytes counts the input bytes, so MB/s is input throughput (4 bytes
+// per float32, 2 per FP16/BF16, 1 per int8, 34/32 per Q8_0 value). Each
+// runs at the sizes that apply: whole 32-value blocks for Q8_0, whole rows
+// for the per-row quantizers (4096 is one row, 16M a 4096 × 4096 matrix).
 //
 // The parallel benchmarks (BenchmarkQuantizeAbsmaxParallel,
 // BenchmarkQuantizeZeroPointParallel, per tensor, and their PerRow
@@ -71,6 +87,11 @@
 //     array kept by the Go side), then quantize the rows: two passes over
 //     the input, as quant makes. c-llama-ref, like llama.cpp, checks
 //     nothing and makes one.
+//   - From binary16 and bfloat16, the C per-row quantizers do what a C
+//     programmer composing these kernels would write: each row is widened
+//     into a float32 row (kept by the Go side) by the variant's own
+//     conversion, in both passes, and quantized as a float32 row. The C
+//     Q8_0 encoders widen in registers as they load.
 //   - x448: github.com/x448/float16, one element at a time (FP16 only).
 //   - copy, read and write, the ceilings: copy moves the input bytes into a
 //     buffer of the same size with Go's copy (memmove); read is a read-only

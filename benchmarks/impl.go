@@ -35,12 +35,26 @@ type Impl struct {
 	DequantizeAbsmax    func(dst []float32, src []int8, p quant.AbsmaxParams)
 	DequantizeZeroPoint func(dst []float32, src []int8, p quant.ZeroPointParams)
 
-	EncodeQ8_0        func(dst []byte, src []float32) error
-	EncodeQ8_0Float16 func(dst []byte, src []uint16) error
-	DecodeQ8_0        func(dst []float32, src []byte)
+	EncodeQ8_0         func(dst []byte, src []float32) error
+	EncodeQ8_0Float16  func(dst []byte, src []uint16) error
+	EncodeQ8_0BFloat16 func(dst []byte, src []uint16) error
+	DecodeQ8_0         func(dst []float32, src []byte)
 	// The per-row quantizers take a row-major matrix of cols columns.
 	QuantizeAbsmaxPerRow    func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error
 	QuantizeZeroPointPerRow func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error
+
+	// The same from binary16 and bfloat16 sources (raw bits).
+	QuantizeAbsmaxPerRowFloat16     func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error
+	QuantizeAbsmaxPerRowBFloat16    func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error
+	QuantizeZeroPointPerRowFloat16  func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error
+	QuantizeZeroPointPerRowBFloat16 func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error
+
+	// 16-bit outputs: DecodeQ8_0 and DequantizeZeroPoint rounded to
+	// binary16 or bfloat16 by the kernels that write them directly.
+	DecodeQ8_0Float16           func(dst []uint16, src []byte)
+	DecodeQ8_0BFloat16          func(dst []uint16, src []byte)
+	DequantizeZeroPointFloat16  func(dst []uint16, src []int8, p quant.ZeroPointParams)
+	DequantizeZeroPointBFloat16 func(dst []uint16, src []int8, p quant.ZeroPointParams)
 }
 
 // Kernel names, one per benchmark, in benchmark order. Each but the
@@ -49,10 +63,15 @@ type Impl struct {
 var KernelNames = []string{
 	"Float32ToFloat16", "Float16ToFloat32", "Float32ToBFloat16", "BFloat16ToFloat32",
 	"AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
-	"DequantizeAbsmax", "DequantizeZeroPoint",
-	"EncodeQ8_0", "EncodeQ8_0Float16", "DecodeQ8_0",
+	"DequantizeAbsmax", "DequantizeZeroPoint", "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16",
+	"EncodeQ8_0", "EncodeQ8_0Float16", "EncodeQ8_0BFloat16",
+	"DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16",
 	"QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
+	"QuantizeAbsmaxPerRowFloat16", "QuantizeZeroPointPerRowFloat16",
+	"QuantizeAbsmaxPerRowBFloat16", "QuantizeZeroPointPerRowBFloat16",
 	"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock",
+	"QuantizeAbsmaxPerBlockFloat16", "QuantizeZeroPointPerBlockFloat16",
+	"QuantizeAbsmaxPerBlockBFloat16", "QuantizeZeroPointPerBlockBFloat16",
 	"QuantizeAbsmaxParallel", "QuantizeZeroPointParallel",
 	"QuantizeAbsmaxPerRowParallel", "QuantizeZeroPointPerRowParallel",
 }
@@ -65,12 +84,18 @@ const RowLength = 4096
 const BlockLength = 32
 
 // groupLength returns the values per group of a per-row or per-block
-// operation.
+// operation (from any source type: "PerBlock" may be followed by
+// "Float16" or "BFloat16").
 func groupLength(op string) int {
-	if strings.HasSuffix(op, "PerBlock") {
+	if strings.Contains(op, "PerBlock") {
 		return BlockLength
 	}
 	return RowLength
+}
+
+// grouped reports whether op is a per-row or per-block quantizer.
+func grouped(op string) bool {
+	return strings.Contains(op, "PerRow") || strings.Contains(op, "PerBlock")
 }
 
 // parallelSuffix marks the benchmarks that compare numbers of workers.
@@ -98,7 +123,7 @@ func KernelSizes(kernel string, sizes []int) []int {
 	for _, n := range sizes {
 		switch {
 		case strings.Contains(op, "Q8_0") && n%quant.Q8_0Values != 0:
-		case (strings.HasSuffix(op, "PerRow") || strings.HasSuffix(op, "PerBlock")) && n%groupLength(op) != 0:
+		case grouped(op) && n%groupLength(op) != 0:
 		case op != kernel && n < quant.ParallelMin:
 		default:
 			out = append(out, n)
@@ -131,16 +156,34 @@ func (im *Impl) Has(op string) bool {
 		return im.DequantizeAbsmax != nil
 	case "DequantizeZeroPoint":
 		return im.DequantizeZeroPoint != nil
+	case "DequantizeZeroPointFloat16":
+		return im.DequantizeZeroPointFloat16 != nil
+	case "DequantizeZeroPointBFloat16":
+		return im.DequantizeZeroPointBFloat16 != nil
 	case "EncodeQ8_0":
 		return im.EncodeQ8_0 != nil
 	case "EncodeQ8_0Float16":
 		return im.EncodeQ8_0Float16 != nil
+	case "EncodeQ8_0BFloat16":
+		return im.EncodeQ8_0BFloat16 != nil
 	case "DecodeQ8_0":
 		return im.DecodeQ8_0 != nil
+	case "DecodeQ8_0Float16":
+		return im.DecodeQ8_0Float16 != nil
+	case "DecodeQ8_0BFloat16":
+		return im.DecodeQ8_0BFloat16 != nil
 	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
 		return im.QuantizeAbsmaxPerRow != nil
 	case "QuantizeZeroPointPerRow", "QuantizeZeroPointPerBlock":
 		return im.QuantizeZeroPointPerRow != nil
+	case "QuantizeAbsmaxPerRowFloat16", "QuantizeAbsmaxPerBlockFloat16":
+		return im.QuantizeAbsmaxPerRowFloat16 != nil
+	case "QuantizeAbsmaxPerRowBFloat16", "QuantizeAbsmaxPerBlockBFloat16":
+		return im.QuantizeAbsmaxPerRowBFloat16 != nil
+	case "QuantizeZeroPointPerRowFloat16", "QuantizeZeroPointPerBlockFloat16":
+		return im.QuantizeZeroPointPerRowFloat16 != nil
+	case "QuantizeZeroPointPerRowBFloat16", "QuantizeZeroPointPerBlockBFloat16":
+		return im.QuantizeZeroPointPerRowBFloat16 != nil
 	}
 	panic("benchmarks: unknown operation " + op)
 }
@@ -163,8 +206,11 @@ var impls = sync.OnceValue(func() []*Impl {
 // other set: what every implementation must match.
 var Reference = FromSet(&fallback.Kernels)
 
-// API is the public API of package quant.
+// API is the public API of package quant. Its 16-bit dequantizers keep
+// their one parameters value in a buffer of their own (see workersImpl):
+// one call at a time.
 func API() *Impl {
+	pz := make([]quant.ZeroPointParams, 1)
 	return &Impl{
 		Name: "quant",
 		Float32ToFloat16: func(dst []uint16, src []float32) {
@@ -189,12 +235,43 @@ func API() *Impl {
 		EncodeQ8_0Float16: func(dst []byte, src []uint16) error {
 			return quant.EncodeQ8_0(dst, as16[quant.Float16](src))
 		},
+		EncodeQ8_0BFloat16: func(dst []byte, src []uint16) error {
+			return quant.EncodeQ8_0(dst, as16[quant.BFloat16](src))
+		},
 		DecodeQ8_0: quant.DecodeQ8_0[float32],
 		QuantizeAbsmaxPerRow: func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
 			return quant.QuantizeAbsmaxGroups(dst, params, src, quant.PerRow(cols))
 		},
 		QuantizeZeroPointPerRow: func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
 			return quant.QuantizeZeroPointGroups(dst, params, src, quant.PerRow(cols))
+		},
+		QuantizeAbsmaxPerRowFloat16: func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error {
+			return quant.QuantizeAbsmaxGroups(dst, params, as16[quant.Float16](src), quant.PerRow(cols))
+		},
+		QuantizeAbsmaxPerRowBFloat16: func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error {
+			return quant.QuantizeAbsmaxGroups(dst, params, as16[quant.BFloat16](src), quant.PerRow(cols))
+		},
+		QuantizeZeroPointPerRowFloat16: func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error {
+			return quant.QuantizeZeroPointGroups(dst, params, as16[quant.Float16](src), quant.PerRow(cols))
+		},
+		QuantizeZeroPointPerRowBFloat16: func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error {
+			return quant.QuantizeZeroPointGroups(dst, params, as16[quant.BFloat16](src), quant.PerRow(cols))
+		},
+		// DecodeQ8_0 and DequantizeZeroPointGroups to a 16-bit T call the
+		// Float16 or BFloat16 kernel that writes T, not the float32 one.
+		DecodeQ8_0Float16: func(dst []uint16, src []byte) {
+			quant.DecodeQ8_0(as16[quant.Float16](dst), src)
+		},
+		DecodeQ8_0BFloat16: func(dst []uint16, src []byte) {
+			quant.DecodeQ8_0(as16[quant.BFloat16](dst), src)
+		},
+		DequantizeZeroPointFloat16: func(dst []uint16, src []int8, p quant.ZeroPointParams) {
+			pz[0] = p
+			quant.DequantizeZeroPointGroups(as16[quant.Float16](dst), src, pz, quant.PerTensor())
+		},
+		DequantizeZeroPointBFloat16: func(dst []uint16, src []int8, p quant.ZeroPointParams) {
+			pz[0] = p
+			quant.DequantizeZeroPointGroups(as16[quant.BFloat16](dst), src, pz, quant.PerTensor())
 		},
 	}
 }
@@ -287,10 +364,40 @@ func FromSet(k *kernels.Set) *Impl {
 			return api.EncodeQ8_0Float16(dst, src)
 		}
 	}
+	if k.AbsMaxBits16 != nil && k.BFloat16.EncodeQ8_0 != nil {
+		im.EncodeQ8_0BFloat16 = func(dst []byte, src []uint16) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.EncodeQ8_0BFloat16(dst, src)
+		}
+	}
 	if k.DecodeQ8_0 != nil {
 		im.DecodeQ8_0 = func(dst []float32, src []byte) {
 			defer dispatch.Swap(dispatch.Swap(k))
 			api.DecodeQ8_0(dst, src)
+		}
+	}
+	if k.Float16.DecodeQ8_0 != nil {
+		im.DecodeQ8_0Float16 = func(dst []uint16, src []byte) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DecodeQ8_0Float16(dst, src)
+		}
+	}
+	if k.BFloat16.DecodeQ8_0 != nil {
+		im.DecodeQ8_0BFloat16 = func(dst []uint16, src []byte) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DecodeQ8_0BFloat16(dst, src)
+		}
+	}
+	if k.Float16.DequantizeZeroPoint != nil {
+		im.DequantizeZeroPointFloat16 = func(dst []uint16, src []int8, p quant.ZeroPointParams) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DequantizeZeroPointFloat16(dst, src, p)
+		}
+	}
+	if k.BFloat16.DequantizeZeroPoint != nil {
+		im.DequantizeZeroPointBFloat16 = func(dst []uint16, src []int8, p quant.ZeroPointParams) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DequantizeZeroPointBFloat16(dst, src, p)
 		}
 	}
 	if k.AbsMaxBits != nil && k.QuantizeAbsmax != nil {
@@ -303,6 +410,33 @@ func FromSet(k *kernels.Set) *Impl {
 		im.QuantizeZeroPointPerRow = func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error {
 			defer dispatch.Swap(dispatch.Swap(k))
 			return api.QuantizeZeroPointPerRow(dst, params, src, cols)
+		}
+	}
+	// From 16-bit sources: the 16-bit reductions and the quantize kernels
+	// of the source's Widening table (and, for short rows, their
+	// blockwise versions).
+	if k.AbsMaxBits16 != nil && k.Float16.QuantizeAbsmax != nil {
+		im.QuantizeAbsmaxPerRowFloat16 = func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeAbsmaxPerRowFloat16(dst, params, src, cols)
+		}
+	}
+	if k.AbsMaxBits16 != nil && k.BFloat16.QuantizeAbsmax != nil {
+		im.QuantizeAbsmaxPerRowBFloat16 = func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeAbsmaxPerRowBFloat16(dst, params, src, cols)
+		}
+	}
+	if k.MinMaxKeys16 != nil && k.Float16.QuantizeZeroPoint != nil {
+		im.QuantizeZeroPointPerRowFloat16 = func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeZeroPointPerRowFloat16(dst, params, src, cols)
+		}
+	}
+	if k.MinMaxKeys16 != nil && k.BFloat16.QuantizeZeroPoint != nil {
+		im.QuantizeZeroPointPerRowBFloat16 = func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeZeroPointPerRowBFloat16(dst, params, src, cols)
 		}
 	}
 	return im

@@ -101,8 +101,10 @@ func TestImplsMatchReference(t *testing.T) {
 			checkReductions(t, im, r)
 			checkQuantizers(t, im, r)
 			checkDequantizers(t, im, r)
+			checkDequantizers16(t, im, r)
 			checkQ8_0Impl(t, im, r)
 			checkPerRow(t, im)
+			checkPerRow16(t, im)
 		})
 	}
 }
@@ -322,25 +324,32 @@ func sameErr(a, b error) bool {
 		errors.Is(a, quant.ErrRange) == errors.Is(b, quant.ErrRange) && (a == nil) == (b == nil)
 }
 
-func checkDequantizers(t *testing.T, im *Impl, r *rand.Rand) {
-	if im.DequantizeAbsmax == nil && im.DequantizeZeroPoint == nil {
-		return
-	}
-	q := make([]int8, 0, 1024)
+// dequantInputs returns the quants (every int8, then random ones), the
+// scales and the zero points the dequantizers are checked on.
+func dequantInputs(r *rand.Rand) (q []int8, scales []float32, zeros []int32) {
+	q = make([]int8, 0, 1024)
 	for v := range 256 {
 		q = append(q, int8(v))
 	}
 	for range 768 {
 		q = append(q, int8(r.Uint32()))
 	}
-	scales := []float32{1, 127, 0.3, 1e-30, 1e30, 3e38, 1e-45, -2.5, float32(math.Inf(1))}
+	scales = []float32{1, 127, 0.3, 1e-30, 1e30, 3e38, 1e-45, -2.5, float32(math.Inf(1))}
 	for range 8 {
 		scales = append(scales, math.Float32frombits(r.Uint32()&0x7F7FFFFF|r.Uint32()&0x80000000))
 	}
-	zeros := []int32{0, 1, -1, 127, -128, 1 << 24, 1<<24 + 1, -(1<<24 + 3), math.MinInt32 + 128, math.MaxInt32 - 128}
+	zeros = []int32{0, 1, -1, 127, -128, 1 << 24, 1<<24 + 1, -(1<<24 + 3), math.MinInt32 + 128, math.MaxInt32 - 128}
 	for range 8 {
 		zeros = append(zeros, int32(r.Uint32())/2)
 	}
+	return q, scales, zeros
+}
+
+func checkDequantizers(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.DequantizeAbsmax == nil && im.DequantizeZeroPoint == nil {
+		return
+	}
+	q, scales, zeros := dequantInputs(r)
 	same := func(got, want []float32) bool {
 		for i := range got {
 			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
@@ -372,6 +381,42 @@ func checkDequantizers(t *testing.T, im *Impl, r *rand.Rand) {
 				}
 			}
 		})
+	}
+}
+
+// checkDequantizers16 checks the dequantizers to binary16 and bfloat16
+// (the float32 result rounded to the format) on the inputs of
+// checkDequantizers, with a canary past the end of dst.
+func checkDequantizers16(t *testing.T, im *Impl, r *rand.Rand) {
+	q, scales, zeros := dequantInputs(r)
+	for _, c := range []struct {
+		kernel   string
+		got, ref func([]uint16, []int8, quant.ZeroPointParams)
+	}{
+		{"DequantizeZeroPointFloat16", im.DequantizeZeroPointFloat16, Reference.DequantizeZeroPointFloat16},
+		{"DequantizeZeroPointBFloat16", im.DequantizeZeroPointBFloat16, Reference.DequantizeZeroPointBFloat16},
+	} {
+		if c.got == nil {
+			continue
+		}
+		for _, s := range scales {
+			lengthsAndOffsets(len(q), func(lo, hi int) {
+				in := q[lo:hi]
+				got, want := make([]uint16, len(in)+1), make([]uint16, len(in))
+				for _, z := range zeros {
+					p := quant.ZeroPointParams{Scale: s, ZeroPoint: z}
+					got[len(in)] = 0xBEEF
+					c.got(got[:len(in)], in, p)
+					c.ref(want, in, p)
+					if got[len(in)] != 0xBEEF {
+						t.Fatalf("%s(q[%d:%d], %+v): wrote past the end", c.kernel, lo, hi, p)
+					}
+					if !slices.Equal(got[:len(in)], want) {
+						t.Fatalf("%s(q[%d:%d], %+v): got %#04x, want %#04x", c.kernel, lo, hi, p, got[:len(in)], want)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -686,7 +731,8 @@ func q8_0Inputs(r *rand.Rand) (valid, failing [][]float32) {
 }
 
 func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
-	if im.EncodeQ8_0 == nil && im.EncodeQ8_0Float16 == nil && im.DecodeQ8_0 == nil {
+	if im.EncodeQ8_0 == nil && im.EncodeQ8_0Float16 == nil && im.EncodeQ8_0BFloat16 == nil &&
+		im.DecodeQ8_0 == nil && im.DecodeQ8_0Float16 == nil && im.DecodeQ8_0BFloat16 == nil {
 		return
 	}
 	valid, failing := q8_0Inputs(r)
@@ -744,63 +790,86 @@ func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
 			t.Logf("EncodeQ8_0: %d quants one away from package quant's (rounding half away from zero against d before binary16)", qdiffs)
 		}
 	}
-	if im.EncodeQ8_0Float16 != nil {
+	// From 16-bit sources: the float32 inputs narrowed, every pattern of
+	// the format, and non-finite values at every position.
+	for _, c := range []struct {
+		kernel   string
+		got, ref func([]byte, []uint16) error
+		f        format16
+	}{
+		{"EncodeQ8_0Float16", im.EncodeQ8_0Float16, Reference.EncodeQ8_0Float16, float16Format},
+		{"EncodeQ8_0BFloat16", im.EncodeQ8_0BFloat16, Reference.EncodeQ8_0BFloat16, bfloat16Format},
+	} {
+		if c.got == nil {
+			continue
+		}
 		var inputs [][]uint16
 		for _, in := range append(slices.Clone(valid), failing...) {
 			h := make([]uint16, len(in))
-			fallback.Float32ToFloat16(h, in)
+			c.f.narrow(h, in)
 			inputs = append(inputs, h)
 		}
-		// Every binary16 pattern, in order, so that blocks hold values of
-		// one size: the finite ones, then the infinities and NaNs.
+		// Every pattern, in order, so that blocks hold values of one
+		// size: the finite ones (all of them in one input, then 8 blocks
+		// at a time, for the blocks beyond binary16's d to fail on their
+		// own: bfloat16 reaches them), then the infinities and NaNs.
 		var all, bad []uint16
 		for h := range 1 << 16 {
-			if h&0x7C00 == 0x7C00 {
-				bad = append(bad, uint16(h))
-			} else {
+			if c.f.finite(uint16(h)) {
 				all = append(all, uint16(h))
+			} else {
+				bad = append(bad, uint16(h))
 			}
 		}
-		inputs = append(inputs, all[:len(all)/32*32], bad[:32], bad[len(bad)-32:])
+		all = all[:len(all)/32*32]
+		inputs = append(inputs, all, bad[:32], bad[len(bad)-32:])
+		for lo := 0; lo < len(all); lo += 8 * quant.Q8_0Values {
+			inputs = append(inputs, all[lo:min(lo+8*quant.Q8_0Values, len(all))])
+		}
+		// The largest magnitudes on either side of the range check, and
+		// the largest finite value.
+		for _, h := range c.f.edges {
+			inputs = append(inputs, slices.Repeat([]uint16{h}, quant.Q8_0Values))
+		}
 		// An infinity or a NaN at every position of four blocks, so that
 		// each lane of the check's reduction meets one.
 		w16 := make([]uint16, 4*quant.Q8_0Values)
-		fallback.Float32ToFloat16(w16, Weights(len(w16), 23))
+		c.f.narrow(w16, Weights(len(w16), 23))
 		for pos := range w16 {
 			in := slices.Clone(w16)
-			in[pos] = []uint16{0x7C00, 0xFE00, 0xFC01}[pos%3] // +Inf, -qNaN, -sNaN
+			in[pos] = c.f.nonFinite[pos%3]
 			inputs = append(inputs, in)
 		}
+		errs := 0
 		for _, in := range inputs {
 			got, want := encoded(len(in))
-			werr := Reference.EncodeQ8_0Float16(want, in)
-			gerr := im.EncodeQ8_0Float16(got[:len(want)], in)
+			werr := c.ref(want, in)
+			gerr := c.got(got[:len(want)], in)
 			if got[len(want)] != 0xA5 {
-				t.Fatalf("EncodeQ8_0Float16(%d values): wrote past the end", len(in))
+				t.Fatalf("%s(%d values): wrote past the end", c.kernel, len(in))
 			}
 			if !sameErr(gerr, werr) {
-				t.Fatalf("EncodeQ8_0Float16(%d values): error %v, want %v", len(in), gerr, werr)
+				t.Fatalf("%s(%d values): error %v, want %v", c.kernel, len(in), gerr, werr)
 			}
 			if werr == nil && !bytes.Equal(got[:len(want)], want) {
-				t.Fatalf("EncodeQ8_0Float16(%d values): first difference at byte %d", len(in), firstDiff(got, want))
+				t.Fatalf("%s(%d values): first difference at byte %d", c.kernel, len(in), firstDiff(got, want))
 			}
-			if werr != nil && !allAre(got[:len(want)], stale) {
-				t.Fatalf("EncodeQ8_0Float16(%d values): failed (%v) but wrote dst, first at byte %d",
-					len(in), gerr, firstDiff(got, bytes.Repeat([]byte{stale}, len(want))))
+			if werr != nil {
+				errs++
+				if !allAre(got[:len(want)], stale) {
+					t.Fatalf("%s(%d values): failed (%v) but wrote dst, first at byte %d",
+						c.kernel, len(in), gerr, firstDiff(got, bytes.Repeat([]byte{stale}, len(want))))
+				}
 			}
+		}
+		if errs == 0 || errs == len(inputs) {
+			t.Fatalf("%s: %d of %d inputs fail: the checks need both kinds", c.kernel, errs, len(inputs))
 		}
 	}
 	if im.DecodeQ8_0 != nil {
-		// Every d (infinities and NaNs too: decoding does not check),
-		// with random quants, at four alignments of src and dst.
+		// At four alignments of src and dst.
 		const size = quant.Q8_0Bytes
-		src := make([]byte, 1<<16*size+3)
-		for i := range src {
-			src[i] = byte(r.Uint32())
-		}
-		for b := range 1 << 16 {
-			src[b*size], src[b*size+1] = byte(b), byte(b>>8)
-		}
+		src := q8_0DecodeInput(r)
 		for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
 			for off := range 4 {
 				if off+blocks*size > len(src) {
@@ -824,7 +893,102 @@ func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
 			}
 		}
 	}
+	checkDecode16(t, im, r)
 }
+
+// q8_0DecodeInput returns 2^16 Q8_0 blocks, block b with d = b (every
+// binary16, infinities and NaNs too: decoding does not check) and random
+// quants, and 3 bytes more for the offsets.
+func q8_0DecodeInput(r *rand.Rand) []byte {
+	const size = quant.Q8_0Bytes
+	src := make([]byte, 1<<16*size+3)
+	for i := range src {
+		src[i] = byte(r.Uint32())
+	}
+	for b := range 1 << 16 {
+		src[b*size], src[b*size+1] = byte(b), byte(b>>8)
+	}
+	return src
+}
+
+// checkDecode16 checks the Q8_0 decoders to binary16 and bfloat16 on every
+// d (infinities and NaNs too) with random quants, at four alignments of
+// src and dst.
+func checkDecode16(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.DecodeQ8_0Float16 == nil && im.DecodeQ8_0BFloat16 == nil {
+		return
+	}
+	const size = quant.Q8_0Bytes
+	src := q8_0DecodeInput(r)
+	for _, c := range []struct {
+		kernel   string
+		got, ref func([]uint16, []byte)
+	}{
+		{"DecodeQ8_0Float16", im.DecodeQ8_0Float16, Reference.DecodeQ8_0Float16},
+		{"DecodeQ8_0BFloat16", im.DecodeQ8_0BFloat16, Reference.DecodeQ8_0BFloat16},
+	} {
+		if c.got == nil {
+			continue
+		}
+		for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
+			for off := range 4 {
+				if off+blocks*size > len(src) {
+					continue
+				}
+				in := src[off : off+blocks*size]
+				n := blocks * quant.Q8_0Values
+				got, want := make([]uint16, n+off+1), make([]uint16, n)
+				got[n+off] = 0xBEEF
+				c.ref(want, in)
+				c.got(got[off:off+n], in)
+				if got[n+off] != 0xBEEF {
+					t.Fatalf("%s(%d blocks at %d): wrote past the end", c.kernel, blocks, off)
+				}
+				for i, w := range want {
+					if g := got[off+i]; g != w {
+						t.Fatalf("%s(%d blocks at %d): value %d = %#04x, want %#04x", c.kernel, blocks, off, i, g, w)
+					}
+				}
+			}
+		}
+	}
+}
+
+// format16 describes a 16-bit source format for the checks.
+type format16 struct {
+	narrow func([]uint16, []float32) // the reference conversion from float32
+	finite func(h uint16) bool
+	// nonFinite holds +Inf, a negative quiet NaN and a negative signaling
+	// NaN.
+	nonFinite [3]uint16
+	// max is the largest finite value.
+	max uint16
+	// edges are values around EncodeQ8_0's range check (the largest
+	// magnitude that passes and the smallest that fails, where the format
+	// reaches them), the largest finite values and the smallest
+	// subnormals.
+	edges []uint16
+}
+
+var (
+	float16Format = format16{
+		narrow:    fallback.Float32ToFloat16,
+		finite:    func(h uint16) bool { return h&0x7C00 != 0x7C00 },
+		nonFinite: [3]uint16{0x7C00, 0xFE00, 0xFC01},
+		max:       0x7BFF,
+		// 65504, the largest binary16, is far below the range check.
+		edges: []uint16{0x7BFF, 0xFBFF, 0x0001, 0x8001},
+	}
+	bfloat16Format = format16{
+		narrow:    fallback.Float32ToBFloat16,
+		finite:    func(h uint16) bool { return h&0x7F80 != 0x7F80 },
+		nonFinite: [3]uint16{0x7F80, 0xFFC0, 0xFF81},
+		max:       0x7F7F,
+		// 0x4AFD = 8290304 gives d = f16(65278.0) = 65280, 0x4AFE =
+		// 8323072 gives d = f16(65536) = +Inf: ErrRange.
+		edges: []uint16{0x4AFD, 0xCAFD, 0x4AFE, 0xCAFE, 0x7F7F, 0xFF7F, 0x0001, 0x8001},
+	}
+)
 
 // checkLlamaQ8_0 holds llama.cpp's reference encoding got to package
 // quant's want: the same d in every block, and where d is a normal
@@ -902,6 +1066,99 @@ func checkPerRow(t *testing.T, im *Impl) {
 	for _, m := range perRowInputs() {
 		checkPerRowOn(t, im, m.src, m.cols)
 	}
+}
+
+// perRow16Inputs returns the matrices of perRowInputs narrowed to the
+// 16-bit format f, a matrix of many short rows (several chunks of quant's
+// blockwise path), and matrices with a row of f's edges (its largest
+// finite values and subnormals, which in bfloat16 give every range error)
+// first or third.
+func perRow16Inputs(f format16) []struct {
+	src  []uint16
+	cols int
+} {
+	type matrix = struct {
+		src  []uint16
+		cols int
+	}
+	var out []matrix
+	for _, m := range perRowInputs() {
+		h := make([]uint16, len(m.src))
+		f.narrow(h, m.src)
+		out = append(out, matrix{h, m.cols})
+	}
+	w := make([]uint16, 300*BlockLength)
+	f.narrow(w, Weights(len(w), 29))
+	out = append(out, matrix{w, BlockLength})
+	rows := [][]uint16{
+		slices.Repeat([]uint16{0x0001}, 40),                        // the smallest subnormal (bfloat16: 127/a overflows)
+		slices.Repeat([]uint16{f.max}, 40),                         // the largest finite, constant
+		append(slices.Repeat([]uint16{f.max | 0x8000}, 39), f.max), // the widest range
+		append(slices.Repeat([]uint16{0x8000}, 39), 0x8001),        // -0 and the negative subnormal nearest it
+	}
+	for _, row := range rows {
+		for _, at := range []int{0, 2} {
+			m := slices.Clone(w[:3*40])
+			copy(m[at*40:], row)
+			out = append(out, matrix{m, 40})
+		}
+	}
+	return out
+}
+
+// checkPerRow16 checks the per-row quantizers from binary16 and bfloat16
+// as checkPerRow checks those from float32.
+func checkPerRow16(t *testing.T, im *Impl) {
+	for _, f := range []struct {
+		name      string
+		format    format16
+		absmax    func([]int8, []quant.AbsmaxParams, []uint16, int) error
+		refAbsmax func([]int8, []quant.AbsmaxParams, []uint16, int) error
+		zp        func([]int8, []quant.ZeroPointParams, []uint16, int) error
+		refZp     func([]int8, []quant.ZeroPointParams, []uint16, int) error
+	}{
+		{"Float16", float16Format, im.QuantizeAbsmaxPerRowFloat16, Reference.QuantizeAbsmaxPerRowFloat16,
+			im.QuantizeZeroPointPerRowFloat16, Reference.QuantizeZeroPointPerRowFloat16},
+		{"BFloat16", bfloat16Format, im.QuantizeAbsmaxPerRowBFloat16, Reference.QuantizeAbsmaxPerRowBFloat16,
+			im.QuantizeZeroPointPerRowBFloat16, Reference.QuantizeZeroPointPerRowBFloat16},
+	} {
+		if f.absmax == nil && f.zp == nil {
+			continue
+		}
+		var errs [2]int
+		inputs := perRow16Inputs(f.format)
+		for _, m := range inputs {
+			if f.absmax != nil && checkPerRow16On(t, "QuantizeAbsmaxPerRow"+f.name, f.absmax, f.refAbsmax, staleAbsmax, m.src, m.cols) {
+				errs[0]++
+			}
+			if f.zp != nil && checkPerRow16On(t, "QuantizeZeroPointPerRow"+f.name, f.zp, f.refZp, staleZeroPoint, m.src, m.cols) {
+				errs[1]++
+			}
+		}
+		if errs[0] == 0 || errs[1] == 0 || errs[0] == len(inputs) || errs[1] == len(inputs) {
+			t.Fatalf("QuantizePerRow%s: %v of %d inputs fail: the checks need both kinds", f.name, errs, len(inputs))
+		}
+	}
+}
+
+// checkPerRow16On compares the per-row quantizer got with the reference
+// ref on src, a 16-bit matrix of cols columns: the same parameters and
+// quants, or the same error with dst and params untouched. It reports
+// whether the call failed.
+func checkPerRow16On[P comparable](t *testing.T, kernel string, got, ref func([]int8, []P, []uint16, int) error, staleP P, src []uint16, cols int) bool {
+	t.Helper()
+	rows := len(src) / cols
+	gq, wq := staleInt8(len(src)), make([]int8, len(src))
+	gp, wp := slices.Repeat([]P{staleP}, rows), make([]P, rows)
+	gerr := got(gq, gp, src, cols)
+	werr := ref(wq, wp, src, cols)
+	if !sameErr(gerr, werr) || (werr == nil && (!slices.Equal(gp, wp) || !slices.Equal(gq, wq))) {
+		t.Fatalf("%s(%d x %d): got %v, %v; want %v, %v", kernel, rows, cols, short2(gp), gerr, short2(wp), werr)
+	}
+	if werr != nil && (!allAre(gq, stale) || !allAre(gp, staleP)) {
+		t.Fatalf("%s(%d x %d): failed (%v) but wrote dst or params %v", kernel, rows, cols, gerr, short2(gp))
+	}
+	return werr != nil
 }
 
 // TestWorkerImpls checks the parallel implementations on inputs large

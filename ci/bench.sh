@@ -3,7 +3,7 @@
 # save the raw results, print benchstat tables, the summary tables and draw
 # the charts.
 #
-#   ci/bench.sh                    every size, 10 passes (about 50 minutes)
+#   ci/bench.sh                    every size, 10 passes (about 80 minutes)
 #   ci/bench.sh --quick            sizes 256..65536, 6 passes, short runs (about 5 minutes)
 #   ci/bench.sh --count N          N runs of each sub-benchmark (N passes over the suite)
 #   ci/bench.sh --benchtime D      time per run (default 300ms, --quick 60ms)

@@ -72,17 +72,32 @@ var traffic = map[string]struct{ in, passes, out float64 }{
 	"QuantizeZeroPoint":   {4, 2, 1},
 	"DequantizeAbsmax":    {1, 1, 4},
 	"DequantizeZeroPoint": {1, 1, 4},
+	// The 16-bit outputs write 2 bytes per value.
+	"DequantizeZeroPointFloat16":  {1, 1, 2},
+	"DequantizeZeroPointBFloat16": {1, 1, 2},
 	// EncodeQ8_0 checks its whole input (one reduction) before it writes
 	// anything, then encodes: two passes, as the per-row quantizers, which
 	// find every row's parameters first. So do the C peers, all but
 	// c-llama-ref, which checks nothing.
-	"EncodeQ8_0":                {4, 2, q8_0Bytes},
-	"EncodeQ8_0Float16":         {2, 2, q8_0Bytes},
-	"DecodeQ8_0":                {q8_0Bytes, 1, 4},
-	"QuantizeAbsmaxPerRow":      {4, 2, 1},
-	"QuantizeZeroPointPerRow":   {4, 2, 1},
-	"QuantizeAbsmaxPerBlock":    {4, 2, 1},
-	"QuantizeZeroPointPerBlock": {4, 2, 1},
+	"EncodeQ8_0":         {4, 2, q8_0Bytes},
+	"EncodeQ8_0Float16":  {2, 2, q8_0Bytes},
+	"EncodeQ8_0BFloat16": {2, 2, q8_0Bytes},
+	"DecodeQ8_0":         {q8_0Bytes, 1, 4},
+	"DecodeQ8_0Float16":  {q8_0Bytes, 1, 2},
+	"DecodeQ8_0BFloat16": {q8_0Bytes, 1, 2},
+	// The grouped quantizers, from float32 and from 16-bit sources.
+	"QuantizeAbsmaxPerRow":              {4, 2, 1},
+	"QuantizeZeroPointPerRow":           {4, 2, 1},
+	"QuantizeAbsmaxPerRowFloat16":       {2, 2, 1},
+	"QuantizeZeroPointPerRowFloat16":    {2, 2, 1},
+	"QuantizeAbsmaxPerRowBFloat16":      {2, 2, 1},
+	"QuantizeZeroPointPerRowBFloat16":   {2, 2, 1},
+	"QuantizeAbsmaxPerBlock":            {4, 2, 1},
+	"QuantizeZeroPointPerBlock":         {4, 2, 1},
+	"QuantizeAbsmaxPerBlockFloat16":     {2, 2, 1},
+	"QuantizeZeroPointPerBlockFloat16":  {2, 2, 1},
+	"QuantizeAbsmaxPerBlockBFloat16":    {2, 2, 1},
+	"QuantizeZeroPointPerBlockBFloat16": {2, 2, 1},
 }
 
 // bound is the throughput (input bytes per second) of a kernel limited

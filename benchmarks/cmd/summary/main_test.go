@@ -3,9 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/qkernels/quant/benchmarks"
 	"github.com/qkernels/quant/benchmarks/internal/results"
 )
 
@@ -94,6 +96,9 @@ BenchmarkMinMax/size=16777216/impl=c-simd-2            	1	1 ns/op	9000.00 MB/s
 BenchmarkMinMax/size=16777216/impl=c-scalar-2          	1	1 ns/op	8000.00 MB/s
 BenchmarkMinMax/size=16777216/impl=c-avx512-2          	1	1 ns/op	10100.00 MB/s
 BenchmarkMinMax/size=16777216/impl=read-2              	1	1 ns/op	9000.00 MB/s
+BenchmarkDecodeQ8_0Float16/size=16777216/impl=quant-2  	1	1 ns/op	3200.00 MB/s
+BenchmarkDecodeQ8_0Float16/size=16777216/impl=read-2   	1	1 ns/op	8000.00 MB/s
+BenchmarkDecodeQ8_0Float16/size=16777216/impl=write-2  	1	1 ns/op	8000.00 MB/s
 `)
 	var b strings.Builder
 	write(&b, run, true)
@@ -106,9 +111,28 @@ BenchmarkMinMax/size=16777216/impl=read-2              	1	1 ns/op	9000.00 MB/s
 		"| AbsMax | 16M | 9.00 | - | - | - | - | 90% | 90% | 1 | met |",
 		// 9000/10100 = 0.89 of the fastest C peer, whichever it is.
 		"| MinMax | 16M | 9.00 | 1.00x | - | - | - | 100% | 100% | 1 | missed: <0.9x c-avx512 |",
+		// A 16-bit output, no C peer: one pass at 8000 and the output at
+		// 8000, 4000 in all, of which 3200 is 80%.
+		"| DecodeQ8_0Float16 | 16M | 3.20 | - | - | - | - | 40% | 80% | 1 | missed: <90% of bound |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestTrafficCoversKernels checks that the traffic table has every kernel
+// of the suite but the parallel ones (which have a table of their own),
+// and nothing else.
+func TestTrafficCoversKernels(t *testing.T) {
+	for _, k := range benchmarks.KernelNames {
+		if _, ok := traffic[k]; !ok && !strings.HasSuffix(k, "Parallel") {
+			t.Errorf("traffic lacks kernel %s", k)
+		}
+	}
+	for k := range traffic {
+		if !slices.Contains(benchmarks.KernelNames, k) {
+			t.Errorf("traffic has %s, which is no kernel of the suite", k)
 		}
 	}
 }
