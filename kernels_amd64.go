@@ -15,7 +15,7 @@ var asmKernels = []dispatch.Impl{
 // avx2 runs on x86-64 CPUs with AVX2, F16C and FMA (Haswell, Zen and later).
 // Only the dequantization kernels execute FMA instructions: their fast path
 // corrects a product by the reciprocal of the scale into the correctly
-// rounded quotient (see DEQUANTFAST in kernels_amd64.s). Nothing else may
+// rounded quotient (see DEQUANTFAST in dequantize_amd64.s). Nothing else may
 // fuse; QuantizeZeroPoint in particular must round the product before
 // adding the zero point.
 var avx2 = kernels.Set{
@@ -66,7 +66,7 @@ var avx2 = kernels.Set{
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
 }
 
-// The assembly kernels (kernels_amd64.s) process len(src) elements; the
+// The assembly kernels (*_amd64.s) process len(src) elements; the
 // Q8_0 kernels process len(src)/32 blocks (encode) and len(dst)/32 blocks
 // (decode); the blockwise kernels process one block per element of their
 // per-block slice (dst, lo or scales).

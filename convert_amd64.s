@@ -1,0 +1,266 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+#include "kernels_amd64.h"
+
+// Conversions between float32 and binary16 or bfloat16 (AVX2 + F16C).
+// kernels_amd64.s describes what every file shares.
+//
+//   float32ToFloat16AVX2
+//   float16ToFloat32AVX2
+//   float32ToBFloat16AVX2
+//   bfloat16ToFloat32AVX2
+
+// func float32ToFloat16AVX2(dst []uint16, src []float32)
+// VCVTPS2PH with immediate 0: round to nearest even whatever MXCSR says.
+// F16C quiets a NaN as sign|0x7E00|mantissa>>13, which is the contract.
+TEXT ·float32ToFloat16AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-32, BX
+	JZ   vec8
+
+loop32:
+	PREFETCHT0 2048(SI)(AX*4)
+	PREFETCHT0 2112(SI)(AX*4)
+	PREFETCHT0 2048(DI)(AX*2)
+	VMOVUPS    (SI)(AX*4), Y0
+	VMOVUPS    32(SI)(AX*4), Y1
+	VMOVUPS    64(SI)(AX*4), Y2
+	VMOVUPS    96(SI)(AX*4), Y3
+	VCVTPS2PH  $0, Y0, X0
+	VCVTPS2PH  $0, Y1, X1
+	VCVTPS2PH  $0, Y2, X2
+	VCVTPS2PH  $0, Y3, X3
+	VMOVDQU    X0, (DI)(AX*2)
+	VMOVDQU    X1, 16(DI)(AX*2)
+	VMOVDQU    X2, 32(DI)(AX*2)
+	VMOVDQU    X3, 48(DI)(AX*2)
+	ADDQ       $32, AX
+	CMPQ       AX, BX
+	JB         loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	VMOVUPS   (SI)(AX*4), Y0
+	VCVTPS2PH $0, Y0, X0
+	VMOVDQU   X0, (DI)(AX*2)
+	ADDQ      $8, AX
+	CMPQ      AX, BX
+	JB        loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS (SI)(AX*4), Y8, Y0
+	VCVTPS2PH  $0, Y0, X0
+	STORE16TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+// func float16ToFloat32AVX2(dst []float32, src []uint16)
+// VCVTPH2PS is exact and quiets NaNs by setting the top mantissa bit.
+TEXT ·float16ToFloat32AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-32, BX
+	JZ   vec8
+
+loop32:
+	PREFETCHT0 2048(SI)(AX*2)
+	PREFETCHT0 4096(DI)(AX*4)
+	PREFETCHT0 4160(DI)(AX*4)
+	VCVTPH2PS (SI)(AX*2), Y0
+	VCVTPH2PS 16(SI)(AX*2), Y1
+	VCVTPH2PS 32(SI)(AX*2), Y2
+	VCVTPH2PS 48(SI)(AX*2), Y3
+	VMOVUPS   Y0, (DI)(AX*4)
+	VMOVUPS   Y1, 32(DI)(AX*4)
+	VMOVUPS   Y2, 64(DI)(AX*4)
+	VMOVUPS   Y3, 96(DI)(AX*4)
+	ADDQ      $32, AX
+	CMPQ      AX, BX
+	JB        loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	VCVTPH2PS (SI)(AX*2), Y0
+	VMOVUPS   Y0, (DI)(AX*4)
+	ADDQ      $8, AX
+	CMPQ      AX, BX
+	JB        loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  done
+	LOAD16TAIL
+	VCVTPH2PS  X0, Y0
+	TAILMASK(Y8)
+	VMASKMOVPS Y0, Y8, (DI)(AX*4)
+
+done:
+	VZEROUPPER
+	RET
+
+// func float32ToBFloat16AVX2(dst []uint16, src []float32)
+// The main loop tests 32 values for NaNs with two unordered compares and
+// takes the short rounding when there are none.
+TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	BROADCAST32($1, X15, Y15)
+	BROADCAST32($0x7FFF, X14, Y14)
+	BROADCAST32($0x40, X13, Y13)
+	XORQ AX, AX
+	MOVQ CX, BX
+	ANDQ $-32, BX
+	JZ   vec8
+
+loop32:
+	PREFETCHT0 2048(SI)(AX*4)
+	PREFETCHT0 2112(SI)(AX*4)
+	PREFETCHT0 2048(DI)(AX*2)
+	VMOVDQU (SI)(AX*4), Y0
+	VMOVDQU 32(SI)(AX*4), Y1
+	VMOVDQU 64(SI)(AX*4), Y2
+	VMOVDQU 96(SI)(AX*4), Y3
+	VCMPPS  $3, Y1, Y0, Y8
+	VCMPPS  $3, Y3, Y2, Y9
+	VPOR    Y9, Y8, Y8
+	VPTEST  Y8, Y8
+	JNZ     nan32
+	BF16NONAN(Y0, Y4, Y5, Y15, Y14)
+	BF16NONAN(Y1, Y6, Y7, Y15, Y14)
+	BF16NONAN(Y2, Y8, Y9, Y15, Y14)
+	BF16NONAN(Y3, Y10, Y11, Y15, Y14)
+
+store32:
+	// Every dword is below 0x10000, so the unsigned saturating pack is
+	// exact; it interleaves 128-bit lanes, which VPERMQ puts back.
+	VPACKUSDW Y1, Y0, Y0
+	VPACKUSDW Y3, Y2, Y2
+	VPERMQ    $0xD8, Y0, Y0
+	VPERMQ    $0xD8, Y2, Y2
+	VMOVDQU   Y0, (DI)(AX*2)
+	VMOVDQU   Y2, 32(DI)(AX*2)
+	ADDQ      $32, AX
+	CMPQ      AX, BX
+	JB        loop32
+	JMP       vec8
+
+nan32:
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
+	BF16ROUND(Y1, Y7, Y8, Y9, Y15, Y14, Y13)
+	BF16ROUND(Y2, Y4, Y5, Y6, Y15, Y14, Y13)
+	BF16ROUND(Y3, Y7, Y8, Y9, Y15, Y14, Y13)
+	JMP store32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	VMOVDQU      (SI)(AX*4), Y0
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
+	VEXTRACTI128 $1, Y0, X1
+	VPACKUSDW    X1, X0, X0
+	VMOVDQU      X0, (DI)(AX*2)
+	ADDQ         $8, AX
+	CMPQ         AX, BX
+	JB           loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
+	VEXTRACTI128 $1, Y0, X1
+	VPACKUSDW    X1, X0, X0
+	STORE16TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+// func bfloat16ToFloat32AVX2(dst []float32, src []uint16)
+// Interleaving zero words below the values shifts them into the top half
+// of each dword. The main loop takes 16 values per load: VPERMQ puts the
+// quarters in the order the in-lane VPUNPCKLWD/VPUNPCKHWD need, one
+// cross-lane shuffle per 16 values instead of a VPMOVZXWD per 8.
+TEXT ·bfloat16ToFloat32AVX2(SB), NOSPLIT, $0-48
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  src_len+32(FP), CX
+	VPXOR Y15, Y15, Y15
+	XORQ  AX, AX
+	MOVQ  CX, BX
+	ANDQ  $-32, BX
+	JZ    vec8
+
+loop32:
+	PREFETCHT0 2048(SI)(AX*2)
+	PREFETCHT0 4096(DI)(AX*4)
+	PREFETCHT0 4160(DI)(AX*4)
+	VPERMQ     $0xD8, (SI)(AX*2), Y0
+	VPERMQ     $0xD8, 32(SI)(AX*2), Y2
+	VPUNPCKHWD Y0, Y15, Y1
+	VPUNPCKLWD Y0, Y15, Y0
+	VPUNPCKHWD Y2, Y15, Y3
+	VPUNPCKLWD Y2, Y15, Y2
+	VMOVDQU    Y0, (DI)(AX*4)
+	VMOVDQU    Y1, 32(DI)(AX*4)
+	VMOVDQU    Y2, 64(DI)(AX*4)
+	VMOVDQU    Y3, 96(DI)(AX*4)
+	ADDQ       $32, AX
+	CMPQ       AX, BX
+	JB         loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	VPMOVZXWD (SI)(AX*2), Y0
+	VPSLLD    $16, Y0, Y0
+	VMOVDQU   Y0, (DI)(AX*4)
+	ADDQ      $8, AX
+	CMPQ      AX, BX
+	JB        loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  done
+	LOAD16TAIL
+	VPMOVZXWD  X0, Y0
+	VPSLLD     $16, Y0, Y0
+	TAILMASK(Y8)
+	VMASKMOVPS Y0, Y8, (DI)(AX*4)
+
+done:
+	VZEROUPPER
+	RET

@@ -1,0 +1,433 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+#include "kernels_amd64.h"
+
+// llama.cpp's GGUF Q8_0 blocks: encode from and decode to float32,
+// binary16 and bfloat16.
+// kernels_amd64.s describes what every file shares.
+//
+//   encodeQ8_0AVX2
+//   encodeQ8_0Float16AVX2
+//   encodeQ8_0BFloat16AVX2
+//   decodeQ8_0AVX2
+//   decodeQ8_0Float16AVX2
+//   decodeQ8_0BFloat16AVX2
+
+// The Q8_0 encoders take up to 8 blocks (a group) at a time. Pass one
+// gathers the abs max of each block of a group into one lane of Y0, so
+// that the two divisions and the binary16 round trip run once per group
+// rather than once per block, and leaves each block's id (1/d, or 0 if d
+// is 0) and d in a 32-byte aligned slot on the stack. Pass two quantizes
+// each block with its id, which VBROADCASTSS loads from the slot. The
+// passes are software-pipelined: pass one of a group runs before pass two
+// of the group before it, with two slots taking turns, so that the long
+// dependency chain of the scales overlaps the independent work of pass
+// two. The products never reach 2^31 (|x*id| <= 1.5*127, the worst when d
+// rounds down to the smallest subnormal), so only the packs and VPMAXSB
+// -127 clamp.
+//
+// Registers: R9 and CX walk src and count the blocks left for pass one,
+// DX counts the blocks of the group it just did and R12 points at its
+// slot; SI, DI walk src and dst for pass two, R10 counts the blocks of
+// its group, R11 points at their slot and BX indexes them.
+
+// Q8CONSTS loads the constants of the Q8_0 encoders: Y10 127.0, Y11 1.0,
+// Y12 packOrder, Y13 int8 -127.
+#define Q8CONSTS \
+	BROADCAST32($0x42FE0000, X10, Y10) \
+	BROADCAST32($0x3F800000, X11, Y11) \
+	VMOVDQU ·packOrder(SB), Y12        \
+	BROADCAST32($0x81818181, X13, Y13)
+
+// Q8START points R12 at the second of the two 64-byte slots (id at 0, d
+// at 32) that follow R11, and starts the pipeline.
+#define Q8START \
+	LEAQ 64(R11), R12 \
+	MOVQ SI, R9       \
+	XORQ R10, R10
+
+// Q8GROUP sets DX to the number of blocks of the next group for pass one,
+// min(8, CX), and jumps to pass2 if there is none. It zeroes the lanes of
+// the blocks a short (last) group lacks: their scales are never used, and
+// zero keeps the divisions on harmless values.
+#define Q8GROUP \
+	MOVQ    $8, DX         \
+	CMPQ    CX, DX         \
+	JAE     full           \
+	MOVQ    CX, DX         \
+	TESTQ   DX, DX         \
+	JZ      pass2          \
+	VPXOR   Y1, Y1, Y1     \
+	VPXOR   Y2, Y2, Y2     \
+	VPXOR   Y3, Y3, Y3     \
+	VPXOR   Y4, Y4, Y4     \
+	VPXOR   Y5, Y5, Y5     \
+	VPXOR   Y6, Y6, Y6     \
+	VPXOR   Y7, Y7, Y7     \
+full:
+
+// Q8SCALES turns the float32 maxima in the lanes of Y0 into d (binary16,
+// stored at 32(R12)) and id (float32, stored at R12): d = RNE(a/127) with
+// a true division, id = 1/float32(d) with another, masked to 0 where d is
+// 0 (the division gives +Inf there).
+#define Q8SCALES \
+	VDIVPS    Y10, Y0, Y0    \
+	VCVTPS2PH $0, Y0, X1     \
+	VCVTPH2PS X1, Y2         \
+	VDIVPS    Y2, Y11, Y3    \
+	VXORPS    Y0, Y0, Y0     \
+	VCMPPS    $4, Y0, Y2, Y2 \
+	VANDPS    Y2, Y3, Y3     \
+	VMOVDQU   X1, 32(R12)    \
+	VMOVAPS   Y3, (R12)
+
+// Q8ADVANCE moves pass one past its group of DX blocks of blockBytes.
+#define Q8ADVANCE(blockBytes) \
+	IMUL3Q $blockBytes, DX, R8 \
+	ADDQ   R8, R9              \
+	SUBQ   DX, CX
+
+// Q8ROUND rounds the products x*id in Y0..Y3 to int32.
+#define Q8ROUND \
+	VCVTPS2DQ Y0, Y0 \
+	VCVTPS2DQ Y1, Y1 \
+	VCVTPS2DQ Y2, Y2 \
+	VCVTPS2DQ Y3, Y3
+
+// Q8STORE packs the rounded products in Y0..Y3 to 32 int8 in order (Y12
+// holds packOrder), then stores them with Q8PUT.
+#define Q8STORE \
+	VPACKSSDW Y1, Y0, Y0 \
+	VPACKSSDW Y3, Y2, Y2 \
+	VPACKSSWB Y2, Y0, Y0 \
+	VPERMD    Y0, Y12, Y0 \
+	Q8PUT
+
+// Q8PUT clamps the 32 quants in Y0 to [-127, 127] and stores block BX at
+// DI: d from the slot, then the quants.
+#define Q8PUT \
+	VPMAXSB Y13, Y0, Y0            \
+	MOVWLZX 32(R11)(BX*2), R8      \
+	MOVW    R8, (DI)               \
+	VMOVDQU Y0, 2(DI)
+
+// Q8NEXT moves pass two to its next block (of blockBytes of src), jumping
+// back to blocks while its group has one; after the group it hands the
+// slot of pass one's group over to it and jumps to group if that group
+// holds any block, else falls through.
+#define Q8NEXT(blockBytes) \
+	ADDQ  $blockBytes, SI \
+	ADDQ  $34, DI         \
+	INCQ  BX              \
+	CMPQ  BX, R10         \
+	JB    blocks          \
+swap:                     \
+	XCHGQ R11, R12        \
+	MOVQ  DX, R10         \
+	TESTQ R10, R10        \
+	JNZ   group
+
+// BLOCKMAX32 leaves in m the dword max of bits&0x7FFFFFFF over the 32
+// float32 at off(R9). Y14 holds 0x7FFFFFFF; Y8 and Y9 are scratch.
+#define BLOCKMAX32(off, m) \
+	VPAND   off(R9), Y14, m      \
+	VPAND   off+32(R9), Y14, Y8  \
+	VPMAXUD Y8, m, m             \
+	VPAND   off+64(R9), Y14, Y8  \
+	VPAND   off+96(R9), Y14, Y9  \
+	VPMAXUD Y9, Y8, Y8           \
+	VPMAXUD Y8, m, m
+
+// BLOCKMAX16 leaves in m the word max of bits&0x7FFF over the 32 16-bit
+// values at off(R9): binary16 and bfloat16 order like their bits, so this
+// is the bits of the block's max|x|, widened once per group. Y14 holds
+// 0x7FFF in every word; Y8 is scratch.
+#define BLOCKMAX16(off, m) \
+	VPAND   off(R9), Y14, m     \
+	VPAND   off+32(R9), Y14, Y8 \
+	VPMAXUW Y8, m, m
+
+// Q8BLOCKS32 and Q8BLOCKS16 run pass one over the DX blocks at R9 of
+// float32 and of 16-bit values, leaving the maxima in the lanes of Y0
+// (dwords) and X0 (words).
+#define Q8BLOCKS32 \
+	BLOCKMAX32(0, Y0)   \
+	CMPQ DX, $1         \
+	JE   tree           \
+	BLOCKMAX32(128, Y1) \
+	CMPQ DX, $2         \
+	JE   tree           \
+	BLOCKMAX32(256, Y2) \
+	CMPQ DX, $3         \
+	JE   tree           \
+	BLOCKMAX32(384, Y3) \
+	CMPQ DX, $4         \
+	JE   tree           \
+	BLOCKMAX32(512, Y4) \
+	CMPQ DX, $5         \
+	JE   tree           \
+	BLOCKMAX32(640, Y5) \
+	CMPQ DX, $6         \
+	JE   tree           \
+	BLOCKMAX32(768, Y6) \
+	CMPQ DX, $7         \
+	JE   tree           \
+	BLOCKMAX32(896, Y7) \
+tree:                   \
+	MAXTREE32
+
+#define Q8BLOCKS16 \
+	BLOCKMAX16(0, Y0)   \
+	CMPQ DX, $1         \
+	JE   tree           \
+	BLOCKMAX16(64, Y1)  \
+	CMPQ DX, $2         \
+	JE   tree           \
+	BLOCKMAX16(128, Y2) \
+	CMPQ DX, $3         \
+	JE   tree           \
+	BLOCKMAX16(192, Y3) \
+	CMPQ DX, $4         \
+	JE   tree           \
+	BLOCKMAX16(256, Y4) \
+	CMPQ DX, $5         \
+	JE   tree           \
+	BLOCKMAX16(320, Y5) \
+	CMPQ DX, $6         \
+	JE   tree           \
+	BLOCKMAX16(384, Y6) \
+	CMPQ DX, $7         \
+	JE   tree           \
+	BLOCKMAX16(448, Y7) \
+tree:                   \
+	MAXTREE16
+
+// func encodeQ8_0AVX2(dst []byte, src []float32)
+TEXT ·encodeQ8_0AVX2(SB), NOSPLIT, $152-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	SHRQ $5, CX // blocks
+	JZ   done
+	Q8CONSTS
+	BROADCAST32($0x7FFFFFFF, X14, Y14)
+	LEAQ 31(SP), R11 // two slots of 64 bytes, 32-byte aligned
+	ANDQ $-32, R11
+	Q8START
+
+group:
+	Q8GROUP
+	Q8BLOCKS32
+	Q8SCALES
+	Q8ADVANCE(128)
+
+pass2:
+	XORQ  BX, BX
+	TESTQ R10, R10
+	JZ    swap
+
+blocks:
+	VBROADCASTSS (R11)(BX*4), Y15
+	VMULPS       (SI), Y15, Y0
+	VMULPS       32(SI), Y15, Y1
+	VMULPS       64(SI), Y15, Y2
+	VMULPS       96(SI), Y15, Y3
+	Q8ROUND
+	Q8STORE
+	Q8NEXT(128)
+
+done:
+	VZEROUPPER
+	RET
+
+// func encodeQ8_0Float16AVX2(dst []byte, src []uint16)
+TEXT ·encodeQ8_0Float16AVX2(SB), NOSPLIT, $152-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	SHRQ $5, CX // blocks
+	JZ   done
+	Q8CONSTS
+	BROADCAST32($0x7FFF7FFF, X14, Y14)
+	LEAQ 31(SP), R11 // two slots of 64 bytes, 32-byte aligned
+	ANDQ $-32, R11
+	Q8START
+
+group:
+	Q8GROUP
+	Q8BLOCKS16
+	VCVTPH2PS X0, Y0
+	Q8SCALES
+	Q8ADVANCE(64)
+
+pass2:
+	XORQ  BX, BX
+	TESTQ R10, R10
+	JZ    swap
+
+blocks:
+	VBROADCASTSS (R11)(BX*4), Y15
+	VCVTPH2PS    (SI), Y0
+	VCVTPH2PS    16(SI), Y1
+	VCVTPH2PS    32(SI), Y2
+	VCVTPH2PS    48(SI), Y3
+	VMULPS       Y15, Y0, Y0
+	VMULPS       Y15, Y1, Y1
+	VMULPS       Y15, Y2, Y2
+	VMULPS       Y15, Y3, Y3
+	Q8ROUND
+	Q8STORE
+	Q8NEXT(64)
+
+done:
+	VZEROUPPER
+	RET
+
+// func encodeQ8_0BFloat16AVX2(dst []byte, src []uint16)
+TEXT ·encodeQ8_0BFloat16AVX2(SB), NOSPLIT, $152-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	SHRQ $5, CX // blocks
+	JZ   done
+	Q8CONSTS
+	BROADCAST32($0x7FFF7FFF, X14, Y14)
+	BROADCAST32($0xFFFF0000, X12, Y12) // for BF16SPLIT, instead of packOrder
+	LEAQ 31(SP), R11 // two slots of 64 bytes, 32-byte aligned
+	ANDQ $-32, R11
+	Q8START
+
+group:
+	Q8GROUP
+	Q8BLOCKS16
+	WIDENBF16(X0, Y0)
+	Q8SCALES
+	Q8ADVANCE(64)
+
+pass2:
+	XORQ  BX, BX
+	TESTQ R10, R10
+	JZ    swap
+
+blocks:
+	VBROADCASTSS (R11)(BX*4), Y15
+	BF16SPLIT((SI), Y0, Y1, Y12)
+	BF16SPLIT(32(SI), Y2, Y3, Y12)
+	VMULPS       Y15, Y0, Y0
+	VMULPS       Y15, Y1, Y1
+	VMULPS       Y15, Y2, Y2
+	VMULPS       Y15, Y3, Y3
+	Q8ROUND
+	BF16PACK
+	Q8PUT
+	Q8NEXT(64)
+
+done:
+	VZEROUPPER
+	RET
+
+// Q8DECODE leaves in Y0..Y3 the 32 values of the Q8_0 block at SI:
+// float32(q) * float32(d), with d widened (exact) and broadcast, each q
+// sign-extended and converted (exact), and an exact product. d is widened
+// with the next 6 bytes, which stay inside the block, to save a shuffle.
+// Y4 is scratch.
+#define Q8DECODE \
+	VCVTPH2PS    (SI), X4 \
+	VBROADCASTSS X4, Y4   \
+	VPMOVSXBD    2(SI), Y0  \
+	VPMOVSXBD    10(SI), Y1 \
+	VPMOVSXBD    18(SI), Y2 \
+	VPMOVSXBD    26(SI), Y3 \
+	VCVTDQ2PS    Y0, Y0   \
+	VCVTDQ2PS    Y1, Y1   \
+	VCVTDQ2PS    Y2, Y2   \
+	VCVTDQ2PS    Y3, Y3   \
+	VMULPS       Y4, Y0, Y0 \
+	VMULPS       Y4, Y1, Y1 \
+	VMULPS       Y4, Y2, Y2 \
+	VMULPS       Y4, Y3, Y3
+
+// The Q8_0 decoders take their block count from len(dst), which is
+// len(src)/34*32, to avoid a division by 34.
+
+// func decodeQ8_0AVX2(dst []float32, src []byte)
+TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	SHRQ $5, CX // blocks
+	JZ   done
+
+loop:
+	PREFETCHT0 4096(DI) // see "Prefetching" above
+	PREFETCHT0 4160(DI)
+	Q8DECODE
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	VMOVUPS Y2, 64(DI)
+	VMOVUPS Y3, 96(DI)
+	ADDQ    $34, SI
+	ADDQ    $128, DI
+	DECQ    CX
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func decodeQ8_0Float16AVX2(dst []uint16, src []byte)
+// The exact products, rounded to binary16 by VCVTPS2PH $0 as
+// float32ToFloat16AVX2 does.
+TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	SHRQ $5, CX // blocks
+	JZ   done
+
+loop:
+	PREFETCHT0 2048(DI) // see "Prefetching" above
+	Q8DECODE
+	VCVTPS2PH $0, Y0, (DI)
+	VCVTPS2PH $0, Y1, 16(DI)
+	VCVTPS2PH $0, Y2, 32(DI)
+	VCVTPS2PH $0, Y3, 48(DI)
+	ADDQ      $34, SI
+	ADDQ      $64, DI
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func decodeQ8_0BFloat16AVX2(dst []uint16, src []byte)
+// The exact products, rounded to bfloat16 as float32ToBFloat16AVX2 does,
+// NaNs included (a NaN or an infinite d makes them).
+TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	SHRQ $5, CX // blocks
+	JZ   done
+	BF16CONSTS
+
+loop:
+	PREFETCHT0 2048(DI) // see "Prefetching" above
+	Q8DECODE
+	MOVWLZX (SI), R8 // d: only NaN or infinite makes NaNs
+	ANDL    $0x7C00, R8
+	CMPL    R8, $0x7C00
+	JE      nan4
+	BF16ROUND4
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y2, 32(DI)
+	ADDQ    $34, SI
+	ADDQ    $64, DI
+	DECQ    CX
+	JNZ     loop
+
+done:
+	VZEROUPPER
+	RET

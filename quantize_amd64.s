@@ -1,0 +1,755 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+#include "kernels_amd64.h"
+
+// The per-slice INT8 quantizers: with given parameters, fused with their
+// reduction (float32), and from binary16 and bfloat16 sources.
+// kernels_amd64.s describes what every file shares.
+//
+//   quantizeAbsmaxAVX2
+//   quantizeZeroPointAVX2
+//   quantizeAbsmaxFusedAVX2
+//   quantizeZeroPointFusedAVX2
+//   quantizeAbsmaxFloat16AVX2
+//   quantizeAbsmaxBFloat16AVX2
+//   quantizeZeroPointFloat16AVX2
+//   quantizeZeroPointBFloat16AVX2
+
+// STORE8TAIL stores the first CX-AX (1..7) bytes of X0 at DI+AX: four,
+// two, then one. It jumps to done when no single byte is left, else falls
+// through after storing it.
+#define STORE8TAIL \
+	MOVQ    CX, DX         \
+	SUBQ    AX, DX         \
+	LEAQ    (DI)(AX*1), R9 \
+	TESTQ   $4, DX         \
+	JZ      st2            \
+	VMOVD   X0, (R9)       \
+	VPSRLDQ $4, X0, X0     \
+	ADDQ    $4, R9         \
+st2:                       \
+	TESTQ   $2, DX         \
+	JZ      st1            \
+	VPEXTRW $0, X0, (R9)   \
+	VPSRLDQ $2, X0, X0     \
+	ADDQ    $2, R9         \
+st1:                       \
+	TESTQ   $1, DX         \
+	JZ      done           \
+	VPEXTRB $0, X0, (R9)
+
+// CVTPACK4 converts the float32 lanes of Y0..Y3 to int32, rounding to
+// nearest even, and packs them with signed saturation into the 32 bytes of
+// Y0 in element order (Y12 holds ·packOrder).
+#define CVTPACK4 \
+	VCVTPS2DQ Y0, Y0 \
+	VCVTPS2DQ Y1, Y1 \
+	VCVTPS2DQ Y2, Y2 \
+	VCVTPS2DQ Y3, Y3 \
+	PACK4
+
+// func quantizeAbsmaxAVX2(dst []int8, src []float32, scale float32)
+// x*scale, VMINPS 127, VCVTPS2DQ (round to nearest even), signed
+// saturating packs to bytes, then VPMAXSB -127. Clamping [-127, 127] and
+// rounding commute because the bounds are integers; the packs saturate
+// the low side (VCVTPS2DQ gives 0x80000000 below -2^31) and VPMAXSB
+// finishes it, so only the top needs clamping in float, where a value
+// above 2^31 would otherwise convert to a negative integer.
+TEXT ·quantizeAbsmaxAVX2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	BROADCAST32($0x42FE0000, X14, Y14) // 127.0
+	BROADCAST32($0x81818181, X13, Y13) // int8 -127
+	VMOVDQU      ·packOrder(SB), Y12
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	JZ           vec8
+
+loop32:
+	VMULPS     (SI)(AX*4), Y15, Y0
+	VMULPS     32(SI)(AX*4), Y15, Y1
+	VMULPS     64(SI)(AX*4), Y15, Y2
+	VMULPS     96(SI)(AX*4), Y15, Y3
+	VMINPS     Y14, Y0, Y0
+	VMINPS     Y14, Y1, Y1
+	VMINPS     Y14, Y2, Y2
+	VMINPS     Y14, Y3, Y3
+	CVTPACK4
+	VPMAXSB    Y13, Y0, Y0
+	VMOVDQU    Y0, (DI)(AX*1)
+	ADDQ       $32, AX
+	CMPQ       AX, BX
+	JB         loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	VMULPS       (SI)(AX*4), Y15, Y0
+	VMINPS       Y14, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VPMAXSB      X13, X0, X0
+	VMOVQ        X0, (DI)(AX*1)
+	ADDQ         $8, AX
+	CMPQ         AX, BX
+	JB           loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	VMULPS       Y15, Y0, Y0
+	VMINPS       Y14, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VPMAXSB      X13, X0, X0
+	STORE8TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+// func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
+// A rounded multiply, then a rounded add (never fused), VMINPS 127,
+// VCVTPS2DQ and saturating packs, which clamp the low side at -128.
+TEXT ·quantizeZeroPointAVX2(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	BROADCAST32($0x42FE0000, X13, Y13) // 127.0
+	VMOVDQU      ·packOrder(SB), Y12
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	JZ           vec8
+
+loop32:
+	VMULPS     (SI)(AX*4), Y15, Y0
+	VMULPS     32(SI)(AX*4), Y15, Y1
+	VMULPS     64(SI)(AX*4), Y15, Y2
+	VMULPS     96(SI)(AX*4), Y15, Y3
+	VADDPS     Y14, Y0, Y0
+	VADDPS     Y14, Y1, Y1
+	VADDPS     Y14, Y2, Y2
+	VADDPS     Y14, Y3, Y3
+	VMINPS     Y13, Y0, Y0
+	VMINPS     Y13, Y1, Y1
+	VMINPS     Y13, Y2, Y2
+	VMINPS     Y13, Y3, Y3
+	CVTPACK4
+	VMOVDQU    Y0, (DI)(AX*1)
+	ADDQ       $32, AX
+	CMPQ       AX, BX
+	JB         loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	VMULPS       (SI)(AX*4), Y15, Y0
+	VADDPS       Y14, Y0, Y0
+	VMINPS       Y13, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VMOVQ        X0, (DI)(AX*1)
+	ADDQ         $8, AX
+	CMPQ         AX, BX
+	JB           loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	VMULPS       Y15, Y0, Y0
+	VADDPS       Y14, Y0, Y0
+	VMINPS       Y13, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	STORE8TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+// The fused quantizers: the reduction, the parameters and the quantization
+// in one call (see kernels.Set.QuantizeAbsmaxFused and
+// QuantizeZeroPointFused). The loops walk their slices with pointers
+// (R10 through src, R11 through dst), which is faster on stores than
+// indexed addressing; AX is set to the elements done before the tails,
+// which use the usual macros. When the parameters are refused nothing is
+// written and scale 0 is returned.
+//
+// Their quantization loops need no clamp in float:
+//
+//   - absmax: |x| <= a and s = RN(127/a) <= 127/a*(1+2^-24), so
+//     |x*s| <= 127*(1+2^-24) = 127 + 127*2^-24, less than half an ulp of
+//     127 (2^-17) beyond it: the rounded product is within [-127-2^-17,
+//     127+2^-17], which VCVTPS2DQ rounds into [-127, 127] like the clamp
+//     followed by rounding does, and the packs never saturate. VMINPS 127
+//     and VPMAXSB -127 would change nothing.
+//   - zero point: with t = RN(s*min), z = -roundEven(t) - 128 and |z| <
+//     2^31, every product RN(x*s) lies in [t, RN(s*max)], where
+//     s*(max-min) <= 255*(1+2^-23) and each rounding moves a product of
+//     magnitude below 2^31+2^9 by at most 64; float32(z) is within 64.5
+//     of -t-128. So v = RN(RN(x*s) + float32(z)) lies within
+//     [-128-65, 127+2*64+65] (a few hundred of the int8 range), where
+//     VCVTPS2DQ converts exactly (no 0x80000000 overflow), VPACKSSDW
+//     cannot saturate and VPACKSSWB saturates exactly as
+//     clamp(-128, 127) after rounding, which equals rounding after the
+//     clamp since both bounds are integers.
+
+// func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)
+TEXT ·quantizeAbsmaxFusedAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	BROADCAST32($0x7FFFFFFF, X15, Y15)
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	MOVQ  SI, R10
+	MOVQ  CX, BX
+	ANDQ  $-32, BX
+	LEAQ  (SI)(BX*4), R9
+	CMPQ  R10, R9
+	JAE   rvec8
+
+rloop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
+	ABSMAX32((R10))
+	ADDQ $128, R10
+	CMPQ    R10, R9
+	JB      rloop32
+
+rvec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (SI)(BX*4), R9
+	CMPQ R10, R9
+	JAE  rtail
+
+rloop8:
+	ABSMAX8((R10))
+	ADDQ $32, R10
+	CMPQ    R10, R9
+	JB      rloop8
+
+rtail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  reduce
+	TAILMASK(Y8)
+	VPMASKMOVD (SI)(AX*4), Y8, Y4 // masked-off lanes load as 0
+	VPAND      Y4, Y15, Y4
+	VPMAXUD    Y4, Y1, Y1
+
+reduce:
+	ABSMAXREDUCE
+	MOVL         AX, maxBits+48(FP)
+
+	// 0 < m < 0x7F800000: finite and not all zeros.
+	LEAL -1(AX), DX
+	CMPL DX, $0x7F7FFFFF
+	JAE  refuse
+
+	// s = 127/a, refused if it overflows (a below about 3.7e-37).
+	MOVL   $0x42FE0000, R8 // 127.0
+	VMOVD  R8, X1
+	VDIVSS X0, X1, X1
+	VMOVD  X1, DX
+	CMPL   DX, $0x7F800000
+	JAE    refuse
+	VMOVSS X1, scale+52(FP)
+
+	VBROADCASTSS X1, Y15
+	VMOVDQU      ·packOrder(SB), Y12
+	MOVQ         SI, R10
+	MOVQ         DI, R11
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	LEAQ         (DI)(BX*1), R9
+	CMPQ         R11, R9
+	JAE          vec8
+
+loop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
+	VMULPS    (R10), Y15, Y0
+	VMULPS    32(R10), Y15, Y1
+	VMULPS    64(R10), Y15, Y2
+	VMULPS    96(R10), Y15, Y3
+	CVTPACK4
+	VMOVDQU   Y0, (R11)
+	ADDQ      $128, R10
+	ADDQ      $32, R11
+	CMPQ      R11, R9
+	JB        loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (DI)(BX*1), R9
+	CMPQ R11, R9
+	JAE  tail
+
+loop8:
+	VMULPS       (R10), Y15, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VMOVQ        X0, (R11)
+	ADDQ         $32, R10
+	ADDQ         $8, R11
+	CMPQ         R11, R9
+	JB           loop8
+
+tail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	VMULPS       Y15, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	STORE8TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+refuse:
+	MOVL $0, scale+52(FP)
+	VZEROUPPER
+	RET
+
+// func quantizeZeroPointFusedAVX2(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32)
+// The reduction is minMaxKeysAVX2's; the scale repeats kernels.ZeroPointOf
+// instruction for instruction (float64 difference and quotient, float32
+// scale), the zero point is computed in float32 with the same result (see
+// below).
+TEXT ·quantizeZeroPointFusedAVX2(SB), NOSPLIT, $0-64
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  src_base+24(FP), SI
+	MOVQ  src_len+32(FP), CX
+	TESTQ CX, CX
+	JZ    empty
+	VPBROADCASTD (SI), Y0
+	VMOVDQA      Y0, Y1
+	VMOVDQA      Y0, Y2
+	VMOVDQA      Y0, Y3
+	VMOVDQA      Y0, Y4
+	VMOVDQA      Y0, Y5
+	VMOVDQA      Y0, Y15
+	MOVQ         SI, R10
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	LEAQ         (SI)(BX*4), R9
+	CMPQ         R10, R9
+	JAE          rvec8
+
+rloop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
+	MINMAX32((R10))
+	ADDQ $128, R10
+	CMPQ    R10, R9
+	JB      rloop32
+
+rvec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (SI)(BX*4), R9
+	CMPQ R10, R9
+	JAE  rtail
+
+rloop8:
+	MINMAX8((R10))
+	ADDQ $32, R10
+	CMPQ    R10, R9
+	JB      rloop8
+
+rtail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  reduce
+	TAILMASK(Y8)
+	VPMASKMOVD (SI)(AX*4), Y8, Y6
+	VPBLENDVB  Y8, Y6, Y15, Y6 // src[0] in the masked-off lanes
+	MINMAX3(Y6, Y3, Y4, Y5)
+
+reduce:
+	MINMAX3REDUCE
+	// min and max as floats for the parameters, kept in vector registers
+	// (VBLENDVPS picks by the sign of its mask): max = smax if smax >= 0,
+	// else smin; min = umax if smin < 0, else smin (see minMaxKeysAVX2).
+	VBLENDVPS X0, X1, X0, X7 // max
+	VBLENDVPS X1, X2, X1, X6 // min
+	VMOVD     X0, AX         // smax
+	VMOVD     X1, BX         // smin
+	VMOVD     X2, DX         // umax
+
+	// The same float bits in R12 (max) and R13 (min), for the checks.
+	MOVL    AX, R12
+	TESTL   AX, AX
+	CMOVLLT BX, R12
+	MOVL    BX, R13
+	TESTL   BX, BX
+	CMOVLLT DX, R13
+
+	// The keys, as minMaxKeysAVX2 returns them.
+	MOVL    BX, R8
+	XORL    $0x7FFFFFFF, R8
+	TESTL   AX, AX
+	CMOVLLT R8, AX
+	MOVL    AX, hi+52(FP)
+	XORL    $0x7FFFFFFF, DX
+	TESTL   BX, BX
+	CMOVLLT DX, BX
+	MOVL    BX, lo+48(FP)
+
+	// |min| and |max| below 2^127 (which also excludes infinities and
+	// NaNs): beyond it the grid may end past float32, which only the
+	// caller checks.
+	MOVL R13, R8
+	ANDL $0x7FFFFFFF, R8
+	CMPL R8, $0x7F000000
+	JAE  refuse
+	MOVL R12, R8
+	ANDL $0x7FFFFFFF, R8
+	CMPL R8, $0x7F000000
+	JAE  refuse
+
+	// min < max as floats: a constant tensor, or -0 and +0 only, has no
+	// range.
+	VUCOMISS X7, X6
+	JAE      refuse
+
+	// s = float32(255 / (float64(max) - float64(min))), finite.
+	VCVTSS2SD X6, X6, X0
+	VCVTSS2SD X7, X7, X1
+	VSUBSD    X0, X1, X1
+	MOVQ      $0x406FE00000000000, R8 // 255.0
+	VMOVQ     R8, X2
+	VDIVSD    X1, X2, X2
+	VCVTSD2SS X2, X2, X3
+	VMOVD     X3, R8
+	CMPL      R8, $0x7F800000
+	JAE       refuse
+
+	// z = -roundEven(float64(float32(s*min))) - 128, computed in float32
+	// with the same result and a shorter latency: t = s*min is a float32,
+	// so roundEven(t) is one too (exact: an integer below 2^23, or t
+	// itself), and z lies in [MinInt32+128, MaxInt32-128] exactly when
+	// -2^31 < roundEven(t) <= 2^31-256 (an infinite t fails too). Then
+	// the integer z is exact, and float32(z) is the one rounding of
+	// -128 - roundEven(t) that VSUBSS does.
+	VMULSS     X6, X3, X4
+	VROUNDSS   $0, X4, X4, X4 // to nearest even
+	MOVL       $0xCF000000, R8 // -2^31
+	VMOVD      R8, X0
+	VUCOMISS   X0, X4
+	JBE        refuse
+	MOVL       $0x4EFFFFFE, R8 // 2^31-256
+	VMOVD      R8, X0
+	VUCOMISS   X0, X4
+	JA         refuse
+	MOVL       $0xC3000000, R8 // -128.0
+	VMOVD      R8, X5
+	VSUBSS     X4, X5, X5 // float32(z)
+	VCVTTSS2SI X4, R8
+	NEGL       R8
+	SUBL       $128, R8
+	MOVL       R8, zero+60(FP)
+	VMOVSS     X3, scale+56(FP)
+
+	VBROADCASTSS X3, Y15
+	VBROADCASTSS X5, Y14
+	VMOVDQU      ·packOrder(SB), Y12
+	MOVQ         SI, R10
+	MOVQ         DI, R11
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	LEAQ         (DI)(BX*1), R9
+	CMPQ         R11, R9
+	JAE          vec8
+
+loop32:
+	PREFETCHT0 2048(R10) // see "Prefetching" above
+	PREFETCHT0 2112(R10)
+	VMULPS    (R10), Y15, Y0
+	VMULPS    32(R10), Y15, Y1
+	VMULPS    64(R10), Y15, Y2
+	VMULPS    96(R10), Y15, Y3
+	VADDPS    Y14, Y0, Y0
+	VADDPS    Y14, Y1, Y1
+	VADDPS    Y14, Y2, Y2
+	VADDPS    Y14, Y3, Y3
+	CVTPACK4
+	VMOVDQU   Y0, (R11)
+	ADDQ      $128, R10
+	ADDQ      $32, R11
+	CMPQ      R11, R9
+	JB        loop32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	LEAQ (DI)(BX*1), R9
+	CMPQ R11, R9
+	JAE  tail
+
+loop8:
+	VMULPS       (R10), Y15, Y0
+	VADDPS       Y14, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	VMOVQ        X0, (R11)
+	ADDQ         $32, R10
+	ADDQ         $8, R11
+	CMPQ         R11, R9
+	JB           loop8
+
+tail:
+	MOVQ BX, AX
+	CMPQ AX, CX
+	JAE  done
+	TAILMASK(Y8)
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0
+	VMULPS       Y15, Y0, Y0
+	VADDPS       Y14, Y0, Y0
+	VCVTPS2DQ    Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPACKSSDW    X1, X0, X0
+	VPACKSSWB    X0, X0, X0
+	STORE8TAIL
+
+done:
+	VZEROUPPER
+	RET
+
+refuse:
+	MOVL $0, scale+56(FP)
+	MOVL $0, zero+60(FP)
+	VZEROUPPER
+	RET
+
+empty:
+	MOVL $0, lo+48(FP)
+	MOVL $0, hi+52(FP)
+	MOVL $0, scale+56(FP)
+	MOVL $0, zero+60(FP)
+	RET
+
+// The widening quantizers compute exactly what quantizeAbsmaxAVX2 and
+// quantizeZeroPointAVX2 compute, on float32 lanes widened from binary16
+// (VCVTPH2PS, exact) or bfloat16 (bits<<16). The bfloat16 main loops take
+// even and odd elements apart (BF16SPLIT, BF16PACK), which costs fewer
+// operations than widening in order. The tails load through LOAD16TAIL and
+// store through STORE8TAIL.
+
+// ABSMAXROUND4 turns the float32 lanes of Y0..Y3 into int32 as
+// quantizeAbsmaxAVX2 does: times scale (Y15), the top clamped to 127.0
+// (Y14), rounded to nearest even. Y13 holds int8 -127 for the clamp of
+// the packed bytes (CLAMP32).
+#define ABSMAXROUND4 \
+	VMULPS    Y15, Y0, Y0 \
+	VMULPS    Y15, Y1, Y1 \
+	VMULPS    Y15, Y2, Y2 \
+	VMULPS    Y15, Y3, Y3 \
+	VMINPS    Y14, Y0, Y0 \
+	VMINPS    Y14, Y1, Y1 \
+	VMINPS    Y14, Y2, Y2 \
+	VMINPS    Y14, Y3, Y3 \
+	VCVTPS2DQ Y0, Y0      \
+	VCVTPS2DQ Y1, Y1      \
+	VCVTPS2DQ Y2, Y2      \
+	VCVTPS2DQ Y3, Y3
+
+// QABSMAX8 quantizes the 8 float32 lanes of Y0 like ABSMAXROUND4 and
+// CLAMP32 into the low 8 bytes of X0.
+#define QABSMAX8 \
+	VMULPS       Y15, Y0, Y0 \
+	VMINPS       Y14, Y0, Y0 \
+	VCVTPS2DQ    Y0, Y0      \
+	VEXTRACTI128 $1, Y0, X1  \
+	VPACKSSDW    X1, X0, X0  \
+	VPACKSSWB    X0, X0, X0  \
+	VPMAXSB      X13, X0, X0
+
+// ZEROPOINTROUND4 turns the float32 lanes of Y0..Y3 into int32 as
+// quantizeZeroPointAVX2 does (a rounded product, then a rounded sum): Y15
+// holds scale, Y14 zero and Y13 127.0.
+#define ZEROPOINTROUND4 \
+	VMULPS    Y15, Y0, Y0 \
+	VMULPS    Y15, Y1, Y1 \
+	VMULPS    Y15, Y2, Y2 \
+	VMULPS    Y15, Y3, Y3 \
+	VADDPS    Y14, Y0, Y0 \
+	VADDPS    Y14, Y1, Y1 \
+	VADDPS    Y14, Y2, Y2 \
+	VADDPS    Y14, Y3, Y3 \
+	VMINPS    Y13, Y0, Y0 \
+	VMINPS    Y13, Y1, Y1 \
+	VMINPS    Y13, Y2, Y2 \
+	VMINPS    Y13, Y3, Y3 \
+	VCVTPS2DQ Y0, Y0      \
+	VCVTPS2DQ Y1, Y1      \
+	VCVTPS2DQ Y2, Y2      \
+	VCVTPS2DQ Y3, Y3
+
+// QZEROPOINT8 quantizes the 8 float32 lanes of Y0 like ZEROPOINTROUND4
+// into the low 8 bytes of X0.
+#define QZEROPOINT8 \
+	VMULPS       Y15, Y0, Y0 \
+	VADDPS       Y14, Y0, Y0 \
+	VMINPS       Y13, Y0, Y0 \
+	VCVTPS2DQ    Y0, Y0      \
+	VEXTRACTI128 $1, Y0, X1  \
+	VPACKSSDW    X1, X0, X0  \
+	VPACKSSWB    X0, X0, X0
+
+// ABSMAXCONSTS and ZEROPOINTCONSTS load the constants of the absmax and
+// zero-point macros above other than scale and zero.
+#define ABSMAXCONSTS \
+	BROADCAST32($0x42FE0000, X14, Y14) \
+	BROADCAST32($0x81818181, X13, Y13) \
+	VMOVDQU ·packOrder(SB), Y12
+
+#define ZEROPOINTCONSTS \
+	BROADCAST32($0x42FE0000, X13, Y13) \
+	VMOVDQU ·packOrder(SB), Y12
+
+// CLAMP32 clamps the bytes of Y0 to -127 (Y13), absmax's lower end.
+#define CLAMP32 \
+	VPMAXSB Y13, Y0, Y0
+
+// WIDEN32F16 and WIDEN32BF16 load the 32 values at SI+2*AX as float32
+// into Y0..Y3: in element order, or in BF16SPLIT's (for BF16PACK; Y11
+// holds 0xFFFF0000). WIDENF16 is WIDENBF16 for binary16.
+#define WIDEN32F16 \
+	VCVTPH2PS (SI)(AX*2), Y0   \
+	VCVTPH2PS 16(SI)(AX*2), Y1 \
+	VCVTPH2PS 32(SI)(AX*2), Y2 \
+	VCVTPH2PS 48(SI)(AX*2), Y3
+
+#define WIDEN32BF16 \
+	BF16SPLIT((SI)(AX*2), Y0, Y1, Y11) \
+	BF16SPLIT(32(SI)(AX*2), Y2, Y3, Y11)
+
+#define WIDENF16(m, y) \
+	VCVTPH2PS m, y
+
+// QUANTIZE16 is the body of the four quantizers of 16-bit sources, after
+// their constants and arguments are in place (DI dst, SI src, CX its
+// length): 32 values per step (WIDEN32, then the method's ROUND4, the
+// source's PACK and the method's CLAMP), then 8 (WIDEN8 and Q8), then the
+// last 1..7 through LOAD16TAIL and STORE8TAIL. AX indexes the values.
+#define QUANTIZE16(WIDEN32, ROUND4, PACK, CLAMP, WIDEN8, Q8) \
+	XORQ AX, AX             \
+	MOVQ CX, BX             \
+	ANDQ $-32, BX           \
+	JZ   vec8               \
+	                        \
+loop32:                     \
+	WIDEN32                 \
+	ROUND4                  \
+	PACK                    \
+	CLAMP                   \
+	VMOVDQU Y0, (DI)(AX*1)  \
+	ADDQ    $32, AX         \
+	CMPQ    AX, BX          \
+	JB      loop32          \
+	                        \
+vec8:                       \
+	VEC8                    \
+	                        \
+loop8:                      \
+	WIDEN8((SI)(AX*2), Y0)  \
+	Q8                      \
+	VMOVQ X0, (DI)(AX*1)    \
+	ADDQ  $8, AX            \
+	CMPQ  AX, BX            \
+	JB    loop8             \
+	                        \
+tail:                       \
+	CMPQ AX, CX             \
+	JAE  done               \
+	LOAD16TAIL              \
+	WIDEN8(X0, Y0)          \
+	Q8                      \
+	STORE8TAIL              \
+	                        \
+done:                       \
+	VZEROUPPER              \
+	RET
+
+// func quantizeAbsmaxFloat16AVX2(dst []int8, src []uint16, scale float32)
+TEXT ·quantizeAbsmaxFloat16AVX2(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	QUANTIZE16(WIDEN32F16, ABSMAXROUND4, PACK4, CLAMP32, WIDENF16, QABSMAX8)
+
+// func quantizeAbsmaxBFloat16AVX2(dst []int8, src []uint16, scale float32)
+TEXT ·quantizeAbsmaxBFloat16AVX2(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	QUANTIZE16(WIDEN32BF16, ABSMAXROUND4, BF16PACK, CLAMP32, WIDENBF16, QABSMAX8)
+
+// func quantizeZeroPointFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+TEXT ·quantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	QUANTIZE16(WIDEN32F16, ZEROPOINTROUND4, PACK4, NOTHING, WIDENF16, QZEROPOINT8)
+
+// func quantizeZeroPointBFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+TEXT ·quantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	QUANTIZE16(WIDEN32BF16, ZEROPOINTROUND4, BF16PACK, NOTHING, WIDENBF16, QZEROPOINT8)

@@ -1,0 +1,384 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+#include "kernels_amd64.h"
+
+// The per-slice reductions: max |x| bits and the min/max order keys, of
+// float32 and of 16-bit values.
+// kernels_amd64.s describes what every file shares.
+//
+//   absMaxBitsAVX2
+//   minMaxKeysAVX2
+//   absMaxBits16AVX2
+//   minMaxKeys16AVX2
+
+// farElements is where the float32 reductions take their far loops: 2^21
+// values (8 MiB), beyond any L2, so the input streams from L3 or memory.
+#define farElements (1<<21)
+
+// PREFETCHFAR hints the 128 bytes at SI+4*AX+1 KiB into L1 and those 4
+// KiB ahead into L2. Measured, not derived: likely the L2 hints keep more
+// lines in flight than the L1 fill buffers alone allow.
+#define PREFETCHFAR \
+	PREFETCHT0 1024(SI)(AX*4) \
+	PREFETCHT0 1088(SI)(AX*4) \
+	PREFETCHT1 4096(SI)(AX*4) \
+	PREFETCHT1 4160(SI)(AX*4)
+
+// func absMaxBitsAVX2(src []float32) uint32
+// Unsigned max of bits&0x7FFFFFFF, four accumulators. Masked-off tail
+// lanes load as 0, which never raises the max.
+TEXT ·absMaxBitsAVX2(SB), NOSPLIT, $0-28
+	MOVQ src_base+0(FP), SI
+	MOVQ src_len+8(FP), CX
+	BROADCAST32($0x7FFFFFFF, X15, Y15)
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	XORQ  AX, AX
+	MOVQ  CX, BX
+	ANDQ  $-32, BX
+	JZ    vec8
+
+	CMPQ  CX, $farElements
+	JAE   far32
+
+loop32:
+	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
+	PREFETCHT0 2112(SI)(AX*4)
+	ABSMAX32((SI)(AX*4))
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JB      loop32
+	JMP     vec8
+
+far32:
+	PREFETCHFAR
+	ABSMAX32((SI)(AX*4))
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB   far32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	ABSMAX8((SI)(AX*4))
+	ADDQ $8, AX
+	CMPQ    AX, BX
+	JB      loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  reduce
+	TAILMASK(Y8)
+	VPMASKMOVD (SI)(AX*4), Y8, Y4
+	VPAND      Y4, Y15, Y4
+	VPMAXUD    Y4, Y1, Y1
+
+reduce:
+	ABSMAXREDUCE
+	MOVL         AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func minMaxKeysAVX2(src []float32) (lo, hi int32)
+// Rather than mapping every element to its order key (three operations),
+// it reduces the raw bits three ways and derives the keys at the end. As
+// int32, non-negative floats sort by magnitude and above every negative
+// one, and negative floats sort by magnitude too (key order is the
+// reverse); as uint32, every negative float sorts above every
+// non-negative one. So:
+//
+//	hi = smax            if smax >= 0 (a non-negative float exists)
+//	   = key(smin)       otherwise (all negative: smallest magnitude)
+//	lo = key(umax)       if smin < 0 (the negative of largest magnitude)
+//	   = smin            otherwise (all non-negative)
+//
+// where key(b) = b ^ 0x7FFFFFFF for negative b. The accumulators start as
+// src[0], which also fills the masked-off lanes of the tail.
+TEXT ·minMaxKeysAVX2(SB), NOSPLIT, $0-32
+	MOVQ src_base+0(FP), SI
+	MOVQ src_len+8(FP), CX
+	TESTQ CX, CX
+	JZ    empty
+	VPBROADCASTD (SI), Y0
+	VMOVDQA      Y0, Y1
+	VMOVDQA      Y0, Y2
+	VMOVDQA      Y0, Y3
+	VMOVDQA      Y0, Y4
+	VMOVDQA      Y0, Y5
+	VMOVDQA      Y0, Y15
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-32, BX
+	JZ           vec8
+
+	CMPQ         CX, $farElements
+	JAE          far32
+
+loop32:
+	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
+	PREFETCHT0 2112(SI)(AX*4)
+	MINMAX32((SI)(AX*4))
+	ADDQ    $32, AX
+	CMPQ    AX, BX
+	JB      loop32
+	JMP     vec8
+
+far32:
+	PREFETCHFAR
+	MINMAX32((SI)(AX*4))
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB   far32
+
+vec8:
+	MOVQ CX, BX
+	ANDQ $-8, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop8:
+	MINMAX8((SI)(AX*4))
+	ADDQ $8, AX
+	CMPQ    AX, BX
+	JB      loop8
+
+tail:
+	CMPQ AX, CX
+	JAE  reduce
+	TAILMASK(Y8)
+	VPMASKMOVD (SI)(AX*4), Y8, Y6
+	VPBLENDVB  Y8, Y6, Y15, Y6
+	MINMAX3(Y6, Y3, Y4, Y5)
+
+reduce:
+	MINMAX3REDUCE
+	VMOVD        X0, AX // smax
+	VMOVD        X1, BX // smin
+	VMOVD        X2, CX // umax
+	VZEROUPPER
+
+	// hi: smax if smax >= 0, else smin^0x7FFFFFFF.
+	MOVL    BX, DX
+	XORL    $0x7FFFFFFF, DX
+	TESTL   AX, AX
+	CMOVLLT DX, AX
+	MOVL    AX, hi+28(FP)
+
+	// lo: umax^0x7FFFFFFF if smin < 0, else smin.
+	XORL    $0x7FFFFFFF, CX
+	TESTL   BX, BX
+	CMOVLLT CX, BX
+	MOVL    BX, lo+24(FP)
+	RET
+
+empty:
+	MOVL $0, lo+24(FP)
+	MOVL $0, hi+28(FP)
+	RET
+
+// The 16-bit reductions read 16 words per vector. A tail of 1..15 words
+// after at least 16 is one more load of the last 16 words, which repeats
+// some elements and so cannot change a maximum or a minimum. Slices of
+// 8..15 words take two overlapping 8-word loads, and shorter ones the
+// pieces of LOAD16TAIL.
+
+// func absMaxBits16AVX2(src []uint16) uint16
+// Unsigned word max of bits&0x7FFF, four accumulators; the zeros that
+// LOAD16TAIL fills in never raise the max.
+TEXT ·absMaxBits16AVX2(SB), NOSPLIT, $0-26
+	MOVQ src_base+0(FP), SI
+	MOVQ src_len+8(FP), CX
+	BROADCAST32($0x7FFF7FFF, X15, Y15)
+	XORQ AX, AX
+	CMPQ CX, $16
+	JB   short
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	MOVQ  CX, BX
+	ANDQ  $-64, BX
+	JZ    vec16
+
+loop64:
+	VPAND   (SI)(AX*2), Y15, Y4
+	VPAND   32(SI)(AX*2), Y15, Y5
+	VPAND   64(SI)(AX*2), Y15, Y6
+	VPAND   96(SI)(AX*2), Y15, Y7
+	VPMAXUW Y4, Y0, Y0
+	VPMAXUW Y5, Y1, Y1
+	VPMAXUW Y6, Y2, Y2
+	VPMAXUW Y7, Y3, Y3
+	ADDQ    $64, AX
+	CMPQ    AX, BX
+	JB      loop64
+
+vec16:
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop16:
+	VPAND   (SI)(AX*2), Y15, Y4
+	VPMAXUW Y4, Y0, Y0
+	ADDQ    $16, AX
+	CMPQ    AX, BX
+	JB      loop16
+
+tail:
+	CMPQ    AX, CX
+	JAE     reduce
+	VPAND   -32(SI)(CX*2), Y15, Y4
+	VPMAXUW Y4, Y1, Y1
+
+reduce:
+	VPMAXUW      Y1, Y0, Y0
+	VPMAXUW      Y3, Y2, Y2
+	VPMAXUW      Y2, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPMAXUW      X1, X0, X0
+
+reduce8:
+	MAXWORDS8(X0, X1)
+	VMOVD X0, AX
+	MOVW  AX, ret+24(FP)
+	VZEROUPPER
+	RET
+
+short:
+	CMPQ    CX, $8
+	JB      pieces
+	VPAND   (SI), X15, X0
+	VPAND   -16(SI)(CX*2), X15, X1
+	VPMAXUW X1, X0, X0
+	JMP     reduce8
+
+pieces:
+	LOAD16TAIL
+	VPAND X15, X0, X0
+	JMP   reduce8
+
+// func minMaxKeys16AVX2(src []uint16) (lo, hi int16)
+// minMaxKeysAVX2 on words: the signed max, signed min and unsigned max of
+// the raw bits give the extreme keys (key(b) = b ^ 0x7FFF for negative b),
+// with three operations per vector instead of mapping every element to its
+// key first. The accumulators start as src[0], which also fills the words
+// LOAD16TAIL leaves out.
+TEXT ·minMaxKeys16AVX2(SB), NOSPLIT, $0-28
+	MOVQ  src_base+0(FP), SI
+	MOVQ  src_len+8(FP), CX
+	TESTQ CX, CX
+	JZ    empty
+	XORQ  AX, AX
+	CMPQ  CX, $16
+	JB    short
+	VPBROADCASTW (SI), Y0
+	VMOVDQA      Y0, Y1
+	VMOVDQA      Y0, Y2
+	VMOVDQA      Y0, Y3
+	VMOVDQA      Y0, Y4
+	VMOVDQA      Y0, Y5
+	MOVQ         CX, BX
+	ANDQ         $-64, BX
+	JZ           vec16
+
+loop64:
+	VMOVDQU (SI)(AX*2), Y6
+	VMOVDQU 32(SI)(AX*2), Y7
+	VMOVDQU 64(SI)(AX*2), Y8
+	VMOVDQU 96(SI)(AX*2), Y9
+	MINMAX3W(Y6, Y0, Y1, Y2)
+	MINMAX3W(Y7, Y3, Y4, Y5)
+	MINMAX3W(Y8, Y0, Y1, Y2)
+	MINMAX3W(Y9, Y3, Y4, Y5)
+	ADDQ    $64, AX
+	CMPQ    AX, BX
+	JB      loop64
+
+vec16:
+	MOVQ CX, BX
+	ANDQ $-16, BX
+	CMPQ AX, BX
+	JAE  tail
+
+loop16:
+	VMOVDQU (SI)(AX*2), Y6
+	MINMAX3W(Y6, Y0, Y1, Y2)
+	ADDQ    $16, AX
+	CMPQ    AX, BX
+	JB      loop16
+
+tail:
+	CMPQ    AX, CX
+	JAE     reduce
+	VMOVDQU -32(SI)(CX*2), Y6
+	MINMAX3W(Y6, Y3, Y4, Y5)
+
+reduce:
+	VPMAXSW      Y3, Y0, Y0
+	VPMINSW      Y4, Y1, Y1
+	VPMAXUW      Y5, Y2, Y2
+	VEXTRACTI128 $1, Y0, X3
+	VEXTRACTI128 $1, Y1, X4
+	VEXTRACTI128 $1, Y2, X5
+	VPMAXSW      X3, X0, X0
+	VPMINSW      X4, X1, X1
+	VPMAXUW      X5, X2, X2
+
+reduce8:
+	MINMAXWORDS8(X0, X1, X2, X3, X4, X5)
+	VMOVD   X0, AX // smax
+	VMOVD   X1, BX // smin
+	VMOVD   X2, CX // umax
+	VZEROUPPER
+	MOVWLSX AX, AX
+	MOVWLSX BX, BX
+
+	// hi: smax if smax >= 0, else smin^0x7FFF.
+	MOVL    BX, DX
+	XORL    $0x7FFF, DX
+	TESTL   AX, AX
+	CMOVLLT DX, AX
+	MOVW    AX, hi+26(FP)
+
+	// lo: umax^0x7FFF if smin < 0, else smin.
+	XORL    $0x7FFF, CX
+	TESTL   BX, BX
+	CMOVLLT CX, BX
+	MOVW    BX, lo+24(FP)
+	RET
+
+short:
+	CMPQ    CX, $8
+	JB      pieces
+	VMOVDQU (SI), X6
+	VMOVDQU -16(SI)(CX*2), X7
+	VPMAXSW X7, X6, X0
+	VPMINSW X7, X6, X1
+	VPMAXUW X7, X6, X2
+	JMP     reduce8
+
+pieces:
+	// ·tailMask+32-2*n starts with n all-ones words: the words loaded.
+	LOAD16TAIL
+	LEAQ         ·tailMask+32(SB), R8
+	NEGQ         CX
+	VMOVDQU      (R8)(CX*2), X8
+	VPBROADCASTW (SI), X9
+	VPBLENDVB    X8, X0, X9, X0
+	VMOVDQA      X0, X1
+	VMOVDQA      X0, X2
+	JMP          reduce8
+
+empty:
+	MOVW $0, lo+24(FP)
+	MOVW $0, hi+26(FP)
+	RET
