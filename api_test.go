@@ -228,6 +228,8 @@ func TestOddBytesPanic(t *testing.T) {
 		name string
 		call func(b []byte)
 	}{
+		{"ViewFloat16s", func(b []byte) { ViewFloat16s(b) }},
+		{"ViewBFloat16s", func(b []byte) { ViewBFloat16s(b) }},
 		{"Float16sFromBytes", func(b []byte) { Float16sFromBytes(b) }},
 		{"BFloat16sFromBytes", func(b []byte) { BFloat16sFromBytes(b) }},
 		{"DecodeFloat16s", func(b []byte) { DecodeFloat16s(make([]Float16, 100), b) }},
@@ -507,6 +509,8 @@ func TestNoAllocations(t *testing.T) {
 			_ = h.IsNaN() || h.IsInf() || bf.IsNaN() || bf.IsInf()
 		}},
 		{"Implementation", func() { _ = Implementation() }},
+		{"ViewFloat16s", func() { f16s, _ = ViewFloat16s(b) }},
+		{"ViewBFloat16s", func() { bf16s, _ = ViewBFloat16s(b) }},
 	}
 	if hostLittleEndian() {
 		fns = append(fns,

@@ -10,10 +10,24 @@ import (
 
 var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
 
-// Float16sFromBytes returns the little-endian binary16 values in b. On a
-// little-endian host with b 2-byte aligned (as slices from make, mmap and
-// os.ReadFile are) the result shares b's memory and nothing is copied;
-// otherwise it is a new, decoded slice. It panics if len(b) is odd.
+// ViewFloat16s returns the little-endian binary16 values in b as a slice
+// that shares b's memory: writes through either reach the other. It
+// returns nil, false when it cannot share b, on a big-endian host or when
+// b is not 2-byte aligned (slices from make, mmap and os.ReadFile are);
+// DecodeFloat16s then copies the values out, on any host. It never
+// copies. It panics if len(b) is odd.
+func ViewFloat16s(b []byte) (s []Float16, ok bool) { return view16[Float16](b, "ViewFloat16s") }
+
+// ViewBFloat16s is ViewFloat16s for bfloat16 values.
+func ViewBFloat16s(b []byte) (s []BFloat16, ok bool) { return view16[BFloat16](b, "ViewBFloat16s") }
+
+// Float16sFromBytes returns the little-endian binary16 values in b:
+// ViewFloat16s's view where it shares b, else a new slice DecodeFloat16s
+// filled. It panics if len(b) is odd.
+//
+// Deprecated: whether writes to the result reach b depends on the host
+// and on b's address. Call ViewFloat16s, and DecodeFloat16s where it
+// returns false.
 func Float16sFromBytes(b []byte) []Float16 {
 	if v, ok := view16[Float16](b, "Float16sFromBytes"); ok {
 		return v
@@ -24,6 +38,9 @@ func Float16sFromBytes(b []byte) []Float16 {
 }
 
 // BFloat16sFromBytes is Float16sFromBytes for bfloat16 values.
+//
+// Deprecated: call ViewBFloat16s, and DecodeBFloat16s where it returns
+// false.
 func BFloat16sFromBytes(b []byte) []BFloat16 {
 	if v, ok := view16[BFloat16](b, "BFloat16sFromBytes"); ok {
 		return v

@@ -51,21 +51,30 @@ func testValues(n int) []uint16 {
 	return v
 }
 
-// The views decode little-endian bytes on any host; on little-endian hosts
-// with aligned bytes they alias the bytes, otherwise they are copies.
+// The views alias the bytes on little-endian hosts with aligned bytes.
+// ViewFloat16s and ViewBFloat16s report false otherwise; the deprecated
+// *FromBytes decode a copy instead, on any host.
 func TestBytesViews(t *testing.T) {
-	type viewFunc func(b []byte) (vals []uint16, set func(i int, v uint16), capacity int)
+	type viewFunc func(b []byte) (vals []uint16, set func(i int, v uint16), capacity int, ok bool)
 	views := []struct {
 		name string
 		view viewFunc
 	}{
-		{"Float16sFromBytes", func(b []byte) ([]uint16, func(int, uint16), int) {
-			v := Float16sFromBytes(b)
-			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = Float16(x) }, cap(v)
+		{"ViewFloat16s", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
+			v, ok := ViewFloat16s(b)
+			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = Float16(x) }, cap(v), ok
 		}},
-		{"BFloat16sFromBytes", func(b []byte) ([]uint16, func(int, uint16), int) {
+		{"ViewBFloat16s", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
+			v, ok := ViewBFloat16s(b)
+			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v), ok
+		}},
+		{"Float16sFromBytes", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
+			v := Float16sFromBytes(b)
+			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = Float16(x) }, cap(v), true
+		}},
+		{"BFloat16sFromBytes", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
 			v := BFloat16sFromBytes(b)
-			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v)
+			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v), true
 		}},
 	}
 	for _, vw := range views {
@@ -74,7 +83,15 @@ func TestBytesViews(t *testing.T) {
 				want := testValues(n)
 				b := leBytes(t, want, off)
 				orig := slices.Clone(b)
-				got, set, capacity := vw.view(b)
+				got, set, capacity, ok := vw.view(b)
+				canShare := hostLittleEndian() && off%2 == 0
+				if !ok {
+					if canShare || len(got) != 0 || !slices.Equal(b, orig) {
+						t.Fatalf("%s(n = %d, offset %d) = %d values, false; want the view (shareable: %v), b untouched",
+							vw.name, n, off, len(got), canShare)
+					}
+					continue
+				}
 				if !slices.Equal(got, want) {
 					t.Fatalf("%s(n = %d, offset %d) = %#04x, want %#04x", vw.name, n, off, got, want)
 				}
@@ -89,7 +106,7 @@ func TestBytesViews(t *testing.T) {
 				}
 				set(n-1, want[n-1]^0x8001)
 				shared := binary.LittleEndian.Uint16(b[2*(n-1):]) != want[n-1]
-				if wantShared := hostLittleEndian() && off%2 == 0; shared != wantShared {
+				if wantShared := canShare; shared != wantShared {
 					t.Errorf("%s(n = %d, offset %d): shares memory = %v, want %v", vw.name, n, off, shared, wantShared)
 				}
 				if shared && binary.LittleEndian.Uint16(b[2*(n-1):]) != want[n-1]^0x8001 {
@@ -102,6 +119,9 @@ func TestBytesViews(t *testing.T) {
 		}
 	}
 	for _, b := range [][]byte{nil, {}} {
+		if v, ok := ViewFloat16s(b); len(v) != 0 || !ok && hostLittleEndian() {
+			t.Errorf("ViewFloat16s(%v) = %d values, %v", b, len(v), ok)
+		}
 		if v := Float16sFromBytes(b); len(v) != 0 {
 			t.Errorf("Float16sFromBytes(%v) has %d values", b, len(v))
 		}

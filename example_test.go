@@ -69,11 +69,15 @@ func ExampleQuantizeZeroPoint() {
 	// dequantized: [-2.9905882 3.2094119 0.0972549 0 1.5074509]
 }
 
-func ExampleFloat16sFromBytes() {
+func ExampleViewFloat16s() {
 	// Two binary16 values as a safetensors file stores them: little-endian.
 	raw := binary.LittleEndian.AppendUint16(nil, 0x3C00) // 1
 	raw = binary.LittleEndian.AppendUint16(raw, 0xC248)  // -3.140625
-	halves := quant.Float16sFromBytes(raw)               // no copy on little-endian hosts
+	halves, ok := quant.ViewFloat16s(raw)                // the bytes themselves, if the host allows
+	if !ok {
+		halves = make([]quant.Float16, len(raw)/2) // big-endian, or odd address
+		quant.DecodeFloat16s(halves, raw)
+	}
 	values := make([]float32, len(halves))
 	quant.Float16ToFloat32(values, halves)
 	fmt.Println(values)
@@ -121,7 +125,8 @@ func ExampleQuantizeZeroPointGroups() {
 		0x00, 0x38, 0x00, 0x3C, 0x00, 0x3E, 0x00, 0x40,
 		0x00, 0xBC, 0x00, 0x00, 0x00, 0x3C, 0x00, 0x42,
 	}
-	w := quant.Float16sFromBytes(raw)
+	w := make([]quant.Float16, len(raw)/2)
+	quant.DecodeFloat16s(w, raw) // a copy, on any host
 	q := make([]int8, len(w))
 	g := quant.PerBlock(8)
 	params := make([]quant.ZeroPointParams, g.Groups(len(w)))

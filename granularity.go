@@ -54,9 +54,10 @@ func (g Granularity) Parallel(workers int) Granularity {
 }
 
 // ParallelMin is the smallest input, in values, that a parallel call
-// splits: below it, starting goroutines and sharing caches cost more than
-// they save. On the 2-thread machine of the baseline, two workers ran at
-// 0.86-1.03x of one at 2^20 values and 1.7-2.1x at 2^24.
+// splits; a smaller one runs on the calling goroutine alone. Below it,
+// starting goroutines and sharing caches cost more than they save on the
+// machines measured so far; the Benchmark*Parallel benchmarks of
+// benchmarks/ measure the trade-off on yours.
 const ParallelMin = 1 << 20
 
 // parallelMin is ParallelMin; tests lower it so that small inputs take

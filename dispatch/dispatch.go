@@ -21,6 +21,7 @@ package dispatch
 import (
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/qkernels/quant/kernels"
 )
@@ -37,7 +38,7 @@ type Impl struct {
 
 var (
 	registered []Impl
-	selected   *kernels.Set
+	selected   atomic.Pointer[kernels.Set]
 )
 
 // Register installs the dispatch table of package quant, best set first,
@@ -45,8 +46,9 @@ var (
 // quant calls it, once, during initialization.
 func Register(table []Impl) *kernels.Set {
 	registered = table
-	selected = Choose(table, Host(), os.Getenv(EnvVar))
-	return selected
+	k := Choose(table, Host(), os.Getenv(EnvVar))
+	selected.Store(k)
+	return k
 }
 
 // Choose returns the first set in table that host can run and that is not
@@ -73,11 +75,17 @@ func Choose(table []Impl, host Features, force string) *kernels.Set {
 
 // Selected returns the kernel set package quant uses: every public function
 // of quant loads it on each call.
-func Selected() *kernels.Set { return selected }
+func Selected() *kernels.Set { return selected.Load() }
 
 // Use makes package quant call k until restore is called: the hook through
-// which tests run the public API on each kernel set. Neither Use nor Swap
-// may be called while other goroutines use package quant.
+// which tests run the public API on each kernel set.
+//
+// Use and Swap are safe for concurrent use, with each other and with
+// package quant: a call of quant that overlaps them may run some of its
+// kernels on the old set and some on the new one, and since every set
+// computes the same bits, its results are the same either way. What they
+// change is the speed of the calls of every goroutine, so a program
+// switches sets where it measures them, not in production.
 func Use(k *kernels.Set) (restore func()) {
 	old := Swap(k)
 	return func() { Swap(old) }
@@ -86,10 +94,7 @@ func Use(k *kernels.Set) (restore func()) {
 // Swap makes package quant call k and returns the set it called before:
 // Use without the closure, for benchmarks that switch sets on every call
 // and must not allocate.
-func Swap(k *kernels.Set) (old *kernels.Set) {
-	old, selected = selected, k
-	return old
-}
+func Swap(k *kernels.Set) (old *kernels.Set) { return selected.Swap(k) }
 
 // Runnable returns every registered kernel set this CPU can run, best first,
 // whatever QUANT_IMPL says. Tests and benchmarks use it to reach each one.

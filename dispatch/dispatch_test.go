@@ -3,6 +3,7 @@ package dispatch
 import (
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/qkernels/quant/kernels"
@@ -82,7 +83,7 @@ func TestFeatures(t *testing.T) {
 
 // Register reads QUANT_IMPL; Runnable ignores it and filters by the host.
 func TestRegister(t *testing.T) {
-	defer func(r []Impl, s *kernels.Set) { registered, selected = r, s }(registered, selected)
+	defer func(r []Impl, s *kernels.Set) { registered = r; selected.Store(s) }(registered, Selected())
 	host := Host()
 	sets := []Impl{
 		{Kernels: &kernels.Set{Name: "impossible"}, Needs: 1 << 31},
@@ -104,6 +105,38 @@ func TestRegister(t *testing.T) {
 	if strings.Join(names, " ") != "hostset generic" {
 		t.Errorf("Runnable() = %v, want [hostset generic]", names)
 	}
+}
+
+// Swap and Use may run while other goroutines call Selected (go test
+// -race fails here if they are not synchronized).
+func TestSwapConcurrent(t *testing.T) {
+	defer Swap(Swap(setNarrow))
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if k := Selected(); k != setNarrow && k != setWide {
+					t.Errorf("Selected() = %q, a set nobody installed", k.Name)
+					return
+				}
+			}
+		}()
+	}
+	for range 1000 {
+		restore := Use(setWide)
+		Swap(Swap(setNarrow))
+		restore()
+	}
+	close(stop)
+	wg.Wait()
 }
 
 func TestDescribe(t *testing.T) {
