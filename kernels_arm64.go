@@ -84,8 +84,9 @@ func quantizeZeroPointFusedNEON(dst []int8, src []float32) (lo, hi int32, scale 
 	return fallback.ZeroPointFusedOf(dst, src, minMaxKeysNEON, quantizeZeroPointNEON)
 }
 
-// The kernels below are in kernels_arm64.s and follow the contracts of
-// kernels.Set; each reads len(src) elements.
+// The kernels below are in the *_arm64.s files (kernels_arm64.s has the
+// index) and follow the contracts of kernels.Set; each reads len(src)
+// elements.
 
 //go:noescape
 func float32ToFloat16NEON(dst []uint16, src []float32)

@@ -26,8 +26,9 @@ import (
 //     instruction, where it knows it (it lacks BFCVTN);
 //   - if llvm-mc is installed, it must read back every word too
 //     (ci/check-arm64-encodings.sh makes that mandatory);
-//   - every register number passed to a macro in kernels_arm64.s must be
-//     in 0..31, where it cannot spill into other fields.
+//   - every register number passed to a macro in the arm64 assembly
+//     (every *_arm64.s file and kernels_arm64.h) must be in 0..31, where it
+//     cannot spill into other fields.
 
 // neonGolden is each macro's encoding with registers 1, 2, 3 (d, n, m)
 // as printed by `llvm-mc -triple=aarch64 -mattr=+bf16 -show-encoding`
@@ -329,31 +330,63 @@ func checkWithLLVM(t *testing.T, mc string, probes []probe) {
 	t.Logf("%d words checked with %s", len(probes), mc)
 }
 
-// checkMacroArgs checks that every number passed to a macro in
-// kernels_arm64.s is a register number.
-func checkMacroArgs(t *testing.T, macros []neonMacro) {
-	src, err := os.ReadFile("kernels_arm64.s")
-	if err != nil {
-		t.Fatal(err)
+// arm64AsmFiles returns the arm64 assembly that calls the macros: every
+// *_arm64.s file and every *_arm64.h header but neon_arm64.h, which
+// defines them.
+func arm64AsmFiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, pattern := range []string{"*_arm64.s", "*_arm64.h"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range m {
+			if f != "neon_arm64.h" {
+				files = append(files, f)
+			}
+		}
 	}
-	uses := 0
-	for i, line := range strings.Split(string(src), "\n") {
-		code, _, _ := strings.Cut(line, "//")
-		for _, m := range neonMacroUse.FindAllStringSubmatch(code, -1) {
-			for _, arg := range strings.Split(m[2], ",") {
-				arg = strings.TrimSpace(arg)
-				n, err := strconv.ParseInt(arg, 0, 64)
-				if err != nil {
-					continue // a register name or a parameter of a local macro
+	if len(files) == 0 {
+		t.Fatal("no *_arm64.s files in the package directory")
+	}
+	return files
+}
+
+// checkMacroArgs checks that every number passed to a macro in the arm64
+// assembly files is a register number.
+func checkMacroArgs(t *testing.T, macros []neonMacro) {
+	files := arm64AsmFiles(t)
+	uses, calls := 0, 0
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			code, _, _ := strings.Cut(line, "//")
+			for _, m := range neonMacroUse.FindAllStringSubmatch(code, -1) {
+				numbers := 0
+				for _, arg := range strings.Split(m[2], ",") {
+					arg = strings.TrimSpace(arg)
+					n, err := strconv.ParseInt(arg, 0, 64)
+					if err != nil {
+						continue // a register name or a parameter of a local macro
+					}
+					if n < 0 || n > 31 {
+						t.Errorf("%s:%d: %s: argument %d is not a register number", file, i+1, m[0], n)
+					}
+					numbers++
 				}
-				if n < 0 || n > 31 {
-					t.Errorf("kernels_arm64.s:%d: %s: argument %d is not a register number", i+1, m[0], n)
+				uses += numbers
+				if numbers > 0 {
+					calls++
 				}
-				uses++
 			}
 		}
 	}
 	if uses == 0 {
-		t.Error("no macro uses found in kernels_arm64.s")
+		t.Errorf("no macro uses found in %s", strings.Join(files, ", "))
 	}
+	t.Logf("%d register numbers in %d macro calls checked in %s", uses, calls, strings.Join(files, ", "))
 }

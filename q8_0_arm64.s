@@ -1,0 +1,413 @@
+//go:build !purego && !noasm
+
+#include "textflag.h"
+#include "neon_arm64.h"
+#include "kernels_arm64.h"
+
+// q8_0_arm64.s: the Q8_0 block format (blocks of 32: a binary16 scale d,
+// then 32 int8 quants), encoded from and decoded to float32 and the
+// 16-bit floats.
+//
+//	encodeQ8_0NEON          []float32 -> Q8_0
+//	encodeQ8_0Float16NEON   binary16 -> Q8_0
+//	encodeQ8_0BFloat16NEON  bfloat16 -> Q8_0
+//	decodeQ8_0NEON          Q8_0 -> []float32
+//	decodeQ8_0Float16NEON   Q8_0 -> binary16, rounded by FCVTN
+//	decodeQ8_0BFloat16NEON  Q8_0 -> bfloat16, rounded by BF16RNE
+//
+// BF16RNE and BF16CONSTANTS are in kernels_arm64.h.
+
+// Q8_0 encoding, four blocks per iteration so that the divisions run on
+// vectors: a first pass takes each block's abs max, a pass of pairwise
+// maxima (UMAXP) gathers the four maxima in the lanes of V16, Q8SCALES
+// computes the four d and id, and a second pass reads the blocks again
+// through R4 to quantize and store them. One block per iteration for the
+// remaining 0 to 3 blocks, with UMAXV.
+//
+// Registers: V16-V19 block maxima, V20 the four d (binary16 bits), V21
+// the four id, V22 and V23 scratch; V28 = 1.0, V29 = 127.0 (float32
+// lanes), V30 = -127 (bytes), V31 the abs mask; V27 zero for bfloat16.
+
+// Q8SCALES turns the abs maxima in the float32 lanes of V16 into
+// d = FCVTN(a/127) in the low halves of V20 and id = 1/FCVTL(d) in V21,
+// or 0 where d is 0 (where 1/d is Inf): true divisions, rounded to nearest
+// even as the reference's float32 division and ToFloat16.
+#define Q8SCALES                         \
+	FDIV_4S(20, 16, 29)                 \
+	FCVTN_4H(20, 20)                    \
+	FCVTL_4S(21, 20)                    \
+	VCMTST V21.S4, V21.S4, V22.S4       \
+	FDIV_4S(21, 28, 21)                 \
+	VAND   V22.B16, V21.B16, V21.B16
+
+// Q8BLOCK quantizes the 32 float32 values of V4-V11 with id from lane
+// `lane` of V21, as quantizeAbsmaxNEON, and stores the block: d from lane
+// `lane` of V20, then the 32 quants.
+#define Q8BLOCK(lane)                     \
+	VDUP V21.S[lane], V23.S4             \
+	FMUL_4S(4, 4, 23)                    \
+	FMUL_4S(5, 5, 23)                    \
+	FMUL_4S(6, 6, 23)                    \
+	FMUL_4S(7, 7, 23)                    \
+	FMUL_4S(8, 8, 23)                    \
+	FMUL_4S(9, 9, 23)                    \
+	FMUL_4S(10, 10, 23)                  \
+	FMUL_4S(11, 11, 23)                  \
+	FCVTNS_4S(4, 4)                      \
+	FCVTNS_4S(5, 5)                      \
+	FCVTNS_4S(6, 6)                      \
+	FCVTNS_4S(7, 7)                      \
+	FCVTNS_4S(8, 8)                      \
+	FCVTNS_4S(9, 9)                      \
+	FCVTNS_4S(10, 10)                    \
+	FCVTNS_4S(11, 11)                    \
+	SQXTN_4H(12, 4)                      \
+	SQXTN2_8H(12, 5)                     \
+	SQXTN_4H(13, 6)                      \
+	SQXTN2_8H(13, 7)                     \
+	SQXTN_4H(14, 8)                      \
+	SQXTN2_8H(14, 9)                     \
+	SQXTN_4H(15, 10)                     \
+	SQXTN2_8H(15, 11)                    \
+	SQXTN_8B(0, 12)                      \
+	SQXTN2_16B(0, 13)                    \
+	SQXTN_8B(1, 14)                      \
+	SQXTN2_16B(1, 15)                    \
+	SMAX_16B(0, 0, 30)                   \
+	SMAX_16B(1, 1, 30)                   \
+	VST1.P V20.H[lane], 2(R1)            \
+	VST1.P [V0.B16, V1.B16], 32(R1)
+
+// Q8CONSTANTS sets V28, V29 and V30.
+#define Q8CONSTANTS          \
+	MOVW  $0x3F800000, R3   \
+	VDUP  R3, V28.S4        \
+	MOVW  $0x42FE0000, R3   \
+	VDUP  R3, V29.S4        \
+	VMOVI $0x81, V30.B16
+
+// Q8BODY is the body of an encoder: R0 walks src, R4 walks it again, R1
+// walks dst, R2 counts the source elements left. MAX(Vm) takes the abs
+// max of a block (advancing R0) into the lanes of Vm; GATHER4 gathers the
+// maxima of V16-V19 and GATHER1 that of V16 into the float32 lanes of V16;
+// LOAD reads a block at R4 (advancing it) into the float32 lanes of
+// V4-V11. It branches only to labels of its own (loop4, single, loop1,
+// done), which the TEXT that uses it must not define, and ends with the
+// kernel's RET.
+#define Q8BODY(MAX, GATHER4, GATHER1, LOAD) \
+	SUBS $128, R2                        \
+	BLT  single                          \
+loop4:                                   \
+	MOVD R0, R4                          \
+	MAX(V16)                             \
+	MAX(V17)                             \
+	MAX(V18)                             \
+	MAX(V19)                             \
+	GATHER4                              \
+	Q8SCALES                             \
+	LOAD                                 \
+	Q8BLOCK(0)                           \
+	LOAD                                 \
+	Q8BLOCK(1)                           \
+	LOAD                                 \
+	Q8BLOCK(2)                           \
+	LOAD                                 \
+	Q8BLOCK(3)                           \
+	SUBS $128, R2                        \
+	BGE  loop4                           \
+single:                                  \
+	ADD $128, R2                         \
+	CMP $32, R2                          \
+	BLT done                             \
+loop1:                                   \
+	MOVD R0, R4                          \
+	MAX(V16)                             \
+	GATHER1                              \
+	Q8SCALES                             \
+	LOAD                                 \
+	Q8BLOCK(0)                           \
+	SUB $32, R2                          \
+	CMP $32, R2                          \
+	BGE loop1                            \
+done:                                    \
+	RET
+
+// MAX32 and friends serve float32 sources: abs max as bits (src is
+// finite), V31 = 0x7FFFFFFF.
+#define MAX32(Vm)                                  \
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4] \
+	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4] \
+	VAND   V31.B16, V0.B16, V0.B16              \
+	VAND   V31.B16, V1.B16, V1.B16              \
+	VAND   V31.B16, V2.B16, V2.B16              \
+	VAND   V31.B16, V3.B16, V3.B16              \
+	VAND   V31.B16, V4.B16, V4.B16              \
+	VAND   V31.B16, V5.B16, V5.B16              \
+	VAND   V31.B16, V6.B16, V6.B16              \
+	VAND   V31.B16, V7.B16, V7.B16              \
+	VUMAX  V1.S4, V0.S4, V0.S4                  \
+	VUMAX  V3.S4, V2.S4, V2.S4                  \
+	VUMAX  V5.S4, V4.S4, V4.S4                  \
+	VUMAX  V7.S4, V6.S4, V6.S4                  \
+	VUMAX  V2.S4, V0.S4, V0.S4                  \
+	VUMAX  V6.S4, V4.S4, V4.S4                  \
+	VUMAX  V4.S4, V0.S4, Vm.S4
+
+#define GATHER4_32        \
+	UMAXP_4S(16, 16, 17) \
+	UMAXP_4S(18, 18, 19) \
+	UMAXP_4S(16, 16, 18)
+
+#define GATHER1_32 UMAXV_4S(16, 16)
+
+#define LOAD32                                      \
+	VLD1.P 64(R4), [V4.S4, V5.S4, V6.S4, V7.S4]   \
+	VLD1.P 64(R4), [V8.S4, V9.S4, V10.S4, V11.S4]
+
+// func encodeQ8_0NEON(dst []byte, src []float32)
+//
+// Registers:
+//	R0  src (the maxima)        V0-V7   MAX32; V0-V1 quants
+//	R1  dst                     V4-V11  a block (LOAD32)
+//	R2  elements left           V12-V15 int16 (Q8BLOCK)
+//	R3  scratch                 V16-V30 as in "Q8_0 encoding" above
+//	R4  src again (the quants)  V31     0x7FFFFFFF
+TEXT ·encodeQ8_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	MOVW $0x7FFFFFFF, R3
+	VDUP R3, V31.S4
+	Q8CONSTANTS
+	Q8BODY(MAX32, GATHER4_32, GATHER1_32, LOAD32)
+
+// The 16-bit sources take the abs max on the bits (both formats order
+// like their bits; V31 = 0x7FFF in each 16-bit lane) and widen only the
+// maxima. GATHER4_16 leaves the four maxima in the low four 16-bit lanes
+// of V16 before widening them.
+#define MAX16(Vm)                                  \
+	VLD1.P 64(R0), [V0.H8, V1.H8, V2.H8, V3.H8] \
+	VAND   V31.B16, V0.B16, V0.B16              \
+	VAND   V31.B16, V1.B16, V1.B16              \
+	VAND   V31.B16, V2.B16, V2.B16              \
+	VAND   V31.B16, V3.B16, V3.B16              \
+	VUMAX  V1.H8, V0.H8, V0.H8                  \
+	VUMAX  V3.H8, V2.H8, V2.H8                  \
+	VUMAX  V2.H8, V0.H8, Vm.H8
+
+#define GATHER4_16        \
+	UMAXP_8H(16, 16, 17) \
+	UMAXP_8H(18, 18, 19) \
+	UMAXP_8H(16, 16, 18) \
+	UMAXP_8H(16, 16, 16)
+
+#define GATHER4_F16 \
+	GATHER4_16     \
+	FCVTL_4S(16, 16)
+
+#define GATHER1_F16     \
+	UMAXV_8H(16, 16)   \
+	FCVTL_4S(16, 16)
+
+#define GATHER4_BF16 \
+	GATHER4_16      \
+	VZIP1 V16.H8, V27.H8, V16.H8
+
+#define GATHER1_BF16     \
+	UMAXV_8H(16, 16)    \
+	VZIP1 V16.H8, V27.H8, V16.H8
+
+#define LOAD_F16                                    \
+	VLD1.P 64(R4), [V0.H8, V1.H8, V2.H8, V3.H8] \
+	FCVTL_4S(4, 0)                               \
+	FCVTL2_4S(5, 0)                              \
+	FCVTL_4S(6, 1)                               \
+	FCVTL2_4S(7, 1)                              \
+	FCVTL_4S(8, 2)                               \
+	FCVTL2_4S(9, 2)                              \
+	FCVTL_4S(10, 3)                              \
+	FCVTL2_4S(11, 3)
+
+#define LOAD_BF16                                   \
+	VLD1.P 64(R4), [V0.H8, V1.H8, V2.H8, V3.H8] \
+	VZIP1  V0.H8, V27.H8, V4.H8                 \
+	VZIP2  V0.H8, V27.H8, V5.H8                 \
+	VZIP1  V1.H8, V27.H8, V6.H8                 \
+	VZIP2  V1.H8, V27.H8, V7.H8                 \
+	VZIP1  V2.H8, V27.H8, V8.H8                 \
+	VZIP2  V2.H8, V27.H8, V9.H8                 \
+	VZIP1  V3.H8, V27.H8, V10.H8                \
+	VZIP2  V3.H8, V27.H8, V11.H8
+
+// func encodeQ8_0Float16NEON(dst []byte, src []uint16)
+//
+// Registers:
+//	R0  src (the maxima)        V0-V3   MAX16, LOAD_F16; V0-V1 quants
+//	R1  dst                     V4-V11  a block (LOAD_F16)
+//	R2  elements left           V12-V15 int16 (Q8BLOCK)
+//	R3  scratch                 V16-V30 as in "Q8_0 encoding" above
+//	R4  src again (the quants)  V31     0x7FFF per lane
+TEXT ·encodeQ8_0Float16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	MOVW $0x7FFF, R3
+	VDUP R3, V31.H8
+	Q8CONSTANTS
+	Q8BODY(MAX16, GATHER4_F16, GATHER1_F16, LOAD_F16)
+
+// func encodeQ8_0BFloat16NEON(dst []byte, src []uint16)
+//
+// Registers:
+//	R0  src (the maxima)        V0-V3   MAX16, LOAD_BF16; V0-V1 quants
+//	R1  dst                     V4-V11  a block (LOAD_BF16)
+//	R2  elements left           V12-V15 int16 (Q8BLOCK)
+//	R3  scratch                 V16-V30 as in "Q8_0 encoding" above
+//	R4  src again (the quants)  V31     0x7FFF per lane
+TEXT ·encodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	MOVW $0x7FFF, R3
+	VDUP R3, V31.H8
+	VEOR V27.B16, V27.B16, V27.B16
+	Q8CONSTANTS
+	Q8BODY(MAX16, GATHER4_BF16, GATHER1_BF16, LOAD_BF16)
+
+// Q8DECODE reads the Q8_0 block at R0 (advancing it) and leaves its 32
+// values in the float32 lanes of V16-V23: d widened by FCVTL into every
+// lane of V0, the quants sign-extended twice and converted exactly by
+// SCVTF, then FMUL (exact: an 8-bit integer times a binary16 value fits in
+// float32).
+#define Q8DECODE                          \
+	VLD1R.P 2(R0), [V0.H8]               \
+	VLD1.P  32(R0), [V1.B16, V2.B16]     \
+	FCVTL_4S(0, 0)                       \
+	SXTL_8H(3, 1)                        \
+	SXTL2_8H(4, 1)                       \
+	SXTL_8H(5, 2)                        \
+	SXTL2_8H(6, 2)                       \
+	SXTL_4S(16, 3)                       \
+	SXTL2_4S(17, 3)                      \
+	SXTL_4S(18, 4)                       \
+	SXTL2_4S(19, 4)                      \
+	SXTL_4S(20, 5)                       \
+	SXTL2_4S(21, 5)                      \
+	SXTL_4S(22, 6)                       \
+	SXTL2_4S(23, 6)                      \
+	SCVTF_4S(16, 16)                     \
+	SCVTF_4S(17, 17)                     \
+	SCVTF_4S(18, 18)                     \
+	SCVTF_4S(19, 19)                     \
+	SCVTF_4S(20, 20)                     \
+	SCVTF_4S(21, 21)                     \
+	SCVTF_4S(22, 22)                     \
+	SCVTF_4S(23, 23)                     \
+	FMUL_4S(16, 16, 0)                   \
+	FMUL_4S(17, 17, 0)                   \
+	FMUL_4S(18, 18, 0)                   \
+	FMUL_4S(19, 19, 0)                   \
+	FMUL_4S(20, 20, 0)                   \
+	FMUL_4S(21, 21, 0)                   \
+	FMUL_4S(22, 22, 0)                   \
+	FMUL_4S(23, 23, 0)
+
+// func decodeQ8_0NEON(dst []float32, src []byte)
+//
+// Registers:
+//	R0  src                V0      d
+//	R1  dst                V1-V2   quants
+//	R2  source bytes left  V3-V6   int16
+//	                       V16-V23 float32 values
+TEXT ·decodeQ8_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	SUBS $34, R2
+	BLT  done
+
+loop:
+	Q8DECODE
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R1)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R1)
+	SUBS   $34, R2
+	BGE    loop
+
+done:
+	RET
+
+// Decoding to 16-bit floats: Q8DECODE, then the rounding of
+// float32ToFloat16NEON (FCVTN) or float32ToBFloat16NEON (BF16RNE, with
+// its constants in V30 and V31), as the dequantizers to 16-bit floats.
+
+// func decodeQ8_0Float16NEON(dst []uint16, src []byte)
+//
+// Registers:
+//	R0  src                V0      d
+//	R1  dst                V1-V2   quants
+//	R2  source bytes left  V3-V6   int16
+//	                       V16-V23 float32 values
+//	                       V24-V27 binary16 results
+TEXT ·decodeQ8_0Float16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	SUBS $34, R2
+	BLT  done
+
+loop:
+	Q8DECODE
+	FCVTN_4H(24, 16)
+	FCVTN2_8H(24, 17)
+	FCVTN_4H(25, 18)
+	FCVTN2_8H(25, 19)
+	FCVTN_4H(26, 20)
+	FCVTN2_8H(26, 21)
+	FCVTN_4H(27, 22)
+	FCVTN2_8H(27, 23)
+	VST1.P [V24.H8, V25.H8, V26.H8, V27.H8], 64(R1)
+	SUBS   $34, R2
+	BGE    loop
+
+done:
+	RET
+
+// func decodeQ8_0BFloat16NEON(dst []uint16, src []byte)
+//
+// Registers:
+//	R0  src                V0      d
+//	R1  dst                V1-V2   quants, then NaN masks (BF16RNE Vm)
+//	R2  source bytes left  V3-V6   int16; V3-V4 then BF16RNE Vu
+//	R3  scratch            V8-V15  rounded (BF16RNE Vr)
+//	                       V16-V23 float32 values
+//	                       V24-V27 bfloat16 results
+//	                       V30     0x7FFF
+//	                       V31     0x00400000
+TEXT ·decodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	BF16CONSTANTS
+	SUBS $34, R2
+	BLT  done
+
+loop:
+	Q8DECODE
+	BF16RNE(16, V16, V1, V8, V3, 1, 8, 3)
+	BF16RNE(17, V17, V2, V9, V4, 2, 9, 4)
+	BF16RNE(18, V18, V1, V10, V3, 1, 10, 3)
+	BF16RNE(19, V19, V2, V11, V4, 2, 11, 4)
+	BF16RNE(20, V20, V1, V12, V3, 1, 12, 3)
+	BF16RNE(21, V21, V2, V13, V4, 2, 13, 4)
+	BF16RNE(22, V22, V1, V14, V3, 1, 14, 3)
+	BF16RNE(23, V23, V2, V15, V4, 2, 15, 4)
+	VUZP2  V9.H8, V8.H8, V24.H8
+	VUZP2  V11.H8, V10.H8, V25.H8
+	VUZP2  V13.H8, V12.H8, V26.H8
+	VUZP2  V15.H8, V14.H8, V27.H8
+	VST1.P [V24.H8, V25.H8, V26.H8, V27.H8], 64(R1)
+	SUBS   $34, R2
+	BGE    loop
+
+done:
+	RET
