@@ -89,10 +89,11 @@ func asmFunctions(t *testing.T, goarch string) []string {
 // disassemble returns the instructions of the package's assembly functions
 // named in names, as linked into this test binary, keyed by name.
 //
-// go test links its binaries without a symbol table or DWARF (-s -w), so
-// the functions are found, and instructions mapped to source lines,
-// through the Go runtime's own table (.gopclntab), which every binary
-// keeps; llvm-objdump disassembles the address range they span.
+// A binary that go test builds and runs at once is linked without a
+// symbol table or DWARF (-s -w; one built with -c keeps them), so the
+// functions are found, and instructions mapped to source lines, through
+// the Go runtime's own table (.gopclntab), which every binary keeps;
+// llvm-objdump disassembles the address range they span.
 func disassemble(t *testing.T, objdump string, names []string) map[string][]asmInstruction {
 	t.Helper()
 	exe, err := os.Executable()
