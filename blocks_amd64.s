@@ -36,8 +36,8 @@
 // Registers of the reductions: SI walks src, R8 holds the block stride in
 // bytes and R9 three strides, R10 points 4 blocks after SI (in groups of
 // 8), DX counts the blocks left, BX the vectors left of the blocks of a
-// group, and DI (and R11 for hi) walks the results. Every kernel loads its constants first:
-// BROADCAST32 uses R8.
+// group, and DI (and R11 for hi) walks the results. Every kernel loads its
+// constants first: BROADCAST32 uses R8.
 
 // BACKUP moves SI back over n-DX blocks and DI over as many results of
 // size bytes, leaving their bytes in BX, and sets DX to n: the last group
@@ -56,6 +56,17 @@
 	LEAQ (R8)(R8*2), R9
 
 // func absMaxBitsBlocksAVX2(dst []uint32, src []float32, block int)
+//
+// Registers:
+//	SI  src                          Y0-Y7   maxima of the 8 blocks, then
+//	DI  dst                                  the results (MAXTREE32)
+//	AX  scratch (BACKUP)             Y8-Y11  values, masked
+//	BX  vectors left (group), bytes  Y8-Y9   scratch (MAXTREE32)
+//	    left of the block (single)   X1      scratch (single)
+//	DX  blocks left                  Y15     0x7FFFFFFF
+//	R8  block stride (bytes)
+//	R9  three strides
+//	R10 SI + four strides
 TEXT ·absMaxBitsBlocksAVX2(SB), NOSPLIT, $0-56
 	BROADCAST32($0x7FFFFFFF, X15, Y15)
 	MOVQ  dst_base+0(FP), DI
@@ -154,6 +165,16 @@ done:
 // absMaxBitsBlocksAVX2 on words. A block of 16k+8 words starts with its
 // first 8 words, loaded into the low half of a vector whose high half
 // VEX.128 zeroes, which never raises the max.
+//
+// Registers:
+//	SI  src                   Y0-Y7   maxima (words) of the 8
+//	DI  dst                           blocks, then the results in X0
+//	AX  scratch (BACKUP)      Y8-Y11  values, masked
+//	BX  whole vectors left    Y8-Y9   scratch (MAXTREE16)
+//	DX  blocks left           X1      scratch (single)
+//	R8  block stride (bytes)  Y15     0x7FFF per word
+//	R9  three strides
+//	R10 SI + four strides
 TEXT ·absMaxBits16BlocksAVX2(SB), NOSPLIT, $0-56
 	BROADCAST32($0x7FFF7FFF, X15, Y15)
 	MOVQ  dst_base+0(FP), DI
@@ -327,6 +348,17 @@ done:
 // Groups of 4 blocks, each with the smax, smin and umax accumulators of
 // minMaxKeysAVX2: Y0..Y3, Y4..Y7 and Y8..Y11, started at the block's first
 // vector.
+//
+// Registers:
+//	SI  src                          Y0-Y3    smax of the 4 blocks
+//	DI  lo                           Y4-Y7    smin
+//	AX  scratch (BACKUP)             Y8-Y11   umax
+//	BX  vectors left (group), bytes  Y12-Y13  values, then scratch (TREE4)
+//	    left of the block (single)   X12-X13  lo and hi keys (KEYS32)
+//	DX  blocks left                  X1 X5 X9 scratch (single)
+//	R8  block stride (bytes)         Y15      0x7FFFFFFF
+//	R9  three strides
+//	R11 hi
 TEXT ·minMaxKeysBlocksAVX2(SB), NOSPLIT, $0-80
 	BROADCAST32($0x7FFFFFFF, X15, Y15)
 	MOVQ  lo_base+0(FP), DI
@@ -442,6 +474,16 @@ done:
 // minMaxKeysBlocksAVX2 on words. A block of 16k+8 words starts with its
 // first 8 words in both halves of a vector (VBROADCASTI128), which leaves
 // the extremes as they are.
+//
+// Registers:
+//	SI  src                   Y0-Y3    smax (words) of the 4 blocks
+//	DI  lo                    Y4-Y7    smin
+//	AX  scratch (BACKUP)      Y8-Y11   umax
+//	BX  whole vectors left    Y12-Y13  values, then scratch (TREE4W)
+//	DX  blocks left           X12-X13  lo and hi keys (KEYS16)
+//	R8  block stride (bytes)  X1 X5 X9 scratch (single)
+//	R9  three strides         Y15      0x7FFF per word
+//	R11 hi
 TEXT ·minMaxKeys16BlocksAVX2(SB), NOSPLIT, $0-80
 	BROADCAST32($0x7FFF7FFF, X15, Y15)
 	MOVQ  lo_base+0(FP), DI
@@ -854,6 +896,14 @@ done:                                                   \
 // their arguments into the registers above.
 
 // func quantizeAbsmaxBlocksAVX2(dst []int8, src []float32, scales []float32, block int)
+//
+// Registers:
+//	as above, without R12  Y0-Y3   values, int32, then bytes in Y0
+//	                       Y4-Y7   scales of 1, 2 or 4 blocks
+//	                       Y12     packOrder
+//	                       Y13     int8 -127
+//	                       Y14     127.0
+//	                       Y15     0xFFFF0000 (loaded, unused)
 TEXT ·quantizeAbsmaxBlocksAVX2(SB), NOSPLIT, $0-80
 	BLKCONSTS
 	MOVQ dst_base+0(FP), DI
@@ -864,6 +914,15 @@ TEXT ·quantizeAbsmaxBlocksAVX2(SB), NOSPLIT, $0-80
 	QUANTIZEBLOCKS(BLKABS4, BLKABS1, BLKABSPARAMS1, BLKABSPARAMS2, BLKABSPARAMS8, BLKABSNEXT, BLKBY8, BLKLOADF32, BLKLOAD1F32, PACK4, 128, 32)
 
 // func quantizeZeroPointBlocksAVX2(dst []int8, src []float32, scales, zeros []float32, block int)
+//
+// Registers:
+//	as above  Y0-Y3   values, int32, then bytes in Y0
+//	          Y4-Y7   scales of 1, 2 or 4 blocks
+//	          Y8-Y11  zeros of 1, 2 or 4 blocks
+//	          Y12     packOrder
+//	          Y13     int8 -127 (loaded, unused)
+//	          Y14     127.0
+//	          Y15     0xFFFF0000 (loaded, unused)
 TEXT ·quantizeZeroPointBlocksAVX2(SB), NOSPLIT, $0-104
 	BLKCONSTS
 	MOVQ dst_base+0(FP), DI
@@ -875,6 +934,14 @@ TEXT ·quantizeZeroPointBlocksAVX2(SB), NOSPLIT, $0-104
 	QUANTIZEBLOCKS(BLKZP4, BLKZP1, BLKZPPARAMS1, BLKZPPARAMS2, BLKZPPARAMS8, BLKZPNEXT, BLKBY8, BLKLOADF32, BLKLOAD1F32, PACK4, 128, 32)
 
 // func quantizeAbsmaxFloat16BlocksAVX2(dst []int8, src []uint16, scales []float32, block int)
+//
+// Registers:
+//	as above, without R12  Y0-Y3   values, int32, then bytes in Y0
+//	                       Y4-Y7   scales of 1, 2 or 4 blocks
+//	                       Y12     packOrder
+//	                       Y13     int8 -127
+//	                       Y14     127.0
+//	                       Y15     0xFFFF0000 (loaded, unused)
 TEXT ·quantizeAbsmaxFloat16BlocksAVX2(SB), NOSPLIT, $0-80
 	BLKCONSTS
 	MOVQ dst_base+0(FP), DI
@@ -885,6 +952,17 @@ TEXT ·quantizeAbsmaxFloat16BlocksAVX2(SB), NOSPLIT, $0-80
 	QUANTIZEBLOCKS(BLKABS4, BLKABS1, BLKABSPARAMS1, BLKABSPARAMS2, BLKABSPARAMS8, BLKABSNEXT, BLKBY8, BLKLOADF16, BLKLOAD1F16, PACK4, 64, 16)
 
 // func quantizeAbsmaxBFloat16BlocksAVX2(dst []int8, src []uint16, scales []float32, block int)
+//
+// Registers:
+//	as above, without R12  Y0-Y3   values (BF16SPLIT's order),
+//	                               int32, then bytes in Y0
+//	                       Y4-Y5   scales of 1 or 2 blocks; by8:
+//	                               two blocks each (BLKPAIRS8)
+//	                       Y6      scratch (BLKPAIRS8)
+//	                       Y12     packOrder (loaded, unused)
+//	                       Y13     int8 -127
+//	                       Y14     127.0
+//	                       Y15     0xFFFF0000 (BF16SPLIT)
 TEXT ·quantizeAbsmaxBFloat16BlocksAVX2(SB), NOSPLIT, $0-80
 	BLKCONSTS
 	MOVQ dst_base+0(FP), DI
@@ -895,6 +973,15 @@ TEXT ·quantizeAbsmaxBFloat16BlocksAVX2(SB), NOSPLIT, $0-80
 	QUANTIZEBLOCKS(BLKABS4, BLKABS1, BLKABSPARAMS1, BLKABSPARAMS2, BLKABSPAIRS8, BLKABSNEXT, BLKBY8PAIRS, BLKLOADBF16, BLKLOAD1BF16, BF16PACK, 64, 16)
 
 // func quantizeZeroPointFloat16BlocksAVX2(dst []int8, src []uint16, scales, zeros []float32, block int)
+//
+// Registers:
+//	as above  Y0-Y3   values, int32, then bytes in Y0
+//	          Y4-Y7   scales of 1, 2 or 4 blocks
+//	          Y8-Y11  zeros of 1, 2 or 4 blocks
+//	          Y12     packOrder
+//	          Y13     int8 -127 (loaded, unused)
+//	          Y14     127.0
+//	          Y15     0xFFFF0000 (loaded, unused)
 TEXT ·quantizeZeroPointFloat16BlocksAVX2(SB), NOSPLIT, $0-104
 	BLKCONSTS
 	MOVQ dst_base+0(FP), DI
@@ -906,6 +993,18 @@ TEXT ·quantizeZeroPointFloat16BlocksAVX2(SB), NOSPLIT, $0-104
 	QUANTIZEBLOCKS(BLKZP4, BLKZP1, BLKZPPARAMS1, BLKZPPARAMS2, BLKZPPARAMS8, BLKZPNEXT, BLKBY8, BLKLOADF16, BLKLOAD1F16, PACK4, 64, 16)
 
 // func quantizeZeroPointBFloat16BlocksAVX2(dst []int8, src []uint16, scales, zeros []float32, block int)
+//
+// Registers:
+//	as above  Y0-Y3   values (BF16SPLIT's order),
+//	                  int32, then bytes in Y0
+//	          Y4-Y5   scales of 1 or 2 blocks; by8:
+//	                  two blocks each (BLKPAIRS8)
+//	          Y6-Y7   scratch (BLKPAIRS8)
+//	          Y8-Y9   zeros, as the scales
+//	          Y12     packOrder (loaded, unused)
+//	          Y13     int8 -127 (loaded, unused)
+//	          Y14     127.0
+//	          Y15     0xFFFF0000 (BF16SPLIT)
 TEXT ·quantizeZeroPointBFloat16BlocksAVX2(SB), NOSPLIT, $0-104
 	BLKCONSTS
 	MOVQ dst_base+0(FP), DI
@@ -952,6 +1051,17 @@ TEXT ·quantizeZeroPointBFloat16BlocksAVX2(SB), NOSPLIT, $0-104
 // func zeroPointParamsBlocksAVX2(scales []float32, zeros []int32, lo, hi []int32)
 // Four blocks per step, then one at a time: a single key in lane 0 of X0
 // and X1 leaves zeros, a constant block, in the other lanes.
+//
+// Registers:
+//	SI  walks lo      X0      min keys, then bits
+//	DI  walks scales  X1      max keys, then bits
+//	CX  blocks left   Y2      scratch, then float64(min)
+//	DX  walks hi      Y3      max-min, then 255/(max-min);
+//	R8  scratch               X3 the scales
+//	R9  walks zeros   X4      mask of min == max
+//	                  Y5      s*min, then z; X5 zero points
+//	                  Y14     -128.0 (float64)
+//	                  Y15     255.0 (float64)
 TEXT ·zeroPointParamsBlocksAVX2(SB), NOSPLIT, $0-96
 	MOVQ scales_base+0(FP), DI
 	MOVQ zeros_base+24(FP), R9

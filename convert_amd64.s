@@ -14,6 +14,16 @@
 // func float32ToFloat16AVX2(dst []uint16, src []float32)
 // VCVTPS2PH with immediate 0: round to nearest even whatever MXCSR says.
 // F16C quiets a NaN as sign|0x7E00|mantissa>>13, which is the contract.
+//
+// Registers:
+//	SI  src                   Y0-Y3   float32, then binary16 in X0-X3
+//	DI  dst                   Y8      tail mask
+//	CX  len(src)
+//	AX  index
+//	BX  loop end
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
 TEXT ·float32ToFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -71,6 +81,17 @@ done:
 
 // func float16ToFloat32AVX2(dst []float32, src []uint16)
 // VCVTPH2PS is exact and quiets NaNs by setting the top mantissa bit.
+//
+// Registers:
+//	SI  src                   Y0-Y3   float32 values
+//	DI  dst                   X0      binary16 of the tail
+//	CX  len(src)              Y8      tail mask
+//	AX  index
+//	BX  loop end
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·float16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -124,6 +145,16 @@ done:
 // func float32ToBFloat16AVX2(dst []uint16, src []float32)
 // The main loop tests 32 values for NaNs with two unordered compares and
 // takes the short rounding when there are none.
+//
+// Registers:
+//	SI  src                   Y0-Y3   float32, then bfloat16
+//	DI  dst                   Y4-Y11  scratch (BF16NONAN, BF16ROUND)
+//	CX  len(src)              Y8-Y9   NaN test (main loop)
+//	AX  index                 Y8      tail mask
+//	BX  loop end              Y13     0x40
+//	DX  elements left (tail)  Y14     0x7FFF
+//	R8  scratch               Y15     1
+//	R9  tail pointer
 TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -210,6 +241,17 @@ done:
 // of each dword. The main loop takes 16 values per load: VPERMQ puts the
 // quarters in the order the in-lane VPUNPCKLWD/VPUNPCKHWD need, one
 // cross-lane shuffle per 16 values instead of a VPMOVZXWD per 8.
+//
+// Registers:
+//	SI  src                   Y0-Y3   bfloat16, then float32
+//	DI  dst                   Y8      tail mask
+//	CX  len(src)              Y15     all zeros
+//	AX  index
+//	BX  loop end
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·bfloat16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	MOVQ  dst_base+0(FP), DI
 	MOVQ  src_base+24(FP), SI

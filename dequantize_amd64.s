@@ -12,7 +12,7 @@
 //   dequantizeZeroPointBFloat16AVX2
 
 // LOAD8TAIL loads the CX-AX (1..7) bytes at SI+AX into the low bytes of X0
-// like LOAD16TAIL.
+// like LOAD16TAIL, with the same registers (DX, R9, R10).
 #define LOAD8TAIL \
 	MOVQ    CX, DX                 \
 	SUBQ    AX, DX                 \
@@ -164,6 +164,17 @@ fastrest:                     \
 // Sign-extend, exact int32 subtract, convert with round to nearest even,
 // one true division per lane (or, inside the domain of DEQUANTFAST, the
 // reciprocal with one FMA correction: the same quotient).
+//
+// Registers:
+//	SI  src (moved by fast path)    Y0-Y3   quotients
+//	DI  dst (moved by fast path)    Y4-Y7   numerators (fast path)
+//	CX  len(src), then CX%8 left    Y8      tail mask
+//	AX  index (0 after fast path)   Y13     1/scale (fast path)
+//	BX  loop counter or loop end    Y14     zero (int32)
+//	DX  elements left (tail)        Y15     scale
+//	R8  zero, then scratch
+//	R9  scratch, then tail pointer
+//	R10 scratch
 TEXT ·dequantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
@@ -274,6 +285,17 @@ done:
 
 // func dequantizeZeroPointFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
 // dequantizeZeroPointAVX2, rounded to binary16 by VCVTPS2PH $0.
+//
+// Registers:
+//	SI  src (moved by fast path)    Y0-Y3   quotients, then binary16
+//	DI  dst (moved by fast path)    Y4-Y7   numerators (fast path)
+//	CX  len(src), then CX%8 left    Y13     1/scale (fast path)
+//	AX  index (0 after fast path)   Y14     zero (int32)
+//	BX  loop counter or loop end    Y15     scale
+//	DX  elements left (tail)
+//	R8  zero
+//	R9  scratch, then tail pointer
+//	R10 scratch
 TEXT ·dequantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
@@ -350,6 +372,19 @@ done:
 // dequantizeZeroPointAVX2, rounded to bfloat16 as float32ToBFloat16AVX2
 // does, NaNs included (0/0 makes one). The fast path of DEQUANTFAST makes
 // no NaN (scale is finite and not zero there) and rounds without the test.
+//
+// Registers:
+//	SI  src (moved by fast path)    Y0-Y3   quotients, then bfloat16
+//	DI  dst (moved by fast path)    Y4-Y7   numerators (fast path)
+//	CX  len(src), then CX%8 left    Y4-Y9   scratch (BF16ROUND4, BF16ROUND,
+//	AX  index (0 after fast path)           STOREBF16X4)
+//	BX  loop counter or loop end    Y8-Y9   NaN test (main loop)
+//	DX  elements left (tail)        Y10     zero (int32)
+//	R8  zero, then scratch          Y11     scale
+//	R9  scratch, then tail pointer  Y12     1/scale (fast path)
+//	R10 scratch                     Y13     0x40
+//	                                Y14     0x7FFF
+//	                                Y15     1
 TEXT ·dequantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI

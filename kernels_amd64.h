@@ -3,14 +3,15 @@
 // never arguments: vet's asmdecl checks names against the frame of the
 // TEXT that precedes a macro's definition.
 
-// BROADCAST32 fills every dword of Y with the 32-bit constant c.
+// BROADCAST32 fills every dword of Y with the 32-bit constant c, through
+// R8.
 #define BROADCAST32(c, X, Y) \
 	MOVL         c, R8  \
 	VMOVD        R8, X  \
 	VPBROADCASTD X, Y
 
 // TAILMASK loads into Y the VPMASKMOVD mask of the CX-AX (1..7) elements
-// left.
+// left. DX and R8 are scratch.
 #define TAILMASK(Y) \
 	MOVQ    AX, DX                \
 	SUBQ    CX, DX                \
@@ -19,7 +20,8 @@
 
 // STORE16TAIL stores the first CX-AX (1..7) words of X0 at DI+2*AX:
 // four, two, then one, shifting X0 down after each piece. It jumps to done
-// when no single word is left, else falls through after storing it.
+// when no single word is left, else falls through after storing it. DX
+// holds the count and R9 the address.
 #define STORE16TAIL \
 	MOVQ    CX, DX         \
 	SUBQ    AX, DX         \
@@ -43,7 +45,8 @@ st1:                       \
 // LOAD16TAIL loads the CX-AX (1..7) words at SI+2*AX into the low words of
 // X0, zeroing the rest. It inserts the last odd word, then the pair before
 // it, then the first four, shifting X0 up before each insert, so the
-// pieces end up in order.
+// pieces end up in order. DX holds the count and R9 the address; R10 is
+// scratch.
 #define LOAD16TAIL \
 	MOVQ    CX, DX                 \
 	SUBQ    AX, DX                 \
@@ -143,7 +146,8 @@ ldok:
 	VPAND   at, Y15, Y4 \
 	VPMAXUD Y4, Y0, Y0
 
-// ABSMAXREDUCE folds Y0..Y3 into the max, left in X0 and AX.
+// ABSMAXREDUCE folds Y0..Y3 into the max, left in X0 and AX; X1 is
+// scratch.
 #define ABSMAXREDUCE \
 	VPMAXUD      Y1, Y0, Y0    \
 	VPMAXUD      Y3, Y2, Y2    \
@@ -262,7 +266,8 @@ ldok:
 
 // MAXTREE32 reduces the dwords of Y0..Y7 into Y0, whose lane b becomes the
 // max of Yb: interleaving dwords, then qwords, then 128-bit lanes of pairs
-// of vectors halves the partial maxima of each vector at every step.
+// of vectors halves the partial maxima of each vector at every step. Y8
+// and Y9 are scratch.
 #define MAXTREE32 \
 	VPUNPCKLDQ  Y1, Y0, Y8       \
 	VPUNPCKHDQ  Y1, Y0, Y9       \

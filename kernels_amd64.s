@@ -29,7 +29,10 @@
 //     value that cannot change the result.
 //
 // The 16-bit reductions, the Q8_0 kernels and the blockwise kernels, which
-// work on whole blocks, are organized differently; see their comments.
+// work on whole blocks, are organized differently; see their comments. The
+// loops of the fused quantizers and the fast path of the dequantizers move
+// pointers instead of AX; their tails are the usual ones. Each TEXT's
+// comment ends with a table of its registers by role.
 //
 // Prefetching: the main loops of the float32 reductions, the fused
 // quantizers and the conversions hint the input's cache lines 2 KiB

@@ -41,7 +41,8 @@
 	BROADCAST32($0x81818181, X13, Y13)
 
 // Q8START points R12 at the second of the two 64-byte slots (id at 0, d
-// at 32) that follow R11, and starts the pipeline.
+// at 32) that start at R11, and starts the pipeline: pass one at src
+// (R9), pass two with no blocks (R10).
 #define Q8START \
 	LEAQ 64(R11), R12 \
 	MOVQ SI, R9       \
@@ -70,7 +71,7 @@ full:
 // Q8SCALES turns the float32 maxima in the lanes of Y0 into d (binary16,
 // stored at 32(R12)) and id (float32, stored at R12): d = RNE(a/127) with
 // a true division, id = 1/float32(d) with another, masked to 0 where d is
-// 0 (the division gives +Inf there).
+// 0 (the division gives +Inf there). Y0..Y3 are overwritten.
 #define Q8SCALES \
 	VDIVPS    Y10, Y0, Y0    \
 	VCVTPS2PH $0, Y0, X1     \
@@ -82,7 +83,8 @@ full:
 	VMOVDQU   X1, 32(R12)    \
 	VMOVAPS   Y3, (R12)
 
-// Q8ADVANCE moves pass one past its group of DX blocks of blockBytes.
+// Q8ADVANCE moves pass one past its group of DX blocks of blockBytes; R8
+// is scratch.
 #define Q8ADVANCE(blockBytes) \
 	IMUL3Q $blockBytes, DX, R8 \
 	ADDQ   R8, R9              \
@@ -105,7 +107,7 @@ full:
 	Q8PUT
 
 // Q8PUT clamps the 32 quants in Y0 to [-127, 127] and stores block BX at
-// DI: d from the slot, then the quants.
+// DI: d from the slot (through R8), then the quants.
 #define Q8PUT \
 	VPMAXSB Y13, Y0, Y0            \
 	MOVWLZX 32(R11)(BX*2), R8      \
@@ -204,6 +206,18 @@ tree:                   \
 	MAXTREE16
 
 // func encodeQ8_0AVX2(dst []byte, src []float32)
+//
+// Registers:
+//	R8  scratch          Y0-Y7   block maxima (pass one)
+//	the others as above  Y0-Y3   a/127, d in X1, id in Y3 (Q8SCALES)
+//	                     Y0-Y3   values, then int32 (pass two)
+//	                     Y8-Y9   scratch (BLOCKMAX32, MAXTREE32)
+//	                     Y10     127.0
+//	                     Y11     1.0
+//	                     Y12     packOrder
+//	                     Y13     int8 -127
+//	                     Y14     0x7FFFFFFF
+//	                     Y15     the block's id
 TEXT ·encodeQ8_0AVX2(SB), NOSPLIT, $152-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -242,6 +256,18 @@ done:
 	RET
 
 // func encodeQ8_0Float16AVX2(dst []byte, src []uint16)
+//
+// Registers:
+//	R8  scratch          Y0-Y7   block maxima, words (pass one)
+//	the others as above  Y0-Y3   a/127, d in X1, id in Y3 (Q8SCALES)
+//	                     Y0-Y3   values, then int32 (pass two)
+//	                     Y8-Y9   scratch (BLOCKMAX16, MAXTREE16)
+//	                     Y10     127.0
+//	                     Y11     1.0
+//	                     Y12     packOrder
+//	                     Y13     int8 -127
+//	                     Y14     0x7FFF per word
+//	                     Y15     the block's id
 TEXT ·encodeQ8_0Float16AVX2(SB), NOSPLIT, $152-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -285,6 +311,19 @@ done:
 	RET
 
 // func encodeQ8_0BFloat16AVX2(dst []byte, src []uint16)
+//
+// Registers:
+//	R8  scratch          Y0-Y7   block maxima, words (pass one)
+//	the others as above  Y0-Y3   a/127, d in X1, id in Y3 (Q8SCALES)
+//	                     Y0-Y3   values (BF16SPLIT's order),
+//	                             then int32 (pass two)
+//	                     Y8-Y9   scratch (BLOCKMAX16, MAXTREE16)
+//	                     Y10     127.0
+//	                     Y11     1.0
+//	                     Y12     0xFFFF0000 (BF16SPLIT)
+//	                     Y13     int8 -127
+//	                     Y14     0x7FFF per word
+//	                     Y15     the block's id
 TEXT ·encodeQ8_0BFloat16AVX2(SB), NOSPLIT, $152-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -352,6 +391,11 @@ done:
 // len(src)/34*32, to avoid a division by 34.
 
 // func decodeQ8_0AVX2(dst []float32, src []byte)
+//
+// Registers:
+//	SI  src (a block)  Y0-Y3   float32 values
+//	DI  dst            Y4      d
+//	CX  blocks left
 TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -379,6 +423,11 @@ done:
 // func decodeQ8_0Float16AVX2(dst []uint16, src []byte)
 // The exact products, rounded to binary16 by VCVTPS2PH $0 as
 // float32ToFloat16AVX2 does.
+//
+// Registers:
+//	SI  src (a block)  Y0-Y3   float32 values
+//	DI  dst            Y4      d
+//	CX  blocks left
 TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -405,6 +454,15 @@ done:
 // func decodeQ8_0BFloat16AVX2(dst []uint16, src []byte)
 // The exact products, rounded to bfloat16 as float32ToBFloat16AVX2 does,
 // NaNs included (a NaN or an infinite d makes them).
+//
+// Registers:
+//	SI  src (a block)           Y0-Y3   float32, then bfloat16 in
+//	DI  dst                             Y0 and Y2
+//	CX  blocks left             Y4      d
+//	R8  scratch, then d's bits  Y4-Y9   scratch (BF16ROUND4)
+//	                            Y13     0x40
+//	                            Y14     0x7FFF
+//	                            Y15     1
 TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX

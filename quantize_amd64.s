@@ -18,7 +18,7 @@
 
 // STORE8TAIL stores the first CX-AX (1..7) bytes of X0 at DI+AX: four,
 // two, then one. It jumps to done when no single byte is left, else falls
-// through after storing it.
+// through after storing it. DX holds the count and R9 the address.
 #define STORE8TAIL \
 	MOVQ    CX, DX         \
 	SUBQ    AX, DX         \
@@ -56,6 +56,16 @@ st1:                       \
 // the low side (VCVTPS2DQ gives 0x80000000 below -2^31) and VPMAXSB
 // finishes it, so only the top needs clamping in float, where a value
 // above 2^31 would otherwise convert to a negative integer.
+//
+// Registers:
+//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
+//	DI  dst                   Y8      tail mask
+//	CX  len(src)              Y12     packOrder
+//	AX  index                 Y13     int8 -127
+//	BX  loop end              Y14     127.0
+//	DX  elements left (tail)  Y15     scale
+//	R8  scratch
+//	R9  tail pointer
 TEXT ·quantizeAbsmaxAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
@@ -125,6 +135,16 @@ done:
 // func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
 // A rounded multiply, then a rounded add (never fused), VMINPS 127,
 // VCVTPS2DQ and saturating packs, which clamp the low side at -128.
+//
+// Registers:
+//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
+//	DI  dst                   Y8      tail mask
+//	CX  len(src)              Y12     packOrder
+//	AX  index                 Y13     127.0
+//	BX  loop end              Y14     zero
+//	DX  elements left (tail)  Y15     scale
+//	R8  scratch
+//	R9  tail pointer
 TEXT ·quantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
@@ -222,6 +242,20 @@ done:
 //     clamp since both bounds are integers.
 
 // func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)
+//
+// Registers:
+//	SI  src                         Y0-Y3   maxima (the max in X0), then
+//	DI  dst                                 values, int32, bytes in Y0
+//	CX  len(src)                    Y4-Y7   values, masked (ABSMAX32)
+//	AX  elements done (tails); the  X1      127.0, then the scale
+//	    max's bits (reduce)         Y8      tail mask
+//	BX  len(src) rounded down       Y12     packOrder
+//	DX  scratch                     Y15     0x7FFFFFFF, then the scale
+//	R8  scratch
+//	R9  loop end (a pointer),
+//	    then tail pointer
+//	R10 walks src
+//	R11 walks dst
 TEXT ·quantizeAbsmaxFusedAVX2(SB), NOSPLIT, $0-56
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -356,6 +390,24 @@ refuse:
 // instruction for instruction (float64 difference and quotient, float32
 // scale), the zero point is computed in float32 with the same result (see
 // below).
+//
+// Registers:
+//	SI  src                     Y0-Y5   MINMAX3 accumulators, two sets
+//	DI  dst                     Y6-Y9   values (MINMAX32)
+//	CX  len(src)                Y8      tail mask
+//	AX  elements done (tails);  X6-X7   min and max as floats
+//	    smax, then hi (reduce)  X0-X5   scratch of the parameters;
+//	BX  len(src) rounded down;          X3 the scale, X5 float32(z)
+//	    smin, then lo (reduce)  Y0-Y3   values, int32, bytes in Y0
+//	DX  scratch; umax, then     Y12     packOrder
+//	    key(umax) (reduce)      Y14     float32(z)
+//	R8  scratch                 Y15     src[0] in every lane, then
+//	R9  loop end (a pointer),           the scale
+//	    then tail pointer
+//	R10 walks src
+//	R11 walks dst
+//	R12 max's bits
+//	R13 min's bits
 TEXT ·quantizeZeroPointFusedAVX2(SB), NOSPLIT, $0-64
 	MOVQ  dst_base+0(FP), DI
 	MOVQ  src_base+24(FP), SI
@@ -715,6 +767,17 @@ done:                       \
 	RET
 
 // func quantizeAbsmaxFloat16AVX2(dst []int8, src []uint16, scale float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
+//	DI  dst                   Y12     packOrder
+//	CX  len(src)              Y13     int8 -127
+//	AX  index                 Y14     127.0
+//	BX  loop end (VEC8)       Y15     scale
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·quantizeAbsmaxFloat16AVX2(SB), NOSPLIT, $0-52
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -724,6 +787,17 @@ TEXT ·quantizeAbsmaxFloat16AVX2(SB), NOSPLIT, $0-52
 	QUANTIZE16(WIDEN32F16, ABSMAXROUND4, PACK4, CLAMP32, WIDENF16, QABSMAX8)
 
 // func quantizeAbsmaxBFloat16AVX2(dst []int8, src []uint16, scale float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values (BF16SPLIT's order),
+//	DI  dst                           int32, then bytes in Y0
+//	CX  len(src)              Y11     0xFFFF0000
+//	AX  index                 Y12     packOrder (loaded, unused)
+//	BX  loop end (VEC8)       Y13     int8 -127
+//	DX  elements left (tail)  Y14     127.0
+//	R8  scratch               Y15     scale
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·quantizeAbsmaxBFloat16AVX2(SB), NOSPLIT, $0-52
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -734,6 +808,17 @@ TEXT ·quantizeAbsmaxBFloat16AVX2(SB), NOSPLIT, $0-52
 	QUANTIZE16(WIDEN32BF16, ABSMAXROUND4, BF16PACK, CLAMP32, WIDENBF16, QABSMAX8)
 
 // func quantizeZeroPointFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
+//	DI  dst                   Y12     packOrder
+//	CX  len(src)              Y13     127.0
+//	AX  index                 Y14     zero
+//	BX  loop end (VEC8)       Y15     scale
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·quantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -744,6 +829,17 @@ TEXT ·quantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	QUANTIZE16(WIDEN32F16, ZEROPOINTROUND4, PACK4, NOTHING, WIDENF16, QZEROPOINT8)
 
 // func quantizeZeroPointBFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values (BF16SPLIT's order),
+//	DI  dst                           int32, then bytes in Y0
+//	CX  len(src)              Y11     0xFFFF0000
+//	AX  index                 Y12     packOrder (loaded, unused)
+//	BX  loop end (VEC8)       Y13     127.0
+//	DX  elements left (tail)  Y14     zero
+//	R8  scratch               Y15     scale
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·quantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI

@@ -28,6 +28,14 @@
 // func absMaxBitsAVX2(src []float32) uint32
 // Unsigned max of bits&0x7FFFFFFF, four accumulators. Masked-off tail
 // lanes load as 0, which never raises the max.
+//
+// Registers:
+//	SI  src                     Y0-Y3   maxima (the max in X0)
+//	CX  len(src)                Y4-Y7   values, masked
+//	AX  index, then the result  Y8      tail mask
+//	BX  loop end                Y15     0x7FFFFFFF
+//	DX  scratch
+//	R8  scratch
 TEXT ·absMaxBitsAVX2(SB), NOSPLIT, $0-28
 	MOVQ src_base+0(FP), SI
 	MOVQ src_len+8(FP), CX
@@ -101,6 +109,14 @@ reduce:
 //
 // where key(b) = b ^ 0x7FFFFFFF for negative b. The accumulators start as
 // src[0], which also fills the masked-off lanes of the tail.
+//
+// Registers:
+//	SI  src                         Y0-Y2   smax, smin, umax
+//	CX  len(src), then umax         Y3-Y5   a second set, then scratch
+//	AX  index, then smax and hi     Y6-Y9   values (MINMAX32)
+//	BX  loop end, then smin and lo  Y8      tail mask
+//	DX  scratch, then key(smin)     Y15     src[0] in every lane
+//	R8  scratch
 TEXT ·minMaxKeysAVX2(SB), NOSPLIT, $0-32
 	MOVQ src_base+0(FP), SI
 	MOVQ src_len+8(FP), CX
@@ -192,6 +208,16 @@ empty:
 // func absMaxBits16AVX2(src []uint16) uint16
 // Unsigned word max of bits&0x7FFF, four accumulators; the zeros that
 // LOAD16TAIL fills in never raise the max.
+//
+// Registers:
+//	SI  src                     Y0-Y3   maxima (the max in X0)
+//	CX  len(src)                Y4-Y7   values, masked
+//	AX  index, then the result  X0-X1   values of slices under 16
+//	BX  loop end                X1      scratch (MAXWORDS8)
+//	DX  words left (pieces)     Y15     0x7FFF per word
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·absMaxBits16AVX2(SB), NOSPLIT, $0-26
 	MOVQ src_base+0(FP), SI
 	MOVQ src_len+8(FP), CX
@@ -272,6 +298,18 @@ pieces:
 // with three operations per vector instead of mapping every element to its
 // key first. The accumulators start as src[0], which also fills the words
 // LOAD16TAIL leaves out.
+//
+// Registers:
+//	SI  src                         Y0-Y2   smax, smin, umax
+//	CX  len(src) (negated for       Y3-Y5   a second set, then scratch
+//	    pieces), then umax          Y6-Y9   values; X6-X7 loads of 8..15
+//	AX  index, then smax and hi     X8      mask of the words loaded
+//	BX  loop end, then smin and lo  X9      src[0] in every word
+//	DX  words left (pieces),
+//	    then key(smin)
+//	R8  ·tailMask+32 (pieces)
+//	R9  tail pointer
+//	R10 scratch
 TEXT ·minMaxKeys16AVX2(SB), NOSPLIT, $0-28
 	MOVQ  src_base+0(FP), SI
 	MOVQ  src_len+8(FP), CX
