@@ -100,10 +100,7 @@ full:
 // Q8STORE packs the rounded products in Y0..Y3 to 32 int8 in order (Y12
 // holds packOrder), then stores them with Q8PUT.
 #define Q8STORE \
-	VPACKSSDW Y1, Y0, Y0 \
-	VPACKSSDW Y3, Y2, Y2 \
-	VPACKSSWB Y2, Y0, Y0 \
-	VPERMD    Y0, Y12, Y0 \
+	PACK4 \
 	Q8PUT
 
 // Q8PUT clamps the 32 quants in Y0 to [-127, 127] and stores block BX at
@@ -205,6 +202,77 @@ tree:                   \
 tree:                   \
 	MAXTREE16
 
+// The hooks of Q8ENCODE for each source format. Q8LOAD* leave in Y0..Y3
+// the 32 values at SI times the block's id (Y15): in element order, or in
+// BF16SPLIT's (Y12 holds 0xFFFF0000 there), which Q8STOREBF16 packs back.
+// Q8WIDEN* turn the 16-bit maxima in X0 (Q8BLOCKS16) into float32.
+#define Q8LOADF32 \
+	VMULPS (SI), Y15, Y0   \
+	VMULPS 32(SI), Y15, Y1 \
+	VMULPS 64(SI), Y15, Y2 \
+	VMULPS 96(SI), Y15, Y3
+
+#define Q8SCALE4 \
+	VMULPS Y15, Y0, Y0 \
+	VMULPS Y15, Y1, Y1 \
+	VMULPS Y15, Y2, Y2 \
+	VMULPS Y15, Y3, Y3
+
+#define Q8LOADF16 \
+	VCVTPH2PS (SI), Y0   \
+	VCVTPH2PS 16(SI), Y1 \
+	VCVTPH2PS 32(SI), Y2 \
+	VCVTPH2PS 48(SI), Y3 \
+	Q8SCALE4
+
+#define Q8LOADBF16 \
+	BF16SPLIT((SI), Y0, Y1, Y12)   \
+	BF16SPLIT(32(SI), Y2, Y3, Y12) \
+	Q8SCALE4
+
+#define Q8STOREBF16 \
+	BF16PACK \
+	Q8PUT
+
+#define Q8WIDENF16 \
+	VCVTPH2PS X0, Y0
+
+#define Q8WIDENBF16 \
+	WIDENBF16(X0, Y0)
+
+// Q8ENCODE is the body of the three encoders, after their constants and
+// arguments are in place (CX the block count, not zero): the two slots on
+// the stack, then pass one (BLOCKS gathers the group's maxima, WIDEN makes
+// them float32) and pass two (LOAD, Q8ROUND, STORE) over srcBytes of src
+// per block. It defines the labels group, pass2, blocks and done.
+#define Q8ENCODE(BLOCKS, WIDEN, LOAD, STORE, srcBytes) \
+	LEAQ 31(SP), R11                 \
+	ANDQ $-32, R11                   \
+	Q8START                          \
+	                                 \
+group:                               \
+	Q8GROUP                          \
+	BLOCKS                           \
+	WIDEN                            \
+	Q8SCALES                         \
+	Q8ADVANCE(srcBytes)              \
+	                                 \
+pass2:                               \
+	XORQ  BX, BX                     \
+	TESTQ R10, R10                   \
+	JZ    swap                       \
+	                                 \
+blocks:                              \
+	VBROADCASTSS (R11)(BX*4), Y15    \
+	LOAD                             \
+	Q8ROUND                          \
+	STORE                            \
+	Q8NEXT(srcBytes)                 \
+	                                 \
+done:                                \
+	VZEROUPPER                       \
+	RET
+
 // func encodeQ8_0AVX2(dst []byte, src []float32)
 //
 // Registers:
@@ -226,34 +294,7 @@ TEXT ·encodeQ8_0AVX2(SB), NOSPLIT, $152-48
 	JZ   done
 	Q8CONSTS
 	BROADCAST32($0x7FFFFFFF, X14, Y14)
-	LEAQ 31(SP), R11 // two slots of 64 bytes, 32-byte aligned
-	ANDQ $-32, R11
-	Q8START
-
-group:
-	Q8GROUP
-	Q8BLOCKS32
-	Q8SCALES
-	Q8ADVANCE(128)
-
-pass2:
-	XORQ  BX, BX
-	TESTQ R10, R10
-	JZ    swap
-
-blocks:
-	VBROADCASTSS (R11)(BX*4), Y15
-	VMULPS       (SI), Y15, Y0
-	VMULPS       32(SI), Y15, Y1
-	VMULPS       64(SI), Y15, Y2
-	VMULPS       96(SI), Y15, Y3
-	Q8ROUND
-	Q8STORE
-	Q8NEXT(128)
-
-done:
-	VZEROUPPER
-	RET
+	Q8ENCODE(Q8BLOCKS32, NOTHING, Q8LOADF32, Q8STORE, 128)
 
 // func encodeQ8_0Float16AVX2(dst []byte, src []uint16)
 //
@@ -276,39 +317,7 @@ TEXT ·encodeQ8_0Float16AVX2(SB), NOSPLIT, $152-48
 	JZ   done
 	Q8CONSTS
 	BROADCAST32($0x7FFF7FFF, X14, Y14)
-	LEAQ 31(SP), R11 // two slots of 64 bytes, 32-byte aligned
-	ANDQ $-32, R11
-	Q8START
-
-group:
-	Q8GROUP
-	Q8BLOCKS16
-	VCVTPH2PS X0, Y0
-	Q8SCALES
-	Q8ADVANCE(64)
-
-pass2:
-	XORQ  BX, BX
-	TESTQ R10, R10
-	JZ    swap
-
-blocks:
-	VBROADCASTSS (R11)(BX*4), Y15
-	VCVTPH2PS    (SI), Y0
-	VCVTPH2PS    16(SI), Y1
-	VCVTPH2PS    32(SI), Y2
-	VCVTPH2PS    48(SI), Y3
-	VMULPS       Y15, Y0, Y0
-	VMULPS       Y15, Y1, Y1
-	VMULPS       Y15, Y2, Y2
-	VMULPS       Y15, Y3, Y3
-	Q8ROUND
-	Q8STORE
-	Q8NEXT(64)
-
-done:
-	VZEROUPPER
-	RET
+	Q8ENCODE(Q8BLOCKS16, Q8WIDENF16, Q8LOADF16, Q8STORE, 64)
 
 // func encodeQ8_0BFloat16AVX2(dst []byte, src []uint16)
 //
@@ -333,38 +342,7 @@ TEXT ·encodeQ8_0BFloat16AVX2(SB), NOSPLIT, $152-48
 	Q8CONSTS
 	BROADCAST32($0x7FFF7FFF, X14, Y14)
 	BROADCAST32($0xFFFF0000, X12, Y12) // for BF16SPLIT, instead of packOrder
-	LEAQ 31(SP), R11 // two slots of 64 bytes, 32-byte aligned
-	ANDQ $-32, R11
-	Q8START
-
-group:
-	Q8GROUP
-	Q8BLOCKS16
-	WIDENBF16(X0, Y0)
-	Q8SCALES
-	Q8ADVANCE(64)
-
-pass2:
-	XORQ  BX, BX
-	TESTQ R10, R10
-	JZ    swap
-
-blocks:
-	VBROADCASTSS (R11)(BX*4), Y15
-	BF16SPLIT((SI), Y0, Y1, Y12)
-	BF16SPLIT(32(SI), Y2, Y3, Y12)
-	VMULPS       Y15, Y0, Y0
-	VMULPS       Y15, Y1, Y1
-	VMULPS       Y15, Y2, Y2
-	VMULPS       Y15, Y3, Y3
-	Q8ROUND
-	BF16PACK
-	Q8PUT
-	Q8NEXT(64)
-
-done:
-	VZEROUPPER
-	RET
+	Q8ENCODE(Q8BLOCKS16, Q8WIDENBF16, Q8LOADBF16, Q8STOREBF16, 64)
 
 // Q8DECODE leaves in Y0..Y3 the 32 values of the Q8_0 block at SI:
 // float32(q) * float32(d), with d widened (exact) and broadcast, each q
