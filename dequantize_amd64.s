@@ -160,6 +160,32 @@ fastrest:                     \
 #define STOREF32X1 \
 	VMOVUPS Y0, (DI)
 
+// DEQUANT4 leaves in Y0..Y3 the 32 values of the division path for
+// the int8 at SI+AX: Y15 holds scale, Y14 zero.
+#define DEQUANT4 \
+	VPMOVSXBD (SI)(AX*1), Y0   \
+	VPMOVSXBD 8(SI)(AX*1), Y1  \
+	VPMOVSXBD 16(SI)(AX*1), Y2 \
+	VPMOVSXBD 24(SI)(AX*1), Y3 \
+	VPSUBD    Y14, Y0, Y0      \
+	VPSUBD    Y14, Y1, Y1      \
+	VPSUBD    Y14, Y2, Y2      \
+	VPSUBD    Y14, Y3, Y3      \
+	VCVTDQ2PS Y0, Y0           \
+	VCVTDQ2PS Y1, Y1           \
+	VCVTDQ2PS Y2, Y2           \
+	VCVTDQ2PS Y3, Y3           \
+	VDIVPS    Y15, Y0, Y0      \
+	VDIVPS    Y15, Y1, Y1      \
+	VDIVPS    Y15, Y2, Y2      \
+	VDIVPS    Y15, Y3, Y3
+
+// DEQUANT1 is DEQUANT4 for the 8 int32 lanes of Y0.
+#define DEQUANT1 \
+	VPSUBD    Y14, Y0, Y0 \
+	VCVTDQ2PS Y0, Y0      \
+	VDIVPS    Y15, Y0, Y0
+
 // func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
 // Sign-extend, exact int32 subtract, convert with round to nearest even,
 // one true division per lane (or, inside the domain of DEQUANTFAST, the
@@ -193,22 +219,7 @@ slow:
 	JZ           vec8
 
 loop32:
-	VPMOVSXBD (SI)(AX*1), Y0
-	VPMOVSXBD 8(SI)(AX*1), Y1
-	VPMOVSXBD 16(SI)(AX*1), Y2
-	VPMOVSXBD 24(SI)(AX*1), Y3
-	VPSUBD    Y14, Y0, Y0
-	VPSUBD    Y14, Y1, Y1
-	VPSUBD    Y14, Y2, Y2
-	VPSUBD    Y14, Y3, Y3
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VCVTDQ2PS Y3, Y3
-	VDIVPS    Y15, Y0, Y0
-	VDIVPS    Y15, Y1, Y1
-	VDIVPS    Y15, Y2, Y2
-	VDIVPS    Y15, Y3, Y3
+	DEQUANT4
 	VMOVUPS   Y0, (DI)(AX*4)
 	VMOVUPS   Y1, 32(DI)(AX*4)
 	VMOVUPS   Y2, 64(DI)(AX*4)
@@ -225,9 +236,7 @@ vec8:
 
 loop8:
 	VPMOVSXBD (SI)(AX*1), Y0
-	VPSUBD    Y14, Y0, Y0
-	VCVTDQ2PS Y0, Y0
-	VDIVPS    Y15, Y0, Y0
+	DEQUANT1
 	VMOVUPS   Y0, (DI)(AX*4)
 	ADDQ      $8, AX
 	CMPQ      AX, BX
@@ -238,41 +247,13 @@ tail:
 	JAE  done
 	LOAD8TAIL
 	VPMOVSXBD  X0, Y0
-	VPSUBD     Y14, Y0, Y0
-	VCVTDQ2PS  Y0, Y0
-	VDIVPS     Y15, Y0, Y0
+	DEQUANT1
 	TAILMASK(Y8)
 	VMASKMOVPS Y0, Y8, (DI)(AX*4)
 
 done:
 	VZEROUPPER
 	RET
-
-// DEQUANT4 leaves in Y0..Y3 the 32 values of dequantizeZeroPointAVX2 for
-// the int8 at SI+AX: Y15 holds scale, Y14 zero.
-#define DEQUANT4 \
-	VPMOVSXBD (SI)(AX*1), Y0   \
-	VPMOVSXBD 8(SI)(AX*1), Y1  \
-	VPMOVSXBD 16(SI)(AX*1), Y2 \
-	VPMOVSXBD 24(SI)(AX*1), Y3 \
-	VPSUBD    Y14, Y0, Y0      \
-	VPSUBD    Y14, Y1, Y1      \
-	VPSUBD    Y14, Y2, Y2      \
-	VPSUBD    Y14, Y3, Y3      \
-	VCVTDQ2PS Y0, Y0           \
-	VCVTDQ2PS Y1, Y1           \
-	VCVTDQ2PS Y2, Y2           \
-	VCVTDQ2PS Y3, Y3           \
-	VDIVPS    Y15, Y0, Y0      \
-	VDIVPS    Y15, Y1, Y1      \
-	VDIVPS    Y15, Y2, Y2      \
-	VDIVPS    Y15, Y3, Y3
-
-// DEQUANT1 is DEQUANT4 for the 8 int32 lanes of Y0.
-#define DEQUANT1 \
-	VPSUBD    Y14, Y0, Y0 \
-	VCVTDQ2PS Y0, Y0      \
-	VDIVPS    Y15, Y0, Y0
 
 #define STOREF16X4 \
 	VCVTPS2PH $0, Y0, (DI)   \
