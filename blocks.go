@@ -68,7 +68,7 @@ func (s source) quantizeAbsmaxBlocks(dst []int8, sc *blockScratch, b0, b1, block
 		s.k.QuantizeAbsmaxBlocks(dst[lo:hi], s.f32[lo:hi], sc.scales[:m], block)
 		return
 	}
-	s.wide.QuantizeAbsmaxBlocks(dst[lo:hi], s.u16[lo:hi], sc.scales[:m], block)
+	s.k16.QuantizeAbsmaxBlocks(dst[lo:hi], s.u16[lo:hi], sc.scales[:m], block)
 }
 
 func (s source) quantizeZeroPointBlocks(dst []int8, sc *blockScratch, b0, b1, block int) {
@@ -77,7 +77,7 @@ func (s source) quantizeZeroPointBlocks(dst []int8, sc *blockScratch, b0, b1, bl
 		s.k.QuantizeZeroPointBlocks(dst[lo:hi], s.f32[lo:hi], sc.scales[:m], sc.zeros[:m], block)
 		return
 	}
-	s.wide.QuantizeZeroPointBlocks(dst[lo:hi], s.u16[lo:hi], sc.scales[:m], sc.zeros[:m], block)
+	s.k16.QuantizeZeroPointBlocks(dst[lo:hi], s.u16[lo:hi], sc.scales[:m], sc.zeros[:m], block)
 }
 
 // blockMethod is the part of a method that serves the blockwise path. A

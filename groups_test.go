@@ -15,8 +15,9 @@ import (
 // the output must be what QuantizeAbsmax (or QuantizeZeroPoint,
 // DequantizeAbsmax, DequantizeZeroPoint) computes for group i of the
 // input alone, and a 16-bit input must give what its float32 conversion
-// gives. These tests hold every set to that, on shapes that stress the
-// group boundaries.
+// gives. These tests hold the selected set to that, on shapes that stress
+// the group boundaries; the conformance suite holds every set's blockwise
+// and per-slice kernels to the reference's.
 
 // groupShape is an input length and a granularity.
 type groupShape struct {
@@ -120,19 +121,17 @@ func groupInputs(x []float32) (f16 []Float16, f16x []float32, bf16 []BFloat16, b
 }
 
 func TestQuantizeGroupsMatchPerTensor(t *testing.T) {
-	forEachSet(t, func(t *testing.T) {
-		for si, sh := range groupShapes() {
-			x := groupData(uint64(si), sh.n, sh.g)
-			f16, f16x, bf16, bf16x := groupInputs(x)
-			desc := fmt.Sprintf("n=%d %v", sh.n, sh.g)
-			checkGroupsAbsmax(t, desc+" float32", x, x, sh.g)
-			checkGroupsAbsmax(t, desc+" Float16", f16, f16x, sh.g)
-			checkGroupsAbsmax(t, desc+" BFloat16", bf16, bf16x, sh.g)
-			checkGroupsZeroPoint(t, desc+" float32", x, x, sh.g)
-			checkGroupsZeroPoint(t, desc+" Float16", f16, f16x, sh.g)
-			checkGroupsZeroPoint(t, desc+" BFloat16", bf16, bf16x, sh.g)
-		}
-	})
+	for si, sh := range groupShapes() {
+		x := groupData(uint64(si), sh.n, sh.g)
+		f16, f16x, bf16, bf16x := groupInputs(x)
+		desc := fmt.Sprintf("n=%d %v", sh.n, sh.g)
+		checkGroupsAbsmax(t, desc+" float32", x, x, sh.g)
+		checkGroupsAbsmax(t, desc+" Float16", f16, f16x, sh.g)
+		checkGroupsAbsmax(t, desc+" BFloat16", bf16, bf16x, sh.g)
+		checkGroupsZeroPoint(t, desc+" float32", x, x, sh.g)
+		checkGroupsZeroPoint(t, desc+" Float16", f16, f16x, sh.g)
+		checkGroupsZeroPoint(t, desc+" BFloat16", bf16, bf16x, sh.g)
+	}
 }
 
 // checkGroupsAbsmax quantizes src (whose float32 values are x) with g and
@@ -265,63 +264,61 @@ func TestPerTensorIsQuantizeAbsmax(t *testing.T) {
 func TestGroupsErrors(t *testing.T) {
 	splitSmall(t)
 	const n = 24000 // whole rows of 1000, a last block of 32 values of 56
-	forEachSet(t, func(t *testing.T) {
-		for _, c := range []struct {
-			name  string
-			g     Granularity
-			bad   int     // index of the bad value
-			val   float32 // the bad value
-			is    error
-			label string
-		}{
-			{"NaN in one block", PerBlock(32), 5000, float32(math.NaN()), ErrNotFinite, "block 156: "},
-			{"+Inf in one row", PerRow(1000), 12345, float32(math.Inf(1)), ErrNotFinite, "row 12: "},
-			{"-Inf in the tensor", PerTensor(), n - 1, float32(math.Inf(-1)), ErrNotFinite, ""},
-			{"NaN in the last partial block", PerBlock(56), n - 1, float32(math.NaN()), ErrNotFinite, fmt.Sprintf("block %d: ", (n-1)/56)},
-		} {
-			for _, w := range []int{1, 2, 3} {
-				g := c.g.Parallel(w)
-				x := gen(n, newRand(3).NormFloat64)
-				x[c.bad] = c.val
-				if c.bad < n-2 { // a second bad value later: the first is named
-					x[n-2] = float32(math.NaN())
-				}
-				f16, _, bf16, _ := groupInputs(x)
-				desc := fmt.Sprintf("%s %v", c.name, g)
-				want := fmt.Sprintf("%sinput is not finite: src[%d] = %v", c.label, c.bad, c.val)
-				checkGroupsError(t, desc+" float32", x, g, want)
-				checkGroupsError(t, desc+" Float16", f16, g, want)
-				checkGroupsError(t, desc+" BFloat16", bf16, g, want)
+	for _, c := range []struct {
+		name  string
+		g     Granularity
+		bad   int     // index of the bad value
+		val   float32 // the bad value
+		is    error
+		label string
+	}{
+		{"NaN in one block", PerBlock(32), 5000, float32(math.NaN()), ErrNotFinite, "block 156: "},
+		{"+Inf in one row", PerRow(1000), 12345, float32(math.Inf(1)), ErrNotFinite, "row 12: "},
+		{"-Inf in the tensor", PerTensor(), n - 1, float32(math.Inf(-1)), ErrNotFinite, ""},
+		{"NaN in the last partial block", PerBlock(56), n - 1, float32(math.NaN()), ErrNotFinite, fmt.Sprintf("block %d: ", (n-1)/56)},
+	} {
+		for _, w := range []int{1, 2, 3} {
+			g := c.g.Parallel(w)
+			x := gen(n, newRand(3).NormFloat64)
+			x[c.bad] = c.val
+			if c.bad < n-2 { // a second bad value later: the first is named
+				x[n-2] = float32(math.NaN())
 			}
-		}
-		// Blocks that fit one chunk of the blockwise path, which checks and
-		// quantizes from a single reduction: errors in a whole block and
-		// in the partial last one.
-		for _, bad := range []int{500, 999} {
-			x := gen(1000, newRand(5).NormFloat64)
-			x[bad] = float32(math.NaN())
 			f16, _, bf16, _ := groupInputs(x)
-			want := fmt.Sprintf("block %d: input is not finite: src[%d] = NaN", bad/32, bad)
-			desc := fmt.Sprintf("one chunk, NaN at %d", bad)
-			checkGroupsError(t, desc+" float32", x, PerBlock(32), want)
-			checkGroupsError(t, desc+" Float16", f16, PerBlock(32), want)
-			checkGroupsError(t, desc+" BFloat16", bf16, PerBlock(32), want)
+			desc := fmt.Sprintf("%s %v", c.name, g)
+			want := fmt.Sprintf("%sinput is not finite: src[%d] = %v", c.label, c.bad, c.val)
+			checkGroupsError(t, desc+" float32", x, g, want)
+			checkGroupsError(t, desc+" Float16", f16, g, want)
+			checkGroupsError(t, desc+" BFloat16", bf16, g, want)
 		}
-		// A block whose values are too small for 127/max|x| in float32.
-		x := tame(randomFloats(newRand(4), 256, true))
-		for i := 64; i < 96; i++ {
-			x[i] = 1e-38
-		}
-		checkGroupsError(t, "tiny block", x, PerBlock(32), "block 2: "+ErrRange.Error())
-		// A block too narrow for a zero point.
-		for i := 64; i < 96; i++ {
-			x[i] = 1000
-		}
-		x[70] = nextUp(1000)
-		if err := QuantizeZeroPointGroups(make([]int8, 256), make([]ZeroPointParams, 8), x, PerBlock(32)); !errors.Is(err, ErrRange) || !strings.Contains(err.Error(), "block 2: ") {
-			t.Errorf("narrow block: QuantizeZeroPointGroups error %v, want ErrRange naming block 2", err)
-		}
-	})
+	}
+	// Blocks that fit one chunk of the blockwise path, which checks and
+	// quantizes from a single reduction: errors in a whole block and
+	// in the partial last one.
+	for _, bad := range []int{500, 999} {
+		x := gen(1000, newRand(5).NormFloat64)
+		x[bad] = float32(math.NaN())
+		f16, _, bf16, _ := groupInputs(x)
+		want := fmt.Sprintf("block %d: input is not finite: src[%d] = NaN", bad/32, bad)
+		desc := fmt.Sprintf("one chunk, NaN at %d", bad)
+		checkGroupsError(t, desc+" float32", x, PerBlock(32), want)
+		checkGroupsError(t, desc+" Float16", f16, PerBlock(32), want)
+		checkGroupsError(t, desc+" BFloat16", bf16, PerBlock(32), want)
+	}
+	// A block whose values are too small for 127/max|x| in float32.
+	x := tame(randomFloats(newRand(4), 256, true))
+	for i := 64; i < 96; i++ {
+		x[i] = 1e-38
+	}
+	checkGroupsError(t, "tiny block", x, PerBlock(32), "block 2: "+ErrRange.Error())
+	// A block too narrow for a zero point.
+	for i := 64; i < 96; i++ {
+		x[i] = 1000
+	}
+	x[70] = nextUp(1000)
+	if err := QuantizeZeroPointGroups(make([]int8, 256), make([]ZeroPointParams, 8), x, PerBlock(32)); !errors.Is(err, ErrRange) || !strings.Contains(err.Error(), "block 2: ") {
+		t.Errorf("narrow block: QuantizeZeroPointGroups error %v, want ErrRange naming block 2", err)
+	}
 }
 
 func checkGroupsError[T Float](t *testing.T, desc string, src []T, g Granularity, want string) {
@@ -472,6 +469,8 @@ func TestGroupsPanics(t *testing.T) {
 	}
 }
 
+// The grouped functions do not allocate on the serial path. On every set,
+// as TestNoAllocations says: only here is a whole call counted per set.
 func TestGroupsNoAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector empties sync.Pool at random; the blockwise path then allocates its scratch")
@@ -533,14 +532,12 @@ func TestGroupsDoubtfulBlocks(t *testing.T) {
 		}
 	}
 	f16, f16x, bf16, bf16x := groupInputs(x)
-	forEachSet(t, func(t *testing.T) {
-		for _, g := range []Granularity{PerBlock(32), PerBlock(8), PerRow(64), PerBlock(32).Parallel(2)} {
-			checkGroupsZeroPoint(t, "doubtful float32 "+g.String(), x, x, g)
-			checkGroupsZeroPoint(t, "doubtful Float16 "+g.String(), f16, f16x, g)
-			checkGroupsZeroPoint(t, "doubtful BFloat16 "+g.String(), bf16, bf16x, g)
-			checkGroupsAbsmax(t, "doubtful float32 "+g.String(), x, x, g)
-		}
-	})
+	for _, g := range []Granularity{PerBlock(32), PerBlock(8), PerRow(64), PerBlock(32).Parallel(2)} {
+		checkGroupsZeroPoint(t, "doubtful float32 "+g.String(), x, x, g)
+		checkGroupsZeroPoint(t, "doubtful Float16 "+g.String(), f16, f16x, g)
+		checkGroupsZeroPoint(t, "doubtful BFloat16 "+g.String(), bf16, bf16x, g)
+		checkGroupsAbsmax(t, "doubtful float32 "+g.String(), x, x, g)
+	}
 	// The first block's zero point is near the int32 limit indeed.
 	p := make([]ZeroPointParams, 8)
 	if err := QuantizeZeroPointGroups(make([]int8, len(x)), p, x, PerBlock(32)); err != nil {

@@ -31,7 +31,7 @@ var avx2 = kernels.Set{
 	DequantizeZeroPoint: dequantizeZeroPointAVX2,
 	AbsMaxBits16:        absMaxBits16AVX2,
 	MinMaxKeys16:        minMaxKeys16AVX2,
-	Float16: kernels.Widening{
+	Float16: kernels.Format16{
 		QuantizeAbsmax:      quantizeAbsmaxFloat16AVX2,
 		QuantizeZeroPoint:   quantizeZeroPointFloat16AVX2,
 		EncodeQ8_0:          encodeQ8_0Float16AVX2,
@@ -41,7 +41,7 @@ var avx2 = kernels.Set{
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksAVX2,
 		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksAVX2,
 	},
-	BFloat16: kernels.Widening{
+	BFloat16: kernels.Format16{
 		QuantizeAbsmax:      quantizeAbsmaxBFloat16AVX2,
 		QuantizeZeroPoint:   quantizeZeroPointBFloat16AVX2,
 		EncodeQ8_0:          encodeQ8_0BFloat16AVX2,

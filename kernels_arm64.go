@@ -28,7 +28,7 @@ var neon = kernels.Set{
 	DequantizeZeroPoint: dequantizeZeroPointNEON,
 	AbsMaxBits16:        absMaxBits16NEON,
 	MinMaxKeys16:        minMaxKeys16NEON,
-	Float16: kernels.Widening{
+	Float16: kernels.Format16{
 		QuantizeAbsmax:          quantizeAbsmaxFloat16NEON,
 		QuantizeZeroPoint:       quantizeZeroPointFloat16NEON,
 		EncodeQ8_0:              encodeQ8_0Float16NEON,
@@ -37,7 +37,7 @@ var neon = kernels.Set{
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksNEON,
 		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksNEON,
 	},
-	BFloat16: kernels.Widening{
+	BFloat16: kernels.Format16{
 		QuantizeAbsmax:          quantizeAbsmaxBFloat16NEON,
 		QuantizeZeroPoint:       quantizeZeroPointBFloat16NEON,
 		EncodeQ8_0:              encodeQ8_0BFloat16NEON,

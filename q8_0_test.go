@@ -47,28 +47,26 @@ var (
 )
 
 func TestQ8_0Vector(t *testing.T) {
-	forEachSet(t, func(t *testing.T) {
-		got := make([]byte, len(q8_0VectorOut))
-		if err := EncodeQ8_0(got, q8_0VectorIn); err != nil {
-			t.Fatal(err)
+	got := make([]byte, len(q8_0VectorOut))
+	if err := EncodeQ8_0(got, q8_0VectorIn); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, q8_0VectorOut) {
+		t.Fatalf("EncodeQ8_0:\n got % x\nwant % x", got, q8_0VectorOut)
+	}
+	// Decoding gives d*q exactly.
+	back := make([]float32, 96)
+	DecodeQ8_0(back, q8_0VectorOut)
+	for i, q := range q8_0VectorOut[2:34] {
+		if want := float32(int8(q)) / 16; back[i] != want {
+			t.Errorf("DecodeQ8_0 [%d] = %v, want %v", i, back[i], want)
 		}
-		if !slices.Equal(got, q8_0VectorOut) {
-			t.Fatalf("EncodeQ8_0:\n got % x\nwant % x", got, q8_0VectorOut)
+	}
+	for i, q := range q8_0VectorOut[70:] {
+		if want := float32(int8(q)) * 0x1p-24; back[64+i] != want {
+			t.Errorf("DecodeQ8_0 [%d] = %v, want %v", 64+i, back[64+i], want)
 		}
-		// Decoding gives d*q exactly.
-		back := make([]float32, 96)
-		DecodeQ8_0(back, q8_0VectorOut)
-		for i, q := range q8_0VectorOut[2:34] {
-			if want := float32(int8(q)) / 16; back[i] != want {
-				t.Errorf("DecodeQ8_0 [%d] = %v, want %v", i, back[i], want)
-			}
-		}
-		for i, q := range q8_0VectorOut[70:] {
-			if want := float32(int8(q)) * 0x1p-24; back[64+i] != want {
-				t.Errorf("DecodeQ8_0 [%d] = %v, want %v", 64+i, back[64+i], want)
-			}
-		}
-	})
+	}
 }
 
 // llamaQ8_0 encodes one block as llama.cpp's reference encoder is defined:
@@ -156,91 +154,87 @@ func TestQ8_0Formats(t *testing.T) {
 	x[100] = 0
 	clear(x[320:352])
 	f16, f16x, bf16, bf16x := groupInputs(x)
-	forEachSet(t, func(t *testing.T) {
-		for _, c := range []struct {
-			name string
-			enc  func([]byte) error
-			x    []float32
-		}{
-			{"Float16", func(b []byte) error { return EncodeQ8_0(b, f16) }, f16x},
-			{"BFloat16", func(b []byte) error { return EncodeQ8_0(b, bf16) }, bf16x},
-		} {
-			got, want := make([]byte, 70*34), make([]byte, 70*34)
-			if err := c.enc(got); err != nil {
-				t.Fatal(err)
-			}
-			if err := EncodeQ8_0(want, c.x); err != nil {
-				t.Fatal(err)
-			}
-			if i := firstDiff(bitsOf(got), bitsOf(want)); i >= 0 {
-				t.Fatalf("EncodeQ8_0(%s) differs from encoding its float32 values at byte %d", c.name, i)
-			}
-		}
-		enc := make([]byte, 70*34)
-		if err := EncodeQ8_0(enc, x); err != nil {
+	for _, c := range []struct {
+		name string
+		enc  func([]byte) error
+		x    []float32
+	}{
+		{"Float16", func(b []byte) error { return EncodeQ8_0(b, f16) }, f16x},
+		{"BFloat16", func(b []byte) error { return EncodeQ8_0(b, bf16) }, bf16x},
+	} {
+		got, want := make([]byte, 70*34), make([]byte, 70*34)
+		if err := c.enc(got); err != nil {
 			t.Fatal(err)
 		}
-		want := make([]float32, len(x))
-		DecodeQ8_0(want, enc)
-		checkDequantized(t, "DecodeQ8_0", want, func(dst any) {
-			switch dst := dst.(type) {
-			case []float32:
-				DecodeQ8_0(dst, enc)
-			case []Float16:
-				DecodeQ8_0(dst, enc)
-			case []BFloat16:
-				DecodeQ8_0(dst, enc)
-			}
-		})
+		if err := EncodeQ8_0(want, c.x); err != nil {
+			t.Fatal(err)
+		}
+		if i := firstDiff(bitsOf(got), bitsOf(want)); i >= 0 {
+			t.Fatalf("EncodeQ8_0(%s) differs from encoding its float32 values at byte %d", c.name, i)
+		}
+	}
+	enc := make([]byte, 70*34)
+	if err := EncodeQ8_0(enc, x); err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float32, len(x))
+	DecodeQ8_0(want, enc)
+	checkDequantized(t, "DecodeQ8_0", want, func(dst any) {
+		switch dst := dst.(type) {
+		case []float32:
+			DecodeQ8_0(dst, enc)
+		case []Float16:
+			DecodeQ8_0(dst, enc)
+		case []BFloat16:
+			DecodeQ8_0(dst, enc)
+		}
 	})
 }
 
 func TestQ8_0Errors(t *testing.T) {
-	forEachSet(t, func(t *testing.T) {
-		for _, c := range []struct {
-			name string
-			at   int
-			v    float32
-			is   error
-			want string
-		}{
-			{"NaN", 100, float32(math.NaN()), ErrNotFinite, "quant: EncodeQ8_0: block 3: input is not finite: src[100] = NaN"},
-			{"-Inf", 31, float32(math.Inf(-1)), ErrNotFinite, "quant: EncodeQ8_0: block 0: input is not finite: src[31] = -Inf"},
-			{"too large", 200, 1e7, ErrRange, "quant: EncodeQ8_0: block 6: "},
-			{"just too large", 200, 65520 * 127, ErrRange, "block 6: "},
-		} {
-			x := gen(320, newRand(1).NormFloat64)
-			x[c.at] = c.v
-			x[300] = float32(math.NaN()) // later: not the one named
-			dst := fill(make([]byte, 340), 0xAA)
-			err := EncodeQ8_0(dst, x)
-			if !errors.Is(err, c.is) || !strings.HasPrefix(err.Error(), c.want) && !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s: error %v, want %v containing %q", c.name, err, c.is, c.want)
-			}
-			if slices.ContainsFunc(dst, func(b byte) bool { return b != 0xAA }) {
-				t.Errorf("%s: dst written although an error was returned", c.name)
-			}
+	for _, c := range []struct {
+		name string
+		at   int
+		v    float32
+		is   error
+		want string
+	}{
+		{"NaN", 100, float32(math.NaN()), ErrNotFinite, "quant: EncodeQ8_0: block 3: input is not finite: src[100] = NaN"},
+		{"-Inf", 31, float32(math.Inf(-1)), ErrNotFinite, "quant: EncodeQ8_0: block 0: input is not finite: src[31] = -Inf"},
+		{"too large", 200, 1e7, ErrRange, "quant: EncodeQ8_0: block 6: "},
+		{"just too large", 200, 65520 * 127, ErrRange, "block 6: "},
+	} {
+		x := gen(320, newRand(1).NormFloat64)
+		x[c.at] = c.v
+		x[300] = float32(math.NaN()) // later: not the one named
+		dst := fill(make([]byte, 340), 0xAA)
+		err := EncodeQ8_0(dst, x)
+		if !errors.Is(err, c.is) || !strings.HasPrefix(err.Error(), c.want) && !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %v containing %q", c.name, err, c.is, c.want)
 		}
-		// The largest a that still gives a finite d encodes.
-		x := make([]float32, 32)
-		x[0] = nextDown(65520 * 127)
-		for Float16FromFloat32(x[0]/127) == 0x7C00 {
-			x[0] = nextDown(x[0])
+		if slices.ContainsFunc(dst, func(b byte) bool { return b != 0xAA }) {
+			t.Errorf("%s: dst written although an error was returned", c.name)
 		}
-		if err := EncodeQ8_0(make([]byte, 34), x); err != nil {
-			t.Errorf("max|x| = %v: %v", x[0], err)
-		}
-		// A binary16 input never overflows d: 65504/127 is far below.
-		h := []Float16{0x7BFF, 0xFBFF}
-		h = append(h, make([]Float16, 30)...)
-		if err := EncodeQ8_0(make([]byte, 34), h); err != nil {
-			t.Errorf("Float16 ±65504: %v", err)
-		}
-		h[5] = 0x7E00
-		if err := EncodeQ8_0(make([]byte, 34), h); !errors.Is(err, ErrNotFinite) {
-			t.Errorf("Float16 NaN: %v", err)
-		}
-	})
+	}
+	// The largest a that still gives a finite d encodes.
+	x := make([]float32, 32)
+	x[0] = nextDown(65520 * 127)
+	for Float16FromFloat32(x[0]/127) == 0x7C00 {
+		x[0] = nextDown(x[0])
+	}
+	if err := EncodeQ8_0(make([]byte, 34), x); err != nil {
+		t.Errorf("max|x| = %v: %v", x[0], err)
+	}
+	// A binary16 input never overflows d: 65504/127 is far below.
+	h := []Float16{0x7BFF, 0xFBFF}
+	h = append(h, make([]Float16, 30)...)
+	if err := EncodeQ8_0(make([]byte, 34), h); err != nil {
+		t.Errorf("Float16 ±65504: %v", err)
+	}
+	h[5] = 0x7E00
+	if err := EncodeQ8_0(make([]byte, 34), h); !errors.Is(err, ErrNotFinite) {
+		t.Errorf("Float16 NaN: %v", err)
+	}
 }
 
 func TestQ8_0Panics(t *testing.T) {

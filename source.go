@@ -25,13 +25,13 @@ const (
 )
 
 // source is a quantizer's input seen by the kernels: float32 values, or
-// 16-bit bits with the kernels that widen them.
+// 16-bit bits with the kernels of their format.
 type source struct {
 	k    *kernels.Set
 	kind elemKind
 	f32  []float32
 	u16  []uint16
-	wide *kernels.Widening // f16 and bf16
+	k16  *kernels.Format16 // Float16 and BFloat16: the format's kernels
 }
 
 func sourceOf[T Float](k *kernels.Set, src []T) source {
@@ -40,9 +40,9 @@ func sourceOf[T Float](k *kernels.Set, src []T) source {
 	case []float32:
 		s.f32 = src
 	case []Float16:
-		s.kind, s.u16, s.wide = elemFloat16, bits16(src), &k.Float16
+		s.kind, s.u16, s.k16 = elemFloat16, bits16(src), &k.Float16
 	case []BFloat16:
-		s.kind, s.u16, s.wide = elemBFloat16, bits16(src), &k.BFloat16
+		s.kind, s.u16, s.k16 = elemBFloat16, bits16(src), &k.BFloat16
 	}
 	return s
 }
@@ -95,7 +95,7 @@ func (s source) quantizeAbsmax(dst []int8, lo, hi int, scale float32) {
 		s.k.QuantizeAbsmax(dst[lo:hi], s.f32[lo:hi], scale)
 		return
 	}
-	s.wide.QuantizeAbsmax(dst[lo:hi], s.u16[lo:hi], scale)
+	s.k16.QuantizeAbsmax(dst[lo:hi], s.u16[lo:hi], scale)
 }
 
 func (s source) quantizeZeroPoint(dst []int8, lo, hi int, scale, zero float32) {
@@ -103,7 +103,7 @@ func (s source) quantizeZeroPoint(dst []int8, lo, hi int, scale, zero float32) {
 		s.k.QuantizeZeroPoint(dst[lo:hi], s.f32[lo:hi], scale, zero)
 		return
 	}
-	s.wide.QuantizeZeroPoint(dst[lo:hi], s.u16[lo:hi], scale, zero)
+	s.k16.QuantizeZeroPoint(dst[lo:hi], s.u16[lo:hi], scale, zero)
 }
 
 func (s source) encodeQ8_0(dst []byte, lo, hi int) {
@@ -112,7 +112,7 @@ func (s source) encodeQ8_0(dst []byte, lo, hi int) {
 		s.k.EncodeQ8_0(d, s.f32[lo:hi])
 		return
 	}
-	s.wide.EncodeQ8_0(d, s.u16[lo:hi])
+	s.k16.EncodeQ8_0(d, s.u16[lo:hi])
 }
 
 // firstNonFinite returns the index of the first NaN or infinity in
@@ -129,10 +129,10 @@ func (s source) firstNonFinite(lo, hi int) int {
 // sink is the output of a dequantizer: float32 values, or 16-bit bits with
 // the kernels that narrow to them.
 type sink struct {
-	k    *kernels.Set
-	f32  []float32
-	u16  []uint16
-	wide *kernels.Widening // nil for float32
+	k   *kernels.Set
+	f32 []float32
+	u16 []uint16
+	k16 *kernels.Format16 // nil for float32
 }
 
 func sinkOf[T Float](k *kernels.Set, dst []T) sink {
@@ -141,27 +141,27 @@ func sinkOf[T Float](k *kernels.Set, dst []T) sink {
 	case []float32:
 		s.f32 = dst
 	case []Float16:
-		s.u16, s.wide = bits16(dst), &k.Float16
+		s.u16, s.k16 = bits16(dst), &k.Float16
 	case []BFloat16:
-		s.u16, s.wide = bits16(dst), &k.BFloat16
+		s.u16, s.k16 = bits16(dst), &k.BFloat16
 	}
 	return s
 }
 
 // dequantizeZeroPoint writes the values of src to [lo, hi) of the output.
 func (s sink) dequantizeZeroPoint(lo, hi int, src []int8, scale float32, zero int32) {
-	if s.wide == nil {
+	if s.k16 == nil {
 		s.k.DequantizeZeroPoint(s.f32[lo:hi], src, scale, zero)
 		return
 	}
-	s.wide.DequantizeZeroPoint(s.u16[lo:hi], src, scale, zero)
+	s.k16.DequantizeZeroPoint(s.u16[lo:hi], src, scale, zero)
 }
 
 // decodeQ8_0 writes the values of the Q8_0 blocks src to [lo, hi).
 func (s sink) decodeQ8_0(lo, hi int, src []byte) {
-	if s.wide == nil {
+	if s.k16 == nil {
 		s.k.DecodeQ8_0(s.f32[lo:hi], src)
 		return
 	}
-	s.wide.DecodeQ8_0(s.u16[lo:hi], src)
+	s.k16.DecodeQ8_0(s.u16[lo:hi], src)
 }

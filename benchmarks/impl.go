@@ -413,7 +413,7 @@ func FromSet(k *kernels.Set) *Impl {
 		}
 	}
 	// From 16-bit sources: the 16-bit reductions and the quantize kernels
-	// of the source's Widening table (and, for short rows, their
+	// of the source's Format16 table (and, for short rows, their
 	// blockwise versions).
 	if k.AbsMaxBits16 != nil && k.Float16.QuantizeAbsmax != nil {
 		im.QuantizeAbsmaxPerRowFloat16 = func(dst []int8, params []quant.AbsmaxParams, src []uint16, cols int) error {

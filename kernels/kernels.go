@@ -91,8 +91,8 @@ type Set struct {
 
 	// Float16 and BFloat16 quantize from and dequantize to 16-bit formats
 	// without a float32 buffer.
-	Float16  Widening
-	BFloat16 Widening
+	Float16  Format16
+	BFloat16 Format16
 
 	// Blockwise kernels cut src into whole blocks of block values (block
 	// is a positive multiple of 8 and len(src) a multiple of block) and do
@@ -133,12 +133,14 @@ type Set struct {
 	DecodeQ8_0 func(dst []float32, src []byte)
 }
 
-// Widening holds the kernels for a 16-bit format (binary16 or bfloat16).
-// Those that read it compute on its exact float32 value; those that write
-// it round their float32 result with the format's conversion
-// (Float32ToFloat16 or Float32ToBFloat16). Each matches its float32
-// namesake followed or preceded by the conversion, bit for bit.
-type Widening struct {
+// Format16 holds the kernels for a 16-bit format (binary16 or bfloat16),
+// in both directions. Those that read it (the quantizers and EncodeQ8_0)
+// compute on its exact float32 value; those that write it
+// (DequantizeZeroPoint and DecodeQ8_0) round their float32 result with
+// the format's conversion (Float32ToFloat16 or Float32ToBFloat16). Each
+// matches its float32 namesake preceded or followed by the conversion,
+// bit for bit.
+type Format16 struct {
 	QuantizeAbsmax      func(dst []int8, src []uint16, scale float32)
 	QuantizeZeroPoint   func(dst []int8, src []uint16, scale, zero float32)
 	EncodeQ8_0          func(dst []byte, src []uint16)

@@ -20,88 +20,10 @@ import (
 // compute, values from the lists of the per-slice checks, and scales that
 // put each block's values on rounding ties.
 
-// blockSource is the data of the blockwise checks on one element type.
-type blockSource[S float32 | uint16] struct {
-	pools      []*pool[S] // random data
-	background *pool[S]   // ordinary values, around outliers and specials
-	outliers   *pool[S]   // large values
-	specials   []S        // put at every position of a block
-	last       []S        // put last after many finite values (reductions)
-	zeros      [2]S       // +0 and -0
-	show       func(S) string
-	// The quantizers' parameters for a block, as package quant computes
-	// them (ok false if it would not).
-	absmax    func(blk []S) (float32, bool)
-	zeroPoint func(blk []S) (float32, int32, bool)
-	// ties returns values that scale s and zero point z put on rounding
-	// ties, or nil.
-	ties func(s float32, z int32) []S
-}
-
-func specialsOf(bits []uint32) []float32 {
-	out := make([]float32, len(bits))
-	for i, b := range bits {
-		out[i] = f32(b)
-	}
-	return out
-}
-
-func specialsOf16(bits []uint32) []uint16 {
-	out := make([]uint16, len(bits))
-	for i, b := range bits {
-		out[i] = uint16(b)
-	}
-	return out
-}
-
-// reduceSource32 and reduceSource16 feed the reductions: any patterns.
-func reduceSource32() *blockSource[float32] {
-	return &blockSource[float32]{
-		pools: f32Pools(), background: poolNamed(f32Pools(), "weights"),
-		outliers: poolNamed(f32Pools(), "huge"), specials: specialsOf(reduceSpecials), last: specialsOf(reduce32().last),
-		zeros: [2]float32{0, f32(0x80000000)}, show: hex[float32],
-	}
-}
-
-func reduceSource16() *blockSource[uint16] {
-	return &blockSource[uint16]{
-		pools: reduce16Pools(), background: poolNamed(reduce16Pools(), "fp16-weights"),
-		outliers: poolNamed(reduce16Pools(), "bf16-huge"), specials: specialsOf16(reduceSpecials16), last: specialsOf16(reduce16().last),
-		zeros: [2]uint16{0, 0x8000}, show: func(h uint16) string { return fmt.Sprintf("%#04x", h) },
-	}
-}
-
-// quantSource32 feeds the float32 quantizers: finite values.
-func quantSource32() *blockSource[float32] {
-	return &blockSource[float32]{
-		pools: finitePools(), background: poolNamed(finitePools(), "weights"),
-		outliers: poolNamed(finitePools(), "huge"), specials: quantBounds,
-		zeros: [2]float32{0, f32(0x80000000)}, show: hex[float32],
-		absmax: absmaxScale, zeroPoint: zeroPointParams,
-		ties: func(s float32, z int32) []float32 {
-			if z > 1<<21 || z < -(1<<21) {
-				return nil // k+0.5-z is no longer exact
-			}
-			return tieData(s, z)
-		},
-	}
-}
-
-// quantSource16 feeds the widening quantizers of f: finite patterns.
-func (f *format) quantSource16() *blockSource[uint16] {
-	pools := f.finitePools()
-	return &blockSource[uint16]{
-		pools: pools, background: poolNamed(pools, f.short+"-weights"),
-		outliers: poolNamed(pools, f.short+"-huge"), specials: f.finiteSpecials(),
-		zeros: [2]uint16{0, 0x8000}, show: f.show,
-		absmax: f.absmaxScale, zeroPoint: f.zeroPointParams, ties: f.tieData,
-	}
-}
-
 // blockFill is a way to fill one block.
 type blockFill[S float32 | uint16] struct {
 	name string
-	fill func(r *rand.Rand, src *blockSource[S], b []S)
+	fill func(r *rand.Rand, src *source[S], b []S)
 }
 
 func blockFills[S float32 | uint16]() []blockFill[S] {
@@ -110,10 +32,10 @@ func blockFills[S float32 | uint16]() []blockFill[S] {
 		copy(b, w)
 	}
 	return []blockFill[S]{
-		{"pool", func(r *rand.Rand, src *blockSource[S], b []S) {
+		{"pool", func(r *rand.Rand, src *source[S], b []S) {
 			window(r, src.pools[r.IntN(len(src.pools))], b)
 		}},
-		{"zeros", func(r *rand.Rand, src *blockSource[S], b []S) {
+		{"zeros", func(r *rand.Rand, src *source[S], b []S) {
 			mode := r.IntN(3) // all +0, all -0, mixed
 			for i := range b {
 				if mode < 2 {
@@ -123,22 +45,22 @@ func blockFills[S float32 | uint16]() []blockFill[S] {
 				}
 			}
 		}},
-		{"constant", func(r *rand.Rand, src *blockSource[S], b []S) {
+		{"constant", func(r *rand.Rand, src *source[S], b []S) {
 			p := src.pools[r.IntN(len(src.pools))]
 			v := p.data[r.IntN(len(p.data))]
 			for i := range b {
 				b[i] = v
 			}
 		}},
-		{"outlier", func(r *rand.Rand, src *blockSource[S], b []S) {
+		{"outlier", func(r *rand.Rand, src *source[S], b []S) {
 			window(r, src.background, b)
 			b[r.IntN(len(b))] = src.outliers.data[r.IntN(len(src.outliers.data))]
 		}},
-		{"special", func(r *rand.Rand, src *blockSource[S], b []S) {
+		{"special", func(r *rand.Rand, src *source[S], b []S) {
 			window(r, src.background, b)
 			b[r.IntN(len(b))] = src.specials[r.IntN(len(src.specials))]
 		}},
-		{"background", func(r *rand.Rand, src *blockSource[S], b []S) { window(r, src.background, b) }},
+		{"background", func(r *rand.Rand, src *source[S], b []S) { window(r, src.background, b) }},
 	}
 }
 
@@ -153,13 +75,13 @@ func everyNth[T any](list []T, n int) []T {
 
 // blockData builds the inputs of the blockwise checks.
 type blockData[S float32 | uint16] struct {
-	src   *blockSource[S]
+	src   *source[S]
 	fills []blockFill[S]
 	buf   []S
 	kinds []string // what fills each block, for the report
 }
 
-func newBlockData[S float32 | uint16](src *blockSource[S]) *blockData[S] {
+func newBlockData[S float32 | uint16](src *source[S]) *blockData[S] {
 	return &blockData[S]{src: src, fills: blockFills[S](), buf: make([]S, maxBlockValues)}
 }
 
@@ -344,7 +266,7 @@ func reducePositions(block int) []int {
 // alternate with ordinary ones (so a result carried into the next block
 // shows), and a last block holding a NaN or an infinity after many finite
 // ones.
-func reduceBlocksCases[S float32 | uint16](c *checker, src *blockSource[S], mk func(in []S, block int) *blockCall, sizes ...int) {
+func reduceBlocksCases[S float32 | uint16](c *checker, src *source[S], mk func(in []S, block int) *blockCall, sizes ...int) {
 	r := newBlockRig(c, sizes...)
 	data := newBlockData(src)
 	blocksSweep(c, func(block, count, i, salt int) {
@@ -426,25 +348,21 @@ func checkQuantizeZeroPointBlocks(t tb, k *kernels.Set) {
 	quantBlocksCases(c, quantSource32(), k.QuantizeZeroPointBlocks, fallback.QuantizeZeroPointBlocks, true)
 }
 
-func checkWideningAbsmaxBlocks(f *format) func(t tb, k *kernels.Set) {
-	return func(t tb, k *kernels.Set) {
-		c := newChecker(t, k.Name+"."+f.name+".QuantizeAbsmaxBlocks")
-		quantBlocksCases(c, f.quantSource16(), absmaxBlocks(f.set(k).QuantizeAbsmaxBlocks),
-			absmaxBlocks(f.set(&fallback.Kernels).QuantizeAbsmaxBlocks), false)
-	}
+func (f *format) checkQuantizeAbsmaxBlocks(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+"."+f.name+".QuantizeAbsmaxBlocks")
+	quantBlocksCases(c, f.quantSource16(), absmaxBlocks(f.set(k).QuantizeAbsmaxBlocks),
+		absmaxBlocks(f.set(&fallback.Kernels).QuantizeAbsmaxBlocks), false)
 }
 
-func checkWideningZeroPointBlocks(f *format) func(t tb, k *kernels.Set) {
-	return func(t tb, k *kernels.Set) {
-		c := newChecker(t, k.Name+"."+f.name+".QuantizeZeroPointBlocks")
-		quantBlocksCases(c, f.quantSource16(), f.set(k).QuantizeZeroPointBlocks,
-			f.set(&fallback.Kernels).QuantizeZeroPointBlocks, true)
-	}
+func (f *format) checkQuantizeZeroPointBlocks(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+"."+f.name+".QuantizeZeroPointBlocks")
+	quantBlocksCases(c, f.quantSource16(), f.set(k).QuantizeZeroPointBlocks,
+		f.set(&fallback.Kernels).QuantizeZeroPointBlocks, true)
 }
 
 // blockParams fills the per-block parameters of in.
 type blockParams[S float32 | uint16] struct {
-	src           *blockSource[S]
+	src           *source[S]
 	zeroPoint     bool
 	scales, zeros []float32
 }
@@ -509,7 +427,7 @@ var (
 // quantBlocksCases runs the cases of a blockwise quantizer: the sweep,
 // boundary values at every position of every block, and blocks of
 // rounding ties each under its own parameters.
-func quantBlocksCases[S float32 | uint16](c *checker, src *blockSource[S], got, ref func([]int8, []S, []float32, []float32, int), zeroPoint bool) {
+func quantBlocksCases[S float32 | uint16](c *checker, src *source[S], got, ref func([]int8, []S, []float32, []float32, int), zeroPoint bool) {
 	sizes := []int{sizeOf[S](), 1, 4}
 	if zeroPoint {
 		sizes = append(sizes, 4)

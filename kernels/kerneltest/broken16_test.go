@@ -42,7 +42,7 @@ func roundAwayClamp(lo, hi float32) func(float32) int8 {
 	return func(v float32) int8 { return int8(math.Round(float64(min(max(v, lo), hi)))) }
 }
 
-// absmax16 is a widening QuantizeAbsmax made of a widening and a rounding.
+// absmax16 is a 16-bit QuantizeAbsmax made of a widening and a rounding.
 func absmax16(widen func(uint16) float32, round func(float32) int8) func([]int8, []uint16, float32) {
 	return func(d []int8, s []uint16, sc float32) {
 		for i, h := range s {
@@ -51,7 +51,7 @@ func absmax16(widen func(uint16) float32, round func(float32) int8) func([]int8,
 	}
 }
 
-// zeroPoint16 is a widening QuantizeZeroPoint made of a widening and the
+// zeroPoint16 is a 16-bit QuantizeZeroPoint made of a widening and the
 // arithmetic from x, scale and zero to q.
 func zeroPoint16(widen func(uint16) float32, q func(x, s, z float32) int8) func([]int8, []uint16, float32, float32) {
 	return func(d []int8, src []uint16, s, z float32) {
@@ -153,7 +153,10 @@ func withTailBlockSkipped[D, S any](f func([]D, []S), srcBlock, dstBlock int) fu
 	}
 }
 
-var brokenNew = []broken{
+// broken16AndQ8_0 are broken variants of the 16-bit reductions, the
+// quantizers of 16-bit sources and the Q8_0 kernels that read float32 or
+// 16-bit values (EncodeQ8_0 of each source, DecodeQ8_0 to float32).
+var broken16AndQ8_0 = []broken{
 	{kernel: "AbsMaxBits16", what: "ignores the last element when n%16 == 15", patch: func(k *kernels.Set) {
 		k.AbsMaxBits16 = func(s []uint16) uint16 {
 			if len(s)%16 == 15 {

@@ -1,6 +1,8 @@
 package kerneltest
 
 import (
+	"sync"
+
 	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
@@ -35,7 +37,27 @@ func checkNarrow(c *checker, got, ref func([]uint16, []float32)) {
 		r.check(got, ref, in, so, do, p.info(at))
 	})
 	everyPosition(c, r, got, ref, specialF32(), "specials")
+	// Every binary16 and every bfloat16 value, widened, in one call each:
+	// with the reference's round trips (CheckReference) and checkWiden,
+	// this makes every set's round trip 16 -> 32 -> 16 the reference's.
+	for i, all := range widened16() {
+		name := []string{"all-float16-widened", "all-bfloat16-widened"}[i]
+		r.check(got, ref, all, i, slots[uint16]()-1-i, caseInfo{data: name})
+	}
 }
+
+// widened16 holds the float32 values of all 2^16 binary16 patterns and of
+// all 2^16 bfloat16 patterns, in pattern order.
+var widened16 = sync.OnceValue(func() [2][]float32 {
+	var out [2][]float32
+	for f, widen := range []func(uint16) float32{fallback.FromFloat16, fallback.FromBFloat16} {
+		out[f] = make([]float32, 1<<16)
+		for i := range out[f] {
+			out[f][i] = widen(uint16(i))
+		}
+	}
+	return out
+})
 
 // checkWiden tests a 16-bit to float32 conversion.
 func checkWiden(c *checker, got, ref func([]float32, []uint16)) {

@@ -104,59 +104,57 @@ var dequantTargets = sync.OnceValue(func() []dequantTarget {
 	return out
 })
 
-func checkWideningDequantize(f *format) func(t tb, k *kernels.Set) {
-	return func(t tb, k *kernels.Set) {
-		c := newChecker(t, k.Name+"."+f.name+".DequantizeZeroPoint")
-		got, ref := f.set(k).DequantizeZeroPoint, f.set(&fallback.Kernels).DequantizeZeroPoint
-		r := newMapRig[uint16, int8](c)
-		ss, ds := slots[int8](), slots[uint16]()
-		run := func(in []int8, so, do int, ci caseInfo, s float32, z int32) {
-			ci.par, ci.scale, ci.izero = scaleIntZero, s, z
-			r.checkShaped(func(d []uint16, x []int8) { got(d, x, s, z) },
-				func(d []uint16, x []int8) { ref(d, x, s, z) }, in, len(in), so, do, ci, f.explainDequant(s, z))
-		}
-		pools := i8Pools()
-		seq := poolNamed(pools, "sequence") // seq.data[i] = int8(i)
-		// Every q around each boundary quotient: q0 - z = v, so q0 meets
-		// the boundary and its neighbours the values around it.
-		for i, dt := range dequantTargets() {
-			if c.done() {
-				break
-			}
-			if testing.Short() && i%2 == 1 {
-				continue
-			}
-			q0 := int32(i*37%256 - 128)
-			run(seq.data[i:i+256], i%ss, (i*5)%ds, caseInfo{data: fmt.Sprintf("sequence, q %d on quotient %s", q0, hex(dt.t)), at: i},
-				dt.s, q0-dt.v)
-		}
-		// Every q under each scale and zero point of the lists.
-		for i, s := range slices.Concat(dequantScales, dequantOddScales) {
-			for j, z := range append([]int32{0}, dequantZeros...) {
-				if c.done() {
-					return
-				}
-				run(seq.data[i+j:i+j+256], (i+j)%ss, (i*3+j)%ds, seq.info(i+j), s, z)
-			}
-		}
-		sweep(c, ss, ds, func(n, so, do, salt int) {
-			if testing.Short() && salt%3 != 0 {
-				return // a third of the offsets
-			}
-			p := pools[salt%len(pools)]
-			in, at := p.window(n, salt)
-			z := dequantZeros[salt/5%len(dequantZeros)]
-			if salt%4 == 0 {
-				z = 0 // absmax dequantization
-			}
-			run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)], z)
-		})
-		everyValue(c, func(n, rot int) {
-			z := dequantZeros[(rot*7+n)%len(dequantZeros)]
-			if rot%2 == 0 {
-				z = 0
-			}
-			run(seq.data[rot:rot+n], (rot+n)%ss, (rot*3+n)%ds, seq.info(rot), dequantScales[(rot+n)%len(dequantScales)], z)
-		})
+func (f *format) checkDequantizeZeroPoint(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+"."+f.name+".DequantizeZeroPoint")
+	got, ref := f.set(k).DequantizeZeroPoint, f.set(&fallback.Kernels).DequantizeZeroPoint
+	r := newMapRig[uint16, int8](c)
+	ss, ds := slots[int8](), slots[uint16]()
+	run := func(in []int8, so, do int, ci caseInfo, s float32, z int32) {
+		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
+		r.checkShaped(func(d []uint16, x []int8) { got(d, x, s, z) },
+			func(d []uint16, x []int8) { ref(d, x, s, z) }, in, len(in), so, do, ci, f.explainDequant(s, z))
 	}
+	pools := i8Pools()
+	seq := poolNamed(pools, "sequence") // seq.data[i] = int8(i)
+	// Every q around each boundary quotient: q0 - z = v, so q0 meets
+	// the boundary and its neighbours the values around it.
+	for i, dt := range dequantTargets() {
+		if c.done() {
+			break
+		}
+		if testing.Short() && i%2 == 1 {
+			continue
+		}
+		q0 := int32(i*37%256 - 128)
+		run(seq.data[i:i+256], i%ss, (i*5)%ds, caseInfo{data: fmt.Sprintf("sequence, q %d on quotient %s", q0, hex(dt.t)), at: i},
+			dt.s, q0-dt.v)
+	}
+	// Every q under each scale and zero point of the lists.
+	for i, s := range slices.Concat(dequantScales, dequantOddScales) {
+		for j, z := range append([]int32{0}, dequantZeros...) {
+			if c.done() {
+				return
+			}
+			run(seq.data[i+j:i+j+256], (i+j)%ss, (i*3+j)%ds, seq.info(i+j), s, z)
+		}
+	}
+	sweep(c, ss, ds, func(n, so, do, salt int) {
+		if testing.Short() && salt%3 != 0 {
+			return // a third of the offsets
+		}
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		z := dequantZeros[salt/5%len(dequantZeros)]
+		if salt%4 == 0 {
+			z = 0 // absmax dequantization
+		}
+		run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)], z)
+	})
+	everyValue(c, func(n, rot int) {
+		z := dequantZeros[(rot*7+n)%len(dequantZeros)]
+		if rot%2 == 0 {
+			z = 0
+		}
+		run(seq.data[rot:rot+n], (rot+n)%ss, (rot*3+n)%ds, seq.info(rot), dequantScales[(rot+n)%len(dequantScales)], z)
+	})
 }

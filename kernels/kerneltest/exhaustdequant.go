@@ -65,7 +65,7 @@ var dequantDomainInput = sync.OnceValue(func() []int8 {
 })
 
 // exhaustDequantDomain runs DequantizeZeroPoint over the FMA domain: every
-// significand (every 61st with QUANT_EXHAUSTIVE=sample), and the widening
+// significand (every 61st with QUANT_EXHAUSTIVE=sample), and the 16-bit
 // DequantizeZeroPoint kernels on every 61st (every 61*17th in sample
 // mode). Skipped for kernels that are the reference.
 func exhaustDequantDomain(t *testing.T, k *kernels.Set, mode string) {

@@ -27,10 +27,10 @@ const chunkLen = 1 << 16
 // Float32ToBFloat16 and every 16-bit pattern through the reverse
 // conversions, comparing k with the reference, on all CPUs in parallel;
 // then every 16-bit pattern through the 16-bit reductions, quantizers and
-// Q8_0 kernels (see exhaustiveNew), and the dequantization kernels over
+// Q8_0 kernels (see exhaust16AndQ8_0), and the dequantization kernels over
 // the domain of an FMA fast path (see exhaustDequantDomain). Skipped under
 // -short. With QUANT_EXHAUSTIVE=sample the float32 side is a dense sample
-// (see sampleSource), the widening EncodeQ8_0 kernels meet every 61st
+// (see sampleSource), the 16-bit EncodeQ8_0 kernels meet every 61st
 // block maximum instead of all, and the dequantization domain is sampled
 // more sparsely; the rest stays exhaustive.
 func Exhaustive(t *testing.T, k *kernels.Set) {
@@ -78,7 +78,7 @@ func Exhaustive(t *testing.T, k *kernels.Set) {
 			exhaustWiden(t, k.Name+"."+x.name, x.got, x.ref)
 		})
 	}
-	exhaustiveNew(t, k, src.mode)
+	exhaust16AndQ8_0(t, k, src.mode)
 	exhaustDequantDomain(t, k, src.mode)
 }
 
@@ -219,95 +219,120 @@ func fp16SubnormalEdges(dst []uint32) []uint32 {
 	return dst
 }
 
-// mismatch is the first differing input a worker found.
-type mismatch struct {
-	count     int64
-	in        uint32
-	got, want uint32
-}
-
 // exhaustNarrow compares got with ref on every input of src, on all
-// CPUs, and reports the number of differing inputs and the lowest one of
-// those each worker saw first. It returns the number of inputs checked.
+// CPUs, and reports the number of differing inputs and the first one in
+// the lowest chunk that has one (in full mode, the lowest input). It
+// returns the number of inputs checked.
 func exhaustNarrow(t tb, name string, got, ref func([]uint16, []float32), src chunkSource) int64 {
 	t.Helper()
-	workers := runtime.GOMAXPROCS(0)
-	var next, checked, bad atomic.Int64
-	found := make([]mismatch, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			bits := make([]uint32, 0, chunkLen)
-			g, r := make([]uint16, chunkLen), make([]uint16, chunkLen)
-			m := &found[w]
-			for bad.Load() < 1<<20 {
-				i := int(next.Add(1) - 1)
-				if i >= src.chunks {
-					return
-				}
-				bits = src.fill(i, bits[:cap(bits)])
-				in := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(bits))), len(bits))
-				g, r := g[:len(in)], r[:len(in)]
-				got(g, in)
-				ref(r, in)
-				checked.Add(int64(len(in)))
-				if firstDiff(g, r) < 0 {
-					continue
-				}
-				for j := range in {
-					if g[j] != r[j] {
-						if m.count == 0 || bits[j] < m.in {
-							m.in, m.got, m.want = bits[j], uint32(g[j]), uint32(r[j])
-						}
-						m.count++
-						bad.Add(1)
-					}
-				}
+	return exhaustChunks(t, name, got, ref, src.chunks,
+		func(i int, buf []float32) []float32 {
+			if cap(buf) < chunkLen {
+				buf = make([]float32, 0, chunkLen)
 			}
-		}()
-	}
-	wg.Wait()
-	reportMismatches(t, name, found, "%#08x", "%#04x", checked.Load())
-	return checked.Load()
-}
-
-func reportMismatches(t tb, name string, found []mismatch, inFmt, outFmt string, checked int64) {
-	t.Helper()
-	var total int64
-	var first *mismatch
-	for i := range found {
-		m := &found[i]
-		total += m.count
-		if m.count > 0 && (first == nil || m.in < first.in) {
-			first = m
-		}
-	}
-	if first != nil {
-		t.Errorf("%s: %d of %d inputs differ; lowest seen: input "+inFmt+": got "+outFmt+", want "+outFmt,
-			name, total, checked, first.in, first.got, first.want)
-	}
+			bits := src.fill(i, unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(buf))), cap(buf))[:0])
+			return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(bits))), len(bits))
+		},
+		func(n int) int { return n },
+		func(_, i int, in []float32, g, w []uint16) string {
+			return fmt.Sprintf("input %#08x: got %#04x, want %#04x", f32bits(in[i]), g[i], w[i])
+		})
 }
 
 // exhaustWiden compares got with ref on all 2^16 inputs in one call.
 func exhaustWiden(t tb, name string, got, ref func([]float32, []uint16)) {
 	t.Helper()
-	in := make([]uint16, 1<<16)
-	for i := range in {
-		in[i] = uint16(i)
-	}
-	g, r := make([]float32, len(in)), make([]float32, len(in))
-	got(g, in)
-	ref(r, in)
-	var m mismatch
-	for i := range in {
-		if gb, rb := f32bits(g[i]), f32bits(r[i]); gb != rb {
-			if m.count == 0 {
-				m.in, m.got, m.want = uint32(in[i]), gb, rb
+	exhaustChunks(t, name, got, ref, 1,
+		func(_ int, buf []uint16) []uint16 {
+			for i := range 1 << 16 {
+				buf = append(buf, uint16(i))
 			}
-			m.count++
+			return buf
+		},
+		func(n int) int { return n },
+		func(_, i int, in []uint16, g, w []float32) string {
+			return fmt.Sprintf("input %#04x: got %#08x, want %#08x", in[i], f32bits(g[i]), f32bits(w[i]))
+		})
+}
+
+// exhaustChunks is exhaustChunksWith for kernels that need not know the
+// chunk.
+func exhaustChunks[D, S elem](t tb, name string, got, ref func([]D, []S), chunks int,
+	fill func(i int, buf []S) []S, dstLen func(int) int, explain func(chunk, i int, in []S, got, want []D) string) int64 {
+	t.Helper()
+	return exhaustChunksWith(t, name, func(_ int, d []D, s []S) { got(d, s) }, func(_ int, d []D, s []S) { ref(d, s) },
+		chunks, fill, dstLen, explain)
+}
+
+// exhaustChunksWith compares got with ref on every chunk of inputs that
+// fill makes, on all CPUs, with the output prefilled with the complement of
+// the expected one. It reports how many output elements differ and the
+// first difference in the lowest chunk that has one, as explain describes
+// it. It returns the number of input elements checked.
+func exhaustChunksWith[D, S elem](t tb, name string, got, ref func(chunk int, dst []D, src []S), chunks int,
+	fill func(i int, buf []S) []S, dstLen func(int) int, explain func(chunk, i int, in []S, got, want []D) string) int64 {
+	t.Helper()
+	workers := runtime.GOMAXPROCS(0)
+	var next, checked, bad atomic.Int64
+	type first struct {
+		chunk int
+		text  string
+		count int64
+	}
+	found := make([]first, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []S
+			var g, r []D
+			m := &found[w]
+			for bad.Load() < 1<<20 {
+				i := int(next.Add(1) - 1)
+				if i >= chunks {
+					return
+				}
+				buf = fill(i, buf[:0])
+				k := dstLen(len(buf))
+				if cap(g) < k {
+					g, r = make([]D, k), make([]D, k)
+				}
+				g, r = g[:k], r[:k]
+				ref(i, r, buf)
+				complementOf(g, r)
+				got(i, g, buf)
+				checked.Add(int64(len(buf)))
+				j := firstDiff(g, r)
+				if j < 0 {
+					continue
+				}
+				var count int64
+				for e := j; e < k; e++ {
+					if firstDiff(g[e:e+1], r[e:e+1]) == 0 {
+						count++
+					}
+				}
+				if m.count == 0 || i < m.chunk {
+					m.chunk, m.text = i, explain(i, j, buf, g, r)
+				}
+				m.count += count
+				bad.Add(count)
+			}
+		}()
+	}
+	wg.Wait()
+	var total int64
+	var lowest *first
+	for i := range found {
+		m := &found[i]
+		total += m.count
+		if m.count > 0 && (lowest == nil || m.chunk < lowest.chunk) {
+			lowest = m
 		}
 	}
-	reportMismatches(t, name, []mismatch{m}, "%#04x", "%#08x", int64(len(in)))
+	if lowest != nil {
+		t.Errorf("%s (exhaustive): %d of %d outputs differ; first: %s", name, total, dstLen(int(checked.Load())), lowest.text)
+	}
+	return checked.Load()
 }

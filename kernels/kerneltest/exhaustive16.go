@@ -2,10 +2,7 @@ package kerneltest
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,14 +10,14 @@ import (
 	"github.com/qkernels/quant/kernels"
 )
 
-// exhaustiveNew runs the exhaustive checks of the 16-bit and Q8_0
+// exhaust16AndQ8_0 runs the exhaustive checks of the 16-bit and Q8_0
 // kernels: every 16-bit pattern through the reductions, every finite one
-// through the widening quantizers at a set of parameters and through the
-// widening EncodeQ8_0 (under selected block maxima and, in full mode,
-// under every maximum), every (d, q) pair through the DecodeQ8_0 kernels,
+// through the quantizers of 16-bit sources at a set of parameters and
+// through the 16-bit EncodeQ8_0 (under selected block maxima and, in full
+// mode, under every maximum), every (d, q) pair through the DecodeQ8_0 kernels,
 // and every q under 2^16 scales through the narrowing
 // DequantizeZeroPoint kernels.
-func exhaustiveNew(t *testing.T, k *kernels.Set, mode string) {
+func exhaust16AndQ8_0(t *testing.T, k *kernels.Set, mode string) {
 	sub := func(name string, run func(t *testing.T)) {
 		t.Run(name, func(t *testing.T) {
 			if isReference(k, checkNamed(name).field) {
@@ -35,10 +32,7 @@ func exhaustiveNew(t *testing.T, k *kernels.Set, mode string) {
 		exhaustReduce16(t, k.Name+".AbsMaxBits16", k.AbsMaxBits16, fallback.AbsMaxBits16, nil)
 	})
 	sub("MinMaxKeys16", func(t *testing.T) {
-		mm := func(f func([]uint16) (int16, int16)) func([]uint16) pair16 {
-			return func(s []uint16) pair16 { lo, hi := f(s); return pair16{lo, hi} }
-		}
-		exhaustReduce16(t, k.Name+".MinMaxKeys16", mm(k.MinMaxKeys16), mm(fallback.MinMaxKeys16), nil)
+		exhaustReduce16(t, k.Name+".MinMaxKeys16", keysOf(k.MinMaxKeys16), keysOf(fallback.MinMaxKeys16), nil)
 	})
 	for _, f := range formats {
 		w, ref := f.set(k), f.set(&fallback.Kernels)
@@ -126,7 +120,7 @@ func (f *format) exhaustScales() []float32 {
 		127 * 0x1p14, 1e30, f32(maxF32), 1e-30, 0}
 }
 
-// exhaustAbsmax16 runs every finite pattern through a widening
+// exhaustAbsmax16 runs every finite pattern through a 16-bit
 // QuantizeAbsmax at each of scales.
 func exhaustAbsmax16(t tb, set string, f *format, got, ref func([]int8, []uint16, float32), scales []float32) {
 	c := newChecker(t, set+"."+f.name+".QuantizeAbsmax (exhaustive)")
@@ -165,7 +159,7 @@ func (f *format) exhaustZeroPoints() []zeroPoint {
 	return list
 }
 
-// exhaustZeroPoint16 runs every finite pattern through a widening
+// exhaustZeroPoint16 runs every finite pattern through a 16-bit
 // QuantizeZeroPoint with each of params.
 func exhaustZeroPoint16(t tb, set string, f *format, got, ref func([]int8, []uint16, float32, float32), params []zeroPoint) {
 	c := newChecker(t, set+"."+f.name+".QuantizeZeroPoint (exhaustive)")
@@ -417,86 +411,4 @@ func exhaustDequantize16(t tb, name string, f *format, got, ref func([]uint16, [
 			s, z := exhaustDequantScale(from + chunk*perChunk + i/256)
 			return fmt.Sprintf("scale %s zero %d: %s", hex(s), z, f.explainDequant(s, z)(i, in, g, w))
 		})
-}
-
-// exhaustChunks is exhaustChunksWith for kernels that need not know the
-// chunk.
-func exhaustChunks[D, S elem](t tb, name string, got, ref func([]D, []S), chunks int,
-	fill func(i int, buf []S) []S, dstLen func(int) int, explain func(chunk, i int, in []S, got, want []D) string) int64 {
-	t.Helper()
-	return exhaustChunksWith(t, name, func(_ int, d []D, s []S) { got(d, s) }, func(_ int, d []D, s []S) { ref(d, s) },
-		chunks, fill, dstLen, explain)
-}
-
-// exhaustChunksWith compares got with ref on every chunk of inputs that
-// fill makes, on all CPUs, with the output prefilled with the complement of
-// the expected one. It reports how many output elements differ and the
-// first difference in the lowest chunk that has one, as explain describes
-// it. It returns the number of input elements checked.
-func exhaustChunksWith[D, S elem](t tb, name string, got, ref func(chunk int, dst []D, src []S), chunks int,
-	fill func(i int, buf []S) []S, dstLen func(int) int, explain func(chunk, i int, in []S, got, want []D) string) int64 {
-	t.Helper()
-	workers := runtime.GOMAXPROCS(0)
-	var next, checked, bad atomic.Int64
-	type first struct {
-		chunk int
-		text  string
-		count int64
-	}
-	found := make([]first, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []S
-			var g, r []D
-			m := &found[w]
-			for bad.Load() < 1<<20 {
-				i := int(next.Add(1) - 1)
-				if i >= chunks {
-					return
-				}
-				buf = fill(i, buf[:0])
-				k := dstLen(len(buf))
-				if cap(g) < k {
-					g, r = make([]D, k), make([]D, k)
-				}
-				g, r = g[:k], r[:k]
-				ref(i, r, buf)
-				complementOf(g, r)
-				got(i, g, buf)
-				checked.Add(int64(len(buf)))
-				j := firstDiff(g, r)
-				if j < 0 {
-					continue
-				}
-				var count int64
-				for e := j; e < k; e++ {
-					if firstDiff(g[e:e+1], r[e:e+1]) == 0 {
-						count++
-					}
-				}
-				if m.count == 0 || i < m.chunk {
-					m.chunk, m.text = i, explain(i, j, buf, g, r)
-				}
-				m.count += count
-				bad.Add(count)
-			}
-		}()
-	}
-	wg.Wait()
-	var total int64
-	var lowest *first
-	for i := range found {
-		m := &found[i]
-		total += m.count
-		if m.count > 0 && (lowest == nil || m.chunk < lowest.chunk) {
-			lowest = m
-		}
-	}
-	if lowest != nil {
-		t.Errorf("%s (exhaustive): %d of %d outputs differ; first: %s", name, total, dstLen(int(checked.Load())), lowest.text)
-	}
-	return checked.Load()
 }

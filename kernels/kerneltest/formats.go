@@ -6,12 +6,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sync"
+	"testing"
 
 	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
-// format is a 16-bit source format of the widening kernels: binary16 or
+// format is a 16-bit format of the kernels.Format16 tables: binary16 or
 // bfloat16.
 type format struct {
 	name     string // the kernels.Set field: "Float16" or "BFloat16"
@@ -20,7 +21,7 @@ type format struct {
 	narrow   func(float32) uint16
 	mantBits uint
 	seed     uint64
-	set      func(k *kernels.Set) *kernels.Widening
+	set      func(k *kernels.Set) *kernels.Format16
 
 	pools       lazy[[]*pool[uint16]]
 	patterns    lazy[[]uint16]
@@ -32,11 +33,11 @@ type format struct {
 var (
 	float16Format = &format{
 		name: "Float16", short: "fp16", widen: fallback.FromFloat16, narrow: fallback.ToFloat16,
-		mantBits: 10, seed: 0x6000, set: func(k *kernels.Set) *kernels.Widening { return &k.Float16 },
+		mantBits: 10, seed: 0x6000, set: func(k *kernels.Set) *kernels.Format16 { return &k.Float16 },
 	}
 	bfloat16Format = &format{
 		name: "BFloat16", short: "bf16", widen: fallback.FromBFloat16, narrow: fallback.ToBFloat16,
-		mantBits: 7, seed: 0x7000, set: func(k *kernels.Set) *kernels.Widening { return &k.BFloat16 },
+		mantBits: 7, seed: 0x7000, set: func(k *kernels.Set) *kernels.Format16 { return &k.BFloat16 },
 	}
 	formats = []*format{float16Format, bfloat16Format}
 )
@@ -210,3 +211,65 @@ var reduce16Pools = sync.OnceValue(func() []*pool[uint16] {
 		&pool[uint16]{name: "bf16-all-nan", data: cycle([]uint16{0xFFC1}, poolLen)})
 	return ps
 })
+
+// tieData returns the patterns whose values times s (a power of two) are
+// exactly k+0.5-z for k across the int8 range and beyond, where the
+// format holds them, with their neighbouring patterns.
+func (f *format) tieData(s float32, z int32) []uint16 {
+	var out []uint16
+	for k := -140; k <= 140; k++ {
+		x := (float64(k) + 0.5 - float64(z)) / float64(s)
+		if float64(f.fit(float32(x))) != x {
+			continue
+		}
+		h := f.narrow(float32(x))
+		for _, n := range []uint16{h, h + 1, h - 1} {
+			if f.finite(n) && n&0x7FFF != 0x7FFF {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// scaledTiesPerCheck is how many scaled ties one check tries (a quarter
+// under -short).
+const scaledTiesPerCheck = 1500
+
+// scaledTies calls run with vectors holding a value x and a scale s
+// picked so that the float32 product x*s is k+0.5-z, mostly rounded onto
+// it rather than exact: there rounding the product to float32 before
+// rounding to an integer (or before adding z) decides the result. x sits
+// among weights, at varying indices of vectors of every length up to
+// maxEvery.
+func (f *format) scaledTies(c *checker, seed uint64, z float32, run func(in []uint16, at int, s float32)) {
+	r := newRand(seed)
+	values := poolNamed(f.finitePools(), f.short+"-bits").data
+	bg := poolNamed(f.finitePools(), f.short+"-weights")
+	buf := make([]uint16, maxEvery)
+	count := scaledTiesPerCheck
+	if testing.Short() {
+		count /= 4
+	}
+	for i := 0; i < count && !c.done(); i++ {
+		k := r.IntN(261) - 130
+		t := float32(float64(k) + 0.5 - float64(z))
+		h := values[r.IntN(len(values))]&0x7FFF | uint16(math.Float32bits(t)>>16)&0x8000
+		x := f.widen(h)
+		s := float32(float64(t) / float64(x))
+		for _, cand := range []float32{s, math.Nextafter32(s, 0), math.Nextafter32(s, float32(math.Inf(1)))} {
+			if x*cand == t {
+				s = cand
+				break
+			}
+		}
+		if x*s != t || s == 0 || math.IsInf(float64(s), 0) {
+			continue
+		}
+		n := 1 + i%maxEvery
+		base, at := bg.window(n, i)
+		copy(buf, base)
+		buf[(i/maxEvery)%n] = h
+		run(buf[:n], at, s)
+	}
+}

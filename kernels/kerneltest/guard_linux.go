@@ -265,10 +265,7 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		guardReduce(c, p, k.AbsMaxBits, fallback.AbsMaxBits, weights)
 	})
 	run("MinMaxKeys", func(c *checker) {
-		mm := func(f func([]float32) (int32, int32)) func([]float32) pair {
-			return func(s []float32) pair { lo, hi := f(s); return pair{lo, hi} }
-		}
-		guardReduce(c, p, mm(k.MinMaxKeys), mm(fallback.MinMaxKeys), weights)
+		guardReduce(c, p, keysOf(k.MinMaxKeys), keysOf(fallback.MinMaxKeys), weights)
 	})
 	run("QuantizeAbsmax", func(c *checker) {
 		s, _ := absmaxScale(weights(maxLen))
@@ -292,22 +289,19 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 				func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, 0.37, z) }, bytes)
 		}
 	})
-	guardPagesNew(t, k, p, run)
+	guardPages16AndQ8_0(t, k, p, run)
 	guardPagesBlocks(t, k, p, run)
 }
 
-// guardPagesNew runs the checks of the 16-bit and Q8_0 kernels: every
+// guardPages16AndQ8_0 runs the checks of the 16-bit and Q8_0 kernels: every
 // length up to maxLen, every block count up to q8EveryBlocks.
-func guardPagesNew(t tb, k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
+func guardPages16AndQ8_0(t tb, k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
 	half := func(n int) []uint16 { in, _ := poolNamed(u16Pools(), "bits").window(n, n); return in }
 	run("AbsMaxBits16", func(c *checker) {
 		guardReduce(c, p, k.AbsMaxBits16, fallback.AbsMaxBits16, half)
 	})
 	run("MinMaxKeys16", func(c *checker) {
-		mm := func(f func([]uint16) (int16, int16)) func([]uint16) pair16 {
-			return func(s []uint16) pair16 { lo, hi := f(s); return pair16{lo, hi} }
-		}
-		guardReduce(c, p, mm(k.MinMaxKeys16), mm(fallback.MinMaxKeys16), half)
+		guardReduce(c, p, keysOf(k.MinMaxKeys16), keysOf(fallback.MinMaxKeys16), half)
 	})
 	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
 	var valueLens, byteLens []int
@@ -479,7 +473,7 @@ func guardPagesBlocks(t tb, k *kernels.Set, p *pages, run func(name string, f fu
 // quantCalls runs the guard-page checks of a pair of blockwise
 // quantizers on weights, with the parameters package quant computes for
 // each block.
-func quantCalls[S float32 | uint16](run func(name string, f func(c *checker)), p *pages, prefix string, src *blockSource[S],
+func quantCalls[S float32 | uint16](run func(name string, f func(c *checker)), p *pages, prefix string, src *source[S],
 	absmax, absmaxRef func([]int8, []S, []float32, int), zeroPoint, zeroPointRef func([]int8, []S, []float32, []float32, int)) {
 	params := func(zp bool, in []S, block int) ([]float32, []float32) {
 		bp := &blockParams[S]{src: src, zeroPoint: zp, scales: make([]float32, guardMaxCount), zeros: make([]float32, guardMaxCount)}

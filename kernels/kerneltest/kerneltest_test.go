@@ -45,8 +45,8 @@ func wrapped() kernels.Set {
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
 		AbsMaxBits16:        func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
 		MinMaxKeys16:        func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
-		Float16:             wrappedWidening(f.Float16),
-		BFloat16:            wrappedWidening(f.BFloat16),
+		Float16:             wrappedFormat16(f.Float16),
+		BFloat16:            wrappedFormat16(f.BFloat16),
 		EncodeQ8_0:          func(d []byte, s []float32) { f.EncodeQ8_0(d, s) },
 		DecodeQ8_0:          func(d []float32, s []byte) { f.DecodeQ8_0(d, s) },
 
@@ -70,8 +70,8 @@ func wrapped() kernels.Set {
 	}
 }
 
-func wrappedWidening(w kernels.Widening) kernels.Widening {
-	return kernels.Widening{
+func wrappedFormat16(w kernels.Format16) kernels.Format16 {
+	return kernels.Format16{
 		QuantizeAbsmax:    func(d []int8, s []uint16, sc float32) { w.QuantizeAbsmax(d, s, sc) },
 		QuantizeZeroPoint: func(d []int8, s []uint16, sc, z float32) { w.QuantizeZeroPoint(d, s, sc, z) },
 		EncodeQ8_0:        func(d []byte, s []uint16) { w.EncodeQ8_0(d, s) },
@@ -112,6 +112,43 @@ var (
 	sink      float32
 	sinkSlice []float32
 )
+
+// expectReport fails t unless rec's first report contains want (what a
+// check says about the one input a broken kernel gets wrong).
+func expectReport(t *testing.T, what string, rec *recorder, want string) {
+	t.Helper()
+	if len(rec.errors) == 0 || !strings.Contains(rec.errors[0], want) {
+		t.Errorf("%s: not reported (want a report naming %q): %q", what, want, rec.errors)
+	} else {
+		t.Logf("%s: %s", what, rec.errors[0])
+	}
+}
+
+// wrongFor is a narrowing conversion that flips the lowest bit of its
+// result for the input bits bad only.
+func wrongFor(f func([]uint16, []float32), bad uint32) func([]uint16, []float32) {
+	return func(d []uint16, s []float32) {
+		f(d, s)
+		for i, x := range s {
+			if math.Float32bits(x) == bad {
+				d[i] ^= 1
+			}
+		}
+	}
+}
+
+// dequantWrongWhen is a DequantizeZeroPoint one ulp off, toward zero,
+// under the scales and zero points that bad picks.
+func dequantWrongWhen(bad func(s float32, z int32) bool) func([]float32, []int8, float32, int32) {
+	return func(d []float32, src []int8, s float32, z int32) {
+		fallback.DequantizeZeroPoint(d, src, s, z)
+		if bad(s, z) {
+			for i := range d {
+				d[i] = math.Nextafter32(d[i], 0)
+			}
+		}
+	}
+}
 
 // broken is a deliberately wrong variant of one kernel.
 type broken struct {
@@ -240,6 +277,20 @@ var brokenKernels = []broken{
 			sinkSlice = append([]float32(nil), s...)
 			return fallback.MinMaxKeys(sinkSlice)
 		}
+	}},
+	// Wrong for one input only, which the suite meets among the worked
+	// examples (in specialF32) or the widened 16-bit values.
+	{kernel: "Float32ToFloat16", what: "is wrong for 0.333333333 only (a worked example)", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = wrongFor(fallback.Float32ToFloat16, 0x3EAAAAAB)
+	}},
+	{kernel: "Float32ToBFloat16", what: "is wrong for 0x00008001 only (a worked example)", patch: func(k *kernels.Set) {
+		k.Float32ToBFloat16 = wrongFor(fallback.Float32ToBFloat16, 0x00008001)
+	}},
+	{kernel: "Float32ToFloat16", what: "is wrong for the widened binary16 NaN 0x7d23 only", patch: func(k *kernels.Set) {
+		k.Float32ToFloat16 = wrongFor(fallback.Float32ToFloat16, math.Float32bits(fallback.FromFloat16(0x7D23)))
+	}},
+	{kernel: "Float32ToBFloat16", what: "is wrong for the widened bfloat16 NaN 0xff85 only", patch: func(k *kernels.Set) {
+		k.Float32ToBFloat16 = wrongFor(fallback.Float32ToBFloat16, 0xFF850000)
 	}},
 	{kernel: "Float16ToFloat32", what: "does not quiet signalling NaNs", patch: func(k *kernels.Set) {
 		k.Float16ToFloat32 = func(d []float32, s []uint16) {
@@ -444,6 +495,12 @@ var brokenKernels = []broken{
 			}
 		}
 	}},
+	{kernel: "DequantizeZeroPoint", what: "is wrong at zero point math.MinInt32+129 only", patch: func(k *kernels.Set) {
+		k.DequantizeZeroPoint = dequantWrongWhen(func(s float32, z int32) bool { return z == math.MinInt32+129 })
+	}},
+	{kernel: "DequantizeZeroPoint", what: "is wrong at scale 0.1 only", patch: func(k *kernels.Set) {
+		k.DequantizeZeroPoint = dequantWrongWhen(func(s float32, z int32) bool { return s == 0.1 })
+	}},
 	{kernel: "DequantizeZeroPoint", what: "is wrong for q = -128 at index 63", patch: func(k *kernels.Set) {
 		k.DequantizeZeroPoint = func(d []float32, s []int8, sc float32, z int32) {
 			fallback.DequantizeZeroPoint(d, s, sc, z)
@@ -458,7 +515,7 @@ var brokenKernels = []broken{
 // variant must be reported by Run's check for its kernel (or, for stray
 // reads, by GuardPages).
 func TestDetectsBrokenKernels(t *testing.T) {
-	for _, b := range slices.Concat(brokenKernels, brokenNew, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused) {
+	for _, b := range slices.Concat(brokenKernels, broken16AndQ8_0, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused) {
 		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
 			k := wrapped()
 			b.patch(&k)
@@ -518,9 +575,7 @@ func TestDetectsBrokenConversionsExhaustively(t *testing.T) {
 		fallback.Float16ToFloat32(d, s)
 		d[0x7C01] = 0
 	}, fallback.Float16ToFloat32)
-	if len(rec.errors) == 0 {
-		t.Errorf("widening mismatch at 0x7c01 not reported")
-	}
+	expectReport(t, "widening mismatch at 0x7c01", rec, "input 0x7c01")
 }
 
 // chunkHolding narrows src to the one chunk that holds the input bits
@@ -574,6 +629,24 @@ func TestOracleCatchesBrokenReference(t *testing.T) {
 	if len(rec.errors) == 0 {
 		t.Errorf("round trip check accepts a wrong ToBFloat16")
 	}
+	rec = &recorder{}
+	checkFromFloat16(rec, fallback.FromFloat16, func(x float32) uint16 { // keeps a widened NaN's quiet bit clear
+		h := fallback.ToFloat16(x)
+		if b := math.Float32bits(x); b&0x7FFFFFFF > 0x7F800000 && b&0x1FFF == 0 {
+			h &^= 0x0200
+		}
+		return h
+	})
+	expectReport(t, "round trip of binary16 NaNs that stay signalling", rec, "ToFloat16(FromFloat16(0x7c01)) = 0x7c01, want 0x7e01")
+	rec = &recorder{}
+	checkFromBFloat16(rec, fallback.FromBFloat16, func(x float32) uint16 {
+		h := fallback.ToBFloat16(x)
+		if b := math.Float32bits(x); b&0x7FFFFFFF > 0x7F800000 && b&0xFFFF == 0 {
+			h &^= 0x0040
+		}
+		return h
+	})
+	expectReport(t, "round trip of bfloat16 NaNs that stay signalling", rec, "ToBFloat16(FromBFloat16(0x7f81)) = 0x7f81, want 0x7fc1")
 }
 
 // TestOracleSample checks the reference against the oracle on the

@@ -13,11 +13,9 @@ func checkEncodeQ8_0(t tb, k *kernels.Set) {
 	checkEncode(newChecker(t, k.Name+".EncodeQ8_0"), k.EncodeQ8_0, fallback.EncodeQ8_0, float32Q8())
 }
 
-func checkWideningEncodeQ8_0(f *format) func(t tb, k *kernels.Set) {
-	return func(t tb, k *kernels.Set) {
-		checkEncode(newChecker(t, k.Name+"."+f.name+".EncodeQ8_0"), f.set(k).EncodeQ8_0,
-			f.set(&fallback.Kernels).EncodeQ8_0, f.q8Source())
-	}
+func (f *format) checkEncodeQ8_0(t tb, k *kernels.Set) {
+	checkEncode(newChecker(t, k.Name+"."+f.name+".EncodeQ8_0"), f.set(k).EncodeQ8_0,
+		f.set(&fallback.Kernels).EncodeQ8_0, f.q8Source())
 }
 
 // blockSweep calls run for every block count up to q8EveryBlocks at every
@@ -185,13 +183,11 @@ func checkDecodeQ8_0(t tb, k *kernels.Set) {
 	checkDecode(newChecker(t, k.Name+".DecodeQ8_0"), k.DecodeQ8_0, fallback.DecodeQ8_0, hex[float32])
 }
 
-// checkWideningDecodeQ8_0 checks the DecodeQ8_0 kernels that narrow the
+// checkDecodeQ8_0 checks the DecodeQ8_0 kernels that narrow the
 // products to binary16 or bfloat16 on the data of the float32 one.
-func checkWideningDecodeQ8_0(f *format) func(t tb, k *kernels.Set) {
-	return func(t tb, k *kernels.Set) {
-		checkDecode(newChecker(t, k.Name+"."+f.name+".DecodeQ8_0"), f.set(k).DecodeQ8_0,
-			f.set(&fallback.Kernels).DecodeQ8_0, f.show)
-	}
+func (f *format) checkDecodeQ8_0(t tb, k *kernels.Set) {
+	checkDecode(newChecker(t, k.Name+"."+f.name+".DecodeQ8_0"), f.set(k).DecodeQ8_0,
+		f.set(&fallback.Kernels).DecodeQ8_0, f.show)
 }
 
 // everyDBlocks holds a block for every d, infinities and NaNs included:

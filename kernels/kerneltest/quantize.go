@@ -2,6 +2,7 @@ package kerneltest
 
 import (
 	"math"
+	"testing"
 
 	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
@@ -29,21 +30,22 @@ var quantZeros = []int32{
 // replace the division by a reciprocal with an FMA correction (see
 // exhaustDequantDomain), and their neighbours outside it; and 2 - 2^-23,
 // under which a reciprocal one ulp off still fails after the correction
-// (at powers of two).
+// (at powers of two); and 3 and 0.1, whose quotients are inexact.
 var dequantScales = []float32{
 	1, 127, 0.5, 1.0 / 3, 127.0 / 65504, 255.0 / 0.37, 65504, 1e-30, 1e-40, f32(minSub),
 	f32(minNormal), 1e30, f32(maxF32), 0, float32(math.Inf(1)), -0.75,
 	0x1p-64, 0x1p64, math.Nextafter32(0x1p-64, 0), math.Nextafter32(0x1p64, float32(math.Inf(1))), -0x1p64,
-	f32(qnan), math.Nextafter32(2, 0),
+	f32(qnan), math.Nextafter32(2, 0), 3, 0.1,
 }
 
-// dequantZeros span [math.MinInt32+128, math.MaxInt32-128], with
-// differences that round when converted to float32, and the ends of the
-// range -128 <= zero <= 128 of the FMA domain and their neighbours.
+// dequantZeros span [math.MinInt32+128, math.MaxInt32-128] (both ends
+// and their inner neighbours), with differences that round when converted
+// to float32, and the ends of the range -128 <= zero <= 128 of the FMA
+// domain and their neighbours.
 var dequantZeros = []int32{
 	0, 1, -1, 127, -128, 128, -129, 129, 255, 1 << 20, -(1 << 20), 1 << 24, -(1 << 24),
 	1<<24 + 1, -(1<<24 + 1), 1<<24 + 3, 1<<25 + 1, math.MaxInt32 - 128, math.MinInt32 + 128,
-	math.MaxInt32 - 129, 123456789, -987654321,
+	math.MaxInt32 - 129, math.MinInt32 + 129, 123456789, -987654321,
 }
 
 // absmaxScale returns the scale package quant computes for in, if it
@@ -108,53 +110,95 @@ func tieData(s float32, z int32) []float32 {
 
 var tieScales = []float32{1, 0.5, 2, 0.25, 0x1p-10, 0x1p10}
 
+// The quantizers of float32 and of 16-bit sources share their checks: a
+// 16-bit kernel computes what the float32 one computes on the widened
+// values, so it meets the same cases on finite data of its format.
+
 func checkQuantizeAbsmax(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".QuantizeAbsmax")
-	r := newMapRig[int8, float32](c)
-	run := func(in []float32, so, do int, ci caseInfo, s float32) {
+	checkQuantizeAbsmaxOf(newChecker(t, k.Name+".QuantizeAbsmax"), quantSource32(), k.QuantizeAbsmax, fallback.QuantizeAbsmax)
+}
+
+func (f *format) checkQuantizeAbsmax(t tb, k *kernels.Set) {
+	checkQuantizeAbsmaxOf(newChecker(t, k.Name+"."+f.name+".QuantizeAbsmax"), f.quantSource16(),
+		f.set(k).QuantizeAbsmax, f.set(&fallback.Kernels).QuantizeAbsmax)
+}
+
+func checkQuantizeZeroPoint(t tb, k *kernels.Set) {
+	checkQuantizeZeroPointOf(newChecker(t, k.Name+".QuantizeZeroPoint"), quantSource32(), k.QuantizeZeroPoint, fallback.QuantizeZeroPoint)
+}
+
+func (f *format) checkQuantizeZeroPoint(t tb, k *kernels.Set) {
+	checkQuantizeZeroPointOf(newChecker(t, k.Name+"."+f.name+".QuantizeZeroPoint"), f.quantSource16(),
+		f.set(k).QuantizeZeroPoint, f.set(&fallback.Kernels).QuantizeZeroPoint)
+}
+
+// boundScales are the scales the boundary values (source.specials) are
+// quantized with by absmax; zero point quantizes them at scale 1 with
+// boundZeros.
+var (
+	boundScales = append([]float32{1, 127.0 / 65504, 1e30}, tieScales...)
+	boundZeros  = []int32{0, -1, 128, 1 << 20, -(1<<31 - 256)}
+)
+
+// checkQuantizeAbsmaxOf tests a QuantizeAbsmax kernel on src: every
+// length and position with the parameters package quant computes or
+// arbitrary ones, rounding ties at every position, scaled ties (where src
+// has them) and each boundary value at every index.
+func checkQuantizeAbsmaxOf[S float32 | uint16](c *checker, src *source[S], got, ref func([]int8, []S, float32)) {
+	r := newMapRig[int8, S](c)
+	r.show = src.show
+	ss, ds := slots[S](), slots[int8]()
+	run := func(in []S, so, do int, ci caseInfo, s float32) {
 		ci.par, ci.scale = scaleOnly, s
-		r.check(func(d []int8, x []float32) { k.QuantizeAbsmax(d, x, s) },
-			func(d []int8, x []float32) { fallback.QuantizeAbsmax(d, x, s) }, in, so, do, ci)
+		r.check(func(d []int8, x []S) { got(d, x, s) },
+			func(d []int8, x []S) { ref(d, x, s) }, in, so, do, ci)
 	}
-	pools := finitePools()
-	sweep(c, slots[float32](), slots[int8](), func(n, so, do, salt int) {
+	pools := src.pools
+	sweep(c, ss, ds, func(n, so, do, salt int) {
 		p := pools[salt%len(pools)]
 		in, at := p.window(n, salt)
 		ci := p.info(at)
 		s := quantScales[salt/len(pools)%len(quantScales)]
 		ci.how = "list"
 		if salt%3 == 0 {
-			if qs, ok := absmaxScale(in); ok {
+			if qs, ok := src.absmax(in); ok {
 				s, ci.how = qs, "quant"
 			}
 		}
 		run(in, so, do, ci, s)
 	})
 	for i, s := range tieScales {
-		for off := range slots[float32]() {
-			run(tieData(s, 0), off, (off*7+i)%slots[int8](), caseInfo{data: "ties", how: "exact"}, s)
+		ties := src.ties(s, 0)
+		for off := range ss {
+			run(ties, off, (off*7+i)%ds, caseInfo{data: "ties", how: "exact"}, s)
 		}
 	}
-	for i, s := range append([]float32{1, 127.0 / 65504, 1e30}, tieScales...) {
-		for n := 1; n <= maxEvery && !c.done(); n++ {
-			ring := cycle(quantBounds, len(quantBounds)+n)
-			for rot := range quantBounds {
-				run(ring[rot:rot+n], (rot+n)%slots[float32](), (rot*3+i)%slots[int8](), caseInfo{data: "bounds", at: rot}, s)
-			}
-		}
+	if src.scaledTies != nil {
+		src.scaledTies(c, 0x8101, 0, func(in []S, at int, s float32) {
+			run(in, at%ss, (at*5)%ds, caseInfo{data: "scaled-ties", at: at, how: "tie"}, s)
+		})
+	}
+	for i, s := range boundScales {
+		everyRotation(c, src.specials, func(in []S, rot int) {
+			run(in, (rot+len(in))%ss, (rot*3+i)%ds, caseInfo{data: "bounds", at: rot}, s)
+		})
 	}
 }
 
-func checkQuantizeZeroPoint(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".QuantizeZeroPoint")
-	r := newMapRig[int8, float32](c)
-	run := func(in []float32, so, do int, ci caseInfo, s, z float32) {
+// checkQuantizeZeroPointOf tests a QuantizeZeroPoint kernel on src, as
+// checkQuantizeAbsmaxOf does, with zero points, and on narrow ranges far
+// from zero with their own parameters.
+func checkQuantizeZeroPointOf[S float32 | uint16](c *checker, src *source[S], got, ref func([]int8, []S, float32, float32)) {
+	r := newMapRig[int8, S](c)
+	r.show = src.show
+	ss, ds := slots[S](), slots[int8]()
+	run := func(in []S, so, do int, ci caseInfo, s, z float32) {
 		ci.par, ci.scale, ci.zero = scaleFloatZero, s, z
-		r.check(func(d []int8, x []float32) { k.QuantizeZeroPoint(d, x, s, z) },
-			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, z) }, in, so, do, ci)
+		r.check(func(d []int8, x []S) { got(d, x, s, z) },
+			func(d []int8, x []S) { ref(d, x, s, z) }, in, so, do, ci)
 	}
-	pools := finitePools()
-	sweep(c, slots[float32](), slots[int8](), func(n, so, do, salt int) {
+	pools := src.pools
+	sweep(c, ss, ds, func(n, so, do, salt int) {
 		p := pools[salt%len(pools)]
 		in, at := p.window(n, salt)
 		ci := p.info(at)
@@ -162,46 +206,62 @@ func checkQuantizeZeroPoint(t tb, k *kernels.Set) {
 		z := float32(quantZeros[salt/7%len(quantZeros)])
 		ci.how = "list"
 		if salt%3 == 0 {
-			if qs, qz, ok := zeroPointParams(in); ok {
+			if qs, qz, ok := src.zeroPoint(in); ok {
 				s, z, ci.how = qs, float32(qz), "quant"
 			}
 		}
 		run(in, so, do, ci, s, z)
 	})
-	// Data far from zero with its own parameters: products land near
-	// large zero points, on coarse grids where the rounding of the
-	// product before the sum decides (a fused multiply-add differs).
-	for _, p := range pools {
-		if p.name != "narrow-far" && p.name != "narrow-far-negative" {
-			continue
-		}
+	for _, p := range src.narrowFar {
 		for n := 1; n <= maxLen && !c.done(); n++ {
 			in, at := p.window(n, n*31)
-			s, z, ok := zeroPointParams(in)
+			s, z, ok := src.zeroPoint(in)
 			if !ok {
 				continue
 			}
 			ci := p.info(at)
 			ci.how = "quant"
-			run(in, n%slots[float32](), (n*5)%slots[int8](), ci, s, float32(z))
+			run(in, n%ss, (n*5)%ds, ci, s, float32(z))
 		}
 	}
 	for i, s := range tieScales {
 		for j, z := range quantZeros {
-			if z > 1<<21 || z < -(1<<21) {
-				continue // k+0.5-z is no longer exact
-			}
-			run(tieData(s, z), (i+j)%slots[float32](), (i*7+j)%slots[int8](), caseInfo{data: "ties", how: "exact"}, s, float32(z))
-		}
-	}
-	for i, z := range []int32{0, -1, 128, 1 << 20, -(1<<31 - 256)} {
-		for n := 1; n <= maxEvery && !c.done(); n++ {
-			ring := cycle(quantBounds, len(quantBounds)+n)
-			for rot := range quantBounds {
-				run(ring[rot:rot+n], (rot+n)%slots[float32](), (rot*3+i)%slots[int8](), caseInfo{data: "bounds", at: rot}, 1, float32(z))
+			if ties := src.ties(s, z); len(ties) > 0 {
+				run(ties, (i+j)%ss, (i*7+j)%ds, caseInfo{data: "ties", how: "exact"}, s, float32(z))
 			}
 		}
 	}
+	if src.scaledTies != nil {
+		for i, z := range shortened([]int32{0, -1, 127, -128, 1 << 20, -(1 << 20)}, 3) {
+			src.scaledTies(c, 0x8201+uint64(i), float32(z), func(in []S, at int, s float32) {
+				run(in, at%ss, (at*5+i)%ds, caseInfo{data: "scaled-ties", at: at, how: "tie"}, s, float32(z))
+			})
+		}
+	}
+	for i, z := range boundZeros {
+		everyRotation(c, src.specials, func(in []S, rot int) {
+			run(in, (rot+len(in))%ss, (rot*3+i)%ds, caseInfo{data: "bounds", at: rot}, 1, float32(z))
+		})
+	}
+}
+
+// everyRotation calls run with windows of list, repeated, of every length
+// up to maxEvery and starting at each element: each value at every index.
+func everyRotation[T elem](c *checker, list []T, run func(in []T, rot int)) {
+	ring := cycle(list, len(list)+maxEvery)
+	for n := 1; n <= maxEvery && !c.done(); n++ {
+		for rot := range list {
+			run(ring[rot:rot+n], rot)
+		}
+	}
+}
+
+// shortened returns list, or under -short its first n elements.
+func shortened[T any](list []T, n int) []T {
+	if testing.Short() {
+		return list[:min(n, len(list))]
+	}
+	return list
 }
 
 func checkDequantizeZeroPoint(t tb, k *kernels.Set) {

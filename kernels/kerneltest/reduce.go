@@ -10,53 +10,74 @@ import (
 
 func checkAbsMaxBits(t tb, k *kernels.Set) {
 	c := newChecker(t, k.Name+".AbsMaxBits")
-	r := newReduceRig[float32](c)
-	reduceCases(c, reduce32(), func(in []float32, off int, ci caseInfo) {
-		w := r.place(in, off)
-		got := k.AbsMaxBits(w)
-		want := fallback.AbsMaxBits(in)
-		if got != want {
-			abs := func(b uint32) func(x float32) bool {
-				return func(x float32) bool { return f32bits(x)&0x7FFFFFFF == b }
-			}
-			c.errorf("n=%d off=%d %v: got %#08x%s, want %#08x%s", len(in), off, ci,
-				got, source(in, abs(got)), want, source(in, abs(want)))
-			return
-		}
-		r.intact(w, in, off, ci)
-	})
-	farReduceCases(c, func(in []float32, ci caseInfo) {
-		if got, want := k.AbsMaxBits(in), fallback.AbsMaxBits(in); got != want {
-			c.errorf("n=%d %v: got %#08x, want %#08x", len(in), ci, got, want)
-		}
-	})
+	checkReduce(c, reduce32(), k.AbsMaxBits, fallback.AbsMaxBits, absMaxText[float32, uint32])
 }
 
 func checkMinMaxKeys(t tb, k *kernels.Set) {
 	c := newChecker(t, k.Name+".MinMaxKeys")
-	r := newReduceRig[float32](c)
-	reduceCases(c, reduce32(), func(in []float32, off int, ci caseInfo) {
+	checkReduce(c, reduce32(), keysOf(k.MinMaxKeys), keysOf(fallback.MinMaxKeys), keysText[float32, int32])
+}
+
+func checkAbsMaxBits16(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".AbsMaxBits16")
+	checkReduce(c, reduce16(), k.AbsMaxBits16, fallback.AbsMaxBits16, absMaxText[uint16, uint16])
+}
+
+func checkMinMaxKeys16(t tb, k *kernels.Set) {
+	c := newChecker(t, k.Name+".MinMaxKeys16")
+	checkReduce(c, reduce16(), keysOf(k.MinMaxKeys16), keysOf(fallback.MinMaxKeys16), keysText[uint16, int16])
+}
+
+// checkReduce tests a reduction on the cases of spec, and on float32 data
+// on the far lengths too: got must return what ref returns and leave its
+// input, and the memory around it, alone. text formats a result with the
+// element of in it comes from.
+func checkReduce[T float32 | uint16, R comparable](c *checker, spec reduceSpec[T], got, ref func([]T) R, text func(in []T, r R) string) {
+	r := newReduceRig[T](c)
+	reduceCases(c, spec, func(in []T, off int, ci caseInfo) {
 		w := r.place(in, off)
-		lo, hi := k.MinMaxKeys(w)
-		wlo, whi := fallback.MinMaxKeys(in)
-		if lo != wlo || hi != whi {
-			key := func(k int32) func(x float32) bool {
-				return func(x float32) bool { return kernels.OrderKey(f32bits(x)) == k }
-			}
-			c.errorf("n=%d off=%d %v: got min key %#08x%s max key %#08x%s, want min %#08x%s max %#08x%s",
-				len(in), off, ci, uint32(lo), source(in, key(lo)), uint32(hi), source(in, key(hi)),
-				uint32(wlo), source(in, key(wlo)), uint32(whi), source(in, key(whi)))
+		if g, want := got(w), ref(in); g != want {
+			c.errorf("n=%d off=%d %v: got %s, want %s", len(in), off, ci, text(in, g), text(in, want))
 			return
 		}
 		r.intact(w, in, off, ci)
 	})
+	if spec.bits16 {
+		return // the far loops are float32's
+	}
 	farReduceCases(c, func(in []float32, ci caseInfo) {
-		lo, hi := k.MinMaxKeys(in)
-		if wlo, whi := fallback.MinMaxKeys(in); lo != wlo || hi != whi {
-			c.errorf("n=%d %v: got keys %#08x..%#08x, want %#08x..%#08x", len(in), ci,
-				uint32(lo), uint32(hi), uint32(wlo), uint32(whi))
+		x := any(in).([]T) // T is float32
+		if g, want := got(x), ref(x); g != want {
+			c.errorf("n=%d %v: got %s, want %s", len(in), ci, text(x, g), text(x, want))
 		}
 	})
+}
+
+// absMaxText formats an AbsMaxBits or AbsMaxBits16 result.
+func absMaxText[T float32 | uint16, R uint32 | uint16](in []T, m R) string {
+	return fmt.Sprintf("%s%s", hex(m), fromElement(in, func(x T) bool { return uint64(magnitudeBits(x)) == uint64(m) }))
+}
+
+// keysText formats a MinMaxKeys or MinMaxKeys16 result.
+func keysText[T float32 | uint16, K int32 | int16](in []T, r keys[K]) string {
+	is := func(k K) func(x T) bool { return func(x T) bool { return int64(orderKey(x)) == int64(k) } }
+	return fmt.Sprintf("min key %s%s max key %s%s", hex(r.lo), fromElement(in, is(r.lo)), hex(r.hi), fromElement(in, is(r.hi)))
+}
+
+// magnitudeBits returns the bits of |x| (what AbsMaxBits compares).
+func magnitudeBits[T float32 | uint16](x T) uint32 {
+	if f, ok := any(x).(float32); ok {
+		return f32bits(f) & 0x7FFFFFFF
+	}
+	return uint32(x) & 0x7FFF
+}
+
+// orderKey returns the order key of x (what MinMaxKeys compares).
+func orderKey[T float32 | uint16](x T) int32 {
+	if f, ok := any(x).(float32); ok {
+		return kernels.OrderKey(f32bits(f))
+	}
+	return int32(kernels.OrderKey16(uint16(x)))
 }
 
 // farLens straddle 2^21 values, where a set may switch its float32
@@ -96,55 +117,21 @@ func farReduceCases(c *checker, run func(in []float32, ci caseInfo)) {
 	}
 }
 
-func checkAbsMaxBits16(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".AbsMaxBits16")
-	r := newReduceRig[uint16](c)
-	reduceCases(c, reduce16(), func(in []uint16, off int, ci caseInfo) {
-		w := r.place(in, off)
-		got := k.AbsMaxBits16(w)
-		want := fallback.AbsMaxBits16(in)
-		if got != want {
-			abs := func(b uint16) func(h uint16) bool { return func(h uint16) bool { return h&0x7FFF == b } }
-			c.errorf("n=%d off=%d %v: got %#04x%s, want %#04x%s", len(in), off, ci,
-				got, source(in, abs(got)), want, source(in, abs(want)))
-			return
-		}
-		r.intact(w, in, off, ci)
-	})
+// keys holds the results of MinMaxKeys or MinMaxKeys16, to compare and
+// show them as one value.
+type keys[K int32 | int16] struct{ lo, hi K }
+
+// keysOf makes a MinMaxKeys or MinMaxKeys16 kernel return keys.
+func keysOf[T float32 | uint16, K int32 | int16](f func([]T) (K, K)) func([]T) keys[K] {
+	return func(s []T) keys[K] { lo, hi := f(s); return keys[K]{lo, hi} }
 }
-
-func checkMinMaxKeys16(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".MinMaxKeys16")
-	r := newReduceRig[uint16](c)
-	reduceCases(c, reduce16(), func(in []uint16, off int, ci caseInfo) {
-		w := r.place(in, off)
-		lo, hi := k.MinMaxKeys16(w)
-		wlo, whi := fallback.MinMaxKeys16(in)
-		if lo != wlo || hi != whi {
-			key := func(k int16) func(h uint16) bool {
-				return func(h uint16) bool { return kernels.OrderKey16(h) == k }
-			}
-			c.errorf("n=%d off=%d %v: got min key %#04x%s max key %#04x%s, want min %#04x%s max %#04x%s",
-				len(in), off, ci, uint16(lo), source(in, key(lo)), uint16(hi), source(in, key(hi)),
-				uint16(wlo), source(in, key(wlo)), uint16(whi), source(in, key(whi)))
-			return
-		}
-		r.intact(w, in, off, ci)
-	})
-}
-
-// pair and pair16 hold the results of MinMaxKeys and MinMaxKeys16, to
-// compare and show them as one value.
-type pair struct{ lo, hi int32 }
-
-type pair16 struct{ lo, hi int16 }
 
 // showResult formats the result of a reduction.
 func showResult(r any) string {
 	switch v := r.(type) {
-	case pair:
+	case keys[int32]:
 		return fmt.Sprintf("min key %#08x max key %#08x", uint32(v.lo), uint32(v.hi))
-	case pair16:
+	case keys[int16]:
 		return fmt.Sprintf("min key %#04x max key %#04x", uint16(v.lo), uint16(v.hi))
 	case uint16:
 		return fmt.Sprintf("%#04x", v)
@@ -152,8 +139,9 @@ func showResult(r any) string {
 	return fmt.Sprintf("%#08x", r)
 }
 
-// source names the first element of in that gives a reduction result.
-func source[T float32 | uint16](in []T, is func(T) bool) string {
+// fromElement names the first element of in that gives a reduction
+// result.
+func fromElement[T float32 | uint16](in []T, is func(T) bool) string {
 	for i, x := range in {
 		if is(x) {
 			return fmt.Sprintf(" (from index %d: input %s)", i, bitsText(x))
@@ -172,11 +160,13 @@ func bitsText[T float32 | uint16](x T) string {
 
 // reduceSpecials are put alone at every position of a background vector:
 // a SIMD min or max that depends on lane order, or a NaN lost in one lane
-// or in the tail, shows there.
+// or in the tail, shows there. The NaNs have every kind of payload: both
+// signs, quiet and signalling, smallest and largest, one bit, all bits.
 var reduceSpecials = []uint32{
 	0, 0x80000000, minSub, 0x80000000 | minSub, maxF32, 0x80000000 | maxF32,
 	posInf, 0x80000000 | posInf, qnan, 0x80000000 | qnan, snanMin, 0x80000000 | snanMin,
 	nanMax, 0xFFFFFFFF, 0x7FC00001, 0x7149F2CA /*1e30*/, 0xF149F2CA, 0x40200000 /*2.5*/, 0xC0200000,
+	snanMax, 0x80000000 | snanMax, 0x7FA00000, 0x7F802000, 0xFFC01234,
 }
 
 // reducePairs are put at index i and n-1-i together.

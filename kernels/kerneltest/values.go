@@ -166,13 +166,15 @@ const (
 // reductions, each with both signs: zeros, infinities, quiet and
 // signalling NaNs with various payloads, float32 subnormals, the limits of
 // FP16 and BF16, and the exact midpoints between neighbouring FP16 and
-// BF16 values (where ties to even decide), with their float32 neighbours.
+// BF16 values (where ties to even decide), with their float32 neighbours;
+// and the inputs of the worked examples (float16Examples,
+// bfloat16Examples).
 var specialF32 = sync.OnceValue(func() []float32 {
 	var bits []uint32
 	add := func(b ...uint32) { bits = append(bits, b...) }
 	exact := func(x float64) uint32 { return f32bits(float32(x)) }
 	add(0, posInf, qnan, snanMin, snanMax, nanMax, 0x7FC00001, 0x7F802000, 0x7F801FFF,
-		0x7FA00000, 0x7FFFE000, 0x7F80E000, 0x7FD55555, 0x7F8AAAAA)
+		0x7FA00000, 0x7FFFE000, 0x7F80E000, 0x7FD55555, 0x7F8AAAAA, 0x7FC01234)
 	add(minSub, 2, 3, maxSub, 0x00400000, 0x00012345, minNormal, 0x00800001, maxF32,
 		0x7F7F0000, 0x7E967699 /*1e38*/, 0x0DA24260 /*1e-30*/)
 	// FP16: largest finite, around the overflow threshold 65520, smallest
@@ -197,6 +199,12 @@ var specialF32 = sync.OnceValue(func() []float32 {
 	// BF16 midpoints: even and odd, subnormal, the one to overflow.
 	add(0x3F808000, 0x3F818000, 0x3F807FFF, 0x3F808001, 0x00018000, 0x00008000, 0x00007FFF,
 		0x007F8000, 0x007F7FFF, 0x7F7F8000, 0x7F7F7FFF, 0x7F7E8000, 0x7F808000, 0x4B7F8000)
+	// The inputs of the worked examples not listed yet.
+	for _, e := range slices.Concat(float16Examples, bfloat16Examples) {
+		if b := e.in &^ 0x80000000; !slices.Contains(bits, b) {
+			add(b)
+		}
+	}
 	n := len(bits)
 	for _, b := range bits[:n] {
 		add(b | 0x80000000)

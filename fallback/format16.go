@@ -30,7 +30,7 @@ func MinMaxKeys16(src []uint16) (lo, hi int16) {
 // Float16 and BFloat16 are the reference kernels over binary16 and
 // bfloat16 sources.
 var (
-	Float16 = kernels.Widening{
+	Float16 = kernels.Format16{
 		QuantizeAbsmax:      QuantizeAbsmaxFloat16,
 		QuantizeZeroPoint:   QuantizeZeroPointFloat16,
 		EncodeQ8_0:          EncodeQ8_0Float16,
@@ -40,7 +40,7 @@ var (
 		QuantizeAbsmaxBlocks:    QuantizeAbsmaxFloat16Blocks,
 		QuantizeZeroPointBlocks: QuantizeZeroPointFloat16Blocks,
 	}
-	BFloat16 = kernels.Widening{
+	BFloat16 = kernels.Format16{
 		QuantizeAbsmax:      QuantizeAbsmaxBFloat16,
 		QuantizeZeroPoint:   QuantizeZeroPointBFloat16,
 		EncodeQ8_0:          EncodeQ8_0BFloat16,
