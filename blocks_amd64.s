@@ -80,6 +80,7 @@ TEXT ·absMaxBitsBlocksAVX2(SB), NOSPLIT, $0-56
 	CMPQ  DX, $8
 	JB    single
 
+	PCALIGN $32
 group:
 	LEAQ  (SI)(R8*4), R10
 	VPAND (SI), Y15, Y0
@@ -188,6 +189,7 @@ TEXT ·absMaxBits16BlocksAVX2(SB), NOSPLIT, $0-56
 	CMPQ  DX, $8
 	JB    single
 
+	PCALIGN $32
 group:
 	LEAQ  (SI)(R8*4), R10
 	MOVQ  R8, BX
@@ -373,6 +375,7 @@ TEXT ·minMaxKeysBlocksAVX2(SB), NOSPLIT, $0-80
 	CMPQ  DX, $4
 	JB    single
 
+	PCALIGN $32
 group:
 	VMOVDQU (SI), Y0
 	VMOVDQU (SI)(R8*1), Y1
@@ -498,6 +501,7 @@ TEXT ·minMaxKeys16BlocksAVX2(SB), NOSPLIT, $0-80
 	CMPQ  DX, $4
 	JB    single
 
+	PCALIGN $32
 group:
 	MOVQ           R8, BX
 	SHRQ           $5, BX
@@ -824,6 +828,7 @@ done:
 #define QUANTIZEBLOCKS(Q4, Q1, PARAMS1, PARAMS2, PARAMS8, NEXT, BY8, LOAD4, LOAD1, PACK, src32, src8) \
 	BLKDISPATCH                                         \
 	                                                    \
+	PCALIGN $32 \
 by8:                                                    \
 	CMPQ DX, $4                                         \
 	JB   blocks                                         \
@@ -835,6 +840,7 @@ by8:                                                    \
 	SUBQ    $4, DX                                      \
 	JMP     by8                                         \
 	                                                    \
+	PCALIGN $32 \
 by16:                                                   \
 	CMPQ DX, $2                                         \
 	JB   blocks                                         \
@@ -846,6 +852,7 @@ by16:                                                   \
 	SUBQ    $2, DX                                      \
 	JMP     by16                                        \
 	                                                    \
+	PCALIGN $32 \
 by32:                                                   \
 	TESTQ DX, DX                                        \
 	JZ    done                                          \
@@ -857,6 +864,7 @@ by32:                                                   \
 	DECQ    DX                                          \
 	JMP     by32                                        \
 	                                                    \
+	PCALIGN $32 \
 blocks:                                                 \
 	TESTQ DX, DX                                        \
 	JZ    done                                          \

@@ -126,6 +126,7 @@ ldok:
 	MOVQ CX, BX               \
 	SHRQ $5, BX               \
 	JZ   fast8                \
+	PCALIGN $32 \
 fast32:                       \
 	PREFETCHT0 (1024*size)(DI)    \
 	PREFETCHT0 (1024*size+64)(DI) \
@@ -218,6 +219,7 @@ slow:
 	ANDQ         $-32, BX
 	JZ           vec8
 
+	PCALIGN $32
 loop32:
 	DEQUANT4
 	VMOVUPS   Y0, (DI)(AX*4)
@@ -294,6 +296,7 @@ slow:
 	ANDQ         $-32, BX
 	JZ           vec8
 
+	PCALIGN $32
 loop32:
 	DEQUANT4
 	VCVTPS2PH $0, Y0, (DI)(AX*2)
@@ -384,6 +387,7 @@ slow:
 	ANDQ         $-32, BX
 	JZ           vec8
 
+	PCALIGN $32
 loop32:
 	// DEQUANT4 with scale and zero in Y11 and Y10, which BF16CONSTS
 	// leaves alone.

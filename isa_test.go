@@ -109,7 +109,7 @@ var x86Extension = func() map[string]string {
 			m[s] = ext
 		}
 	}
-	add("base", `int3 nop ud2 ret retq call callq jmp cqto cltq cltd cwtl
+	add("base", `int3 nop nopw nopl ud2 ret retq call callq jmp cqto cltq cltd cwtl
 		prefetcht0 prefetcht1 prefetcht2 prefetchnta lfence sfence mfence`)
 	add("avx", `vzeroupper vzeroall vmovdqu vmovdqa vmovups vmovaps vmovss vmovsd vmovd vmovq
 		vbroadcastss vbroadcastsd vbroadcastf128 vinsertf128 vextractf128 vperm2f128

@@ -381,6 +381,7 @@ TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 	SHRQ $5, CX // blocks
 	JZ   done
 
+	PCALIGN $32
 loop:
 	PREFETCHT0 4096(DI) // see "Prefetching" above
 	PREFETCHT0 4160(DI)
@@ -413,6 +414,7 @@ TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 	SHRQ $5, CX // blocks
 	JZ   done
 
+	PCALIGN $32
 loop:
 	PREFETCHT0 2048(DI) // see "Prefetching" above
 	Q8DECODE
@@ -449,6 +451,7 @@ TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	JZ   done
 	BF16CONSTS
 
+	PCALIGN $32
 loop:
 	PREFETCHT0 2048(DI) // see "Prefetching" above
 	Q8DECODE

@@ -79,6 +79,7 @@ TEXT ·quantizeAbsmaxAVX2(SB), NOSPLIT, $0-52
 	ANDQ         $-32, BX
 	JZ           vec8
 
+	PCALIGN $32
 loop32:
 	VMULPS     (SI)(AX*4), Y15, Y0
 	VMULPS     32(SI)(AX*4), Y15, Y1
@@ -158,6 +159,7 @@ TEXT ·quantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	ANDQ         $-32, BX
 	JZ           vec8
 
+	PCALIGN $32
 loop32:
 	VMULPS     (SI)(AX*4), Y15, Y0
 	VMULPS     32(SI)(AX*4), Y15, Y1
@@ -272,6 +274,7 @@ TEXT ·quantizeAbsmaxFusedAVX2(SB), NOSPLIT, $0-56
 	CMPQ  R10, R9
 	JAE   rvec8
 
+	PCALIGN $32
 rloop32:
 	PREFETCHT0 2048(R10) // see "Prefetching" above
 	PREFETCHT0 2112(R10)
@@ -330,6 +333,7 @@ reduce:
 	CMPQ         R11, R9
 	JAE          vec8
 
+	PCALIGN $32
 loop32:
 	PREFETCHT0 2048(R10) // see "Prefetching" above
 	PREFETCHT0 2112(R10)
@@ -428,6 +432,7 @@ TEXT ·quantizeZeroPointFusedAVX2(SB), NOSPLIT, $0-64
 	CMPQ         R10, R9
 	JAE          rvec8
 
+	PCALIGN $32
 rloop32:
 	PREFETCHT0 2048(R10) // see "Prefetching" above
 	PREFETCHT0 2112(R10)
@@ -554,6 +559,7 @@ reduce:
 	CMPQ         R11, R9
 	JAE          vec8
 
+	PCALIGN $32
 loop32:
 	PREFETCHT0 2048(R10) // see "Prefetching" above
 	PREFETCHT0 2112(R10)
@@ -733,6 +739,7 @@ empty:
 	ANDQ $-32, BX           \
 	JZ   vec8               \
 	                        \
+	PCALIGN $32 \
 loop32:                     \
 	WIDEN32                 \
 	ROUND4                  \

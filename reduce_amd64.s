@@ -52,6 +52,7 @@ TEXT ·absMaxBitsAVX2(SB), NOSPLIT, $0-28
 	CMPQ  CX, $farElements
 	JAE   far32
 
+	PCALIGN $32
 loop32:
 	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
 	PREFETCHT0 2112(SI)(AX*4)
@@ -61,6 +62,7 @@ loop32:
 	JB      loop32
 	JMP     vec8
 
+	PCALIGN $32
 far32:
 	PREFETCHFAR
 	ABSMAX32((SI)(AX*4))
@@ -137,6 +139,7 @@ TEXT ·minMaxKeysAVX2(SB), NOSPLIT, $0-32
 	CMPQ         CX, $farElements
 	JAE          far32
 
+	PCALIGN $32
 loop32:
 	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
 	PREFETCHT0 2112(SI)(AX*4)
@@ -146,6 +149,7 @@ loop32:
 	JB      loop32
 	JMP     vec8
 
+	PCALIGN $32
 far32:
 	PREFETCHFAR
 	MINMAX32((SI)(AX*4))
@@ -233,6 +237,7 @@ TEXT ·absMaxBits16AVX2(SB), NOSPLIT, $0-26
 	ANDQ  $-64, BX
 	JZ    vec16
 
+	PCALIGN $32
 loop64:
 	VPAND   (SI)(AX*2), Y15, Y4
 	VPAND   32(SI)(AX*2), Y15, Y5
@@ -328,6 +333,7 @@ TEXT ·minMaxKeys16AVX2(SB), NOSPLIT, $0-28
 	ANDQ         $-64, BX
 	JZ           vec16
 
+	PCALIGN $32
 loop64:
 	VMOVDQU (SI)(AX*2), Y6
 	VMOVDQU 32(SI)(AX*2), Y7
