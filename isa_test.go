@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -225,11 +226,9 @@ func isEVEX(code []byte) bool {
 func TestInstructionSetCheckFires(t *testing.T) {
 	avx2 := dispatch.AVX2 | dispatch.F16C | dispatch.FMA
 	inst := func(hexBytes, mnemonic, operands string) asmInstruction {
-		var b []byte
-		for _, s := range strings.Fields(hexBytes) {
-			var v byte
-			fmt.Sscanf(s, "%x", &v)
-			b = append(b, v)
+		b, err := hex.DecodeString(strings.ReplaceAll(hexBytes, " ", ""))
+		if err != nil {
+			t.Fatalf("bad encoding %q: %v", hexBytes, err)
 		}
 		return asmInstruction{bytes: b, mnemonic: mnemonic, operands: operands, source: "x.s:1"}
 	}
