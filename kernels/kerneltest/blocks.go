@@ -216,32 +216,28 @@ func absmaxBlocks[S float32 | uint16](f func([]int8, []S, []float32, int)) func(
 
 // Checks of the reductions.
 
-func checkAbsMaxBitsBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".AbsMaxBitsBlocks")
+func checkAbsMaxBitsBlocks(c *checker, k *kernels.Set) {
 	reduceBlocksCases(c, reduceSource32(), func(in []float32, block int) *blockCall {
 		return reduceBlocksCall(k.AbsMaxBitsBlocks, fallback.AbsMaxBitsBlocks, in, block,
 			func(x float32) uint32 { return f32bits(x) & 0x7FFFFFFF })
 	}, 4, 4)
 }
 
-func checkMinMaxKeysBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".MinMaxKeysBlocks")
+func checkMinMaxKeysBlocks(c *checker, k *kernels.Set) {
 	reduceBlocksCases(c, reduceSource32(), func(in []float32, block int) *blockCall {
 		return minMaxBlocksCall(k.MinMaxKeysBlocks, fallback.MinMaxKeysBlocks, in, block,
 			func(x float32) int32 { return kernels.OrderKey(f32bits(x)) })
 	}, 4, 4, 4)
 }
 
-func checkAbsMaxBits16Blocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".AbsMaxBits16Blocks")
+func checkAbsMaxBits16Blocks(c *checker, k *kernels.Set) {
 	reduceBlocksCases(c, reduceSource16(), func(in []uint16, block int) *blockCall {
 		return reduceBlocksCall(k.AbsMaxBits16Blocks, fallback.AbsMaxBits16Blocks, in, block,
 			func(h uint16) uint16 { return h & 0x7FFF })
 	}, 2, 2)
 }
 
-func checkMinMaxKeys16Blocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".MinMaxKeys16Blocks")
+func checkMinMaxKeys16Blocks(c *checker, k *kernels.Set) {
 	reduceBlocksCases(c, reduceSource16(), func(in []uint16, block int) *blockCall {
 		return minMaxBlocksCall(k.MinMaxKeys16Blocks, fallback.MinMaxKeys16Blocks, in, block, kernels.OrderKey16)
 	}, 2, 2, 2)
@@ -338,24 +334,20 @@ func withKinds[S float32 | uint16](bc *blockCall, data *blockData[S]) *blockCall
 
 // Checks of the quantizers.
 
-func checkQuantizeAbsmaxBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".QuantizeAbsmaxBlocks")
+func checkQuantizeAbsmaxBlocks(c *checker, k *kernels.Set) {
 	quantBlocksCases(c, quantSource32(), absmaxBlocks(k.QuantizeAbsmaxBlocks), absmaxBlocks(fallback.QuantizeAbsmaxBlocks), false)
 }
 
-func checkQuantizeZeroPointBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".QuantizeZeroPointBlocks")
+func checkQuantizeZeroPointBlocks(c *checker, k *kernels.Set) {
 	quantBlocksCases(c, quantSource32(), k.QuantizeZeroPointBlocks, fallback.QuantizeZeroPointBlocks, true)
 }
 
-func (f *format) checkQuantizeAbsmaxBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+"."+f.name+".QuantizeAbsmaxBlocks")
+func (f *format) checkQuantizeAbsmaxBlocks(c *checker, k *kernels.Set) {
 	quantBlocksCases(c, f.quantSource16(), absmaxBlocks(f.set(k).QuantizeAbsmaxBlocks),
 		absmaxBlocks(f.set(&fallback.Kernels).QuantizeAbsmaxBlocks), false)
 }
 
-func (f *format) checkQuantizeZeroPointBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+"."+f.name+".QuantizeZeroPointBlocks")
+func (f *format) checkQuantizeZeroPointBlocks(c *checker, k *kernels.Set) {
 	quantBlocksCases(c, f.quantSource16(), f.set(k).QuantizeZeroPointBlocks,
 		f.set(&fallback.Kernels).QuantizeZeroPointBlocks, true)
 }

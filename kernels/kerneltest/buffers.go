@@ -288,8 +288,16 @@ func sweep(c *checker, srcSlots, dstSlots int, run func(n, srcOff, dstOff, salt 
 			run(n, i%srcSlots, (i+n)%dstSlots, n*k+i)
 		}
 	}
+	sweepLarge(c, largeLens, srcSlots, dstSlots, run)
+}
+
+// sweepLarge calls run for each of sizes at a few pairs of start
+// positions (both at the start of a line, one just past it and the other
+// at its end, both in the middle), three times each with salts of their
+// own.
+func sweepLarge(c *checker, sizes []int, srcSlots, dstSlots int, run func(n, srcOff, dstOff, salt int)) {
 	offs := [][2]int{{0, 0}, {1, dstSlots - 1}, {srcSlots - 1, 1}, {srcSlots / 2, dstSlots / 2}}
-	for j, n := range largeLens {
+	for j, n := range sizes {
 		for i, o := range offs {
 			for rep := range 3 {
 				if c.done() {
@@ -299,4 +307,15 @@ func sweep(c *checker, srcSlots, dstSlots int, run func(n, srcOff, dstOff, salt 
 			}
 		}
 	}
+}
+
+// sweepPools is sweep on data from pools: each case takes its n values
+// from the pool its salt picks, at a start the salt derives, which ci
+// describes.
+func sweepPools[S elem](c *checker, pools []*pool[S], srcSlots, dstSlots int, run func(in []S, srcOff, dstOff, salt int, ci caseInfo)) {
+	sweep(c, srcSlots, dstSlots, func(n, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		in, at := p.window(n, salt)
+		run(in, so, do, salt, p.info(at))
+	})
 }

@@ -11,30 +11,27 @@ import (
 // index: past a few vectors, positions repeat modulo the vector width.
 const maxEvery = 70
 
-func checkFloat32ToFloat16(t tb, k *kernels.Set) {
-	checkNarrow(newChecker(t, k.Name+".Float32ToFloat16"), k.Float32ToFloat16, fallback.Float32ToFloat16)
+func checkFloat32ToFloat16(c *checker, k *kernels.Set) {
+	checkNarrow(c, k.Float32ToFloat16, fallback.Float32ToFloat16)
 }
 
-func checkFloat32ToBFloat16(t tb, k *kernels.Set) {
-	checkNarrow(newChecker(t, k.Name+".Float32ToBFloat16"), k.Float32ToBFloat16, fallback.Float32ToBFloat16)
+func checkFloat32ToBFloat16(c *checker, k *kernels.Set) {
+	checkNarrow(c, k.Float32ToBFloat16, fallback.Float32ToBFloat16)
 }
 
-func checkFloat16ToFloat32(t tb, k *kernels.Set) {
-	checkWiden(newChecker(t, k.Name+".Float16ToFloat32"), k.Float16ToFloat32, fallback.Float16ToFloat32)
+func checkFloat16ToFloat32(c *checker, k *kernels.Set) {
+	checkWiden(c, k.Float16ToFloat32, fallback.Float16ToFloat32)
 }
 
-func checkBFloat16ToFloat32(t tb, k *kernels.Set) {
-	checkWiden(newChecker(t, k.Name+".BFloat16ToFloat32"), k.BFloat16ToFloat32, fallback.BFloat16ToFloat32)
+func checkBFloat16ToFloat32(c *checker, k *kernels.Set) {
+	checkWiden(c, k.BFloat16ToFloat32, fallback.BFloat16ToFloat32)
 }
 
 // checkNarrow tests a float32 to 16-bit conversion.
 func checkNarrow(c *checker, got, ref func([]uint16, []float32)) {
 	r := newMapRig[uint16, float32](c)
-	pools := f32Pools()
-	sweep(c, slots[float32](), slots[uint16](), func(n, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		r.check(got, ref, in, so, do, p.info(at))
+	sweepPools(c, f32Pools(), slots[float32](), slots[uint16](), func(in []float32, so, do, _ int, ci caseInfo) {
+		r.check(got, ref, in, so, do, ci)
 	})
 	everyPosition(c, r, got, ref, specialF32(), "specials")
 	// Every binary16 and every bfloat16 value, widened, in one call each:
@@ -62,11 +59,8 @@ var widened16 = sync.OnceValue(func() [2][]float32 {
 // checkWiden tests a 16-bit to float32 conversion.
 func checkWiden(c *checker, got, ref func([]float32, []uint16)) {
 	r := newMapRig[float32, uint16](c)
-	pools := u16Pools()
-	sweep(c, slots[uint16](), slots[float32](), func(n, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		r.check(got, ref, in, so, do, p.info(at))
+	sweepPools(c, u16Pools(), slots[uint16](), slots[float32](), func(in []uint16, so, do, _ int, ci caseInfo) {
+		r.check(got, ref, in, so, do, ci)
 	})
 	everyPosition(c, r, got, ref, special16, "specials")
 	// Every 16-bit pattern in one call, at two placements.

@@ -104,8 +104,7 @@ var dequantTargets = sync.OnceValue(func() []dequantTarget {
 	return out
 })
 
-func (f *format) checkDequantizeZeroPoint(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+"."+f.name+".DequantizeZeroPoint")
+func (f *format) checkDequantizeZeroPoint(c *checker, k *kernels.Set) {
 	got, ref := f.set(k).DequantizeZeroPoint, f.set(&fallback.Kernels).DequantizeZeroPoint
 	r := newMapRig[uint16, int8](c)
 	ss, ds := slots[int8](), slots[uint16]()
@@ -138,17 +137,15 @@ func (f *format) checkDequantizeZeroPoint(t tb, k *kernels.Set) {
 			run(seq.data[i+j:i+j+256], (i+j)%ss, (i*3+j)%ds, seq.info(i+j), s, z)
 		}
 	}
-	sweep(c, ss, ds, func(n, so, do, salt int) {
+	sweepPools(c, pools, ss, ds, func(in []int8, so, do, salt int, ci caseInfo) {
 		if testing.Short() && salt%3 != 0 {
 			return // a third of the offsets
 		}
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
 		z := dequantZeros[salt/5%len(dequantZeros)]
 		if salt%4 == 0 {
 			z = 0 // absmax dequantization
 		}
-		run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)], z)
+		run(in, so, do, ci, dequantScales[salt/len(pools)%len(dequantScales)], z)
 	})
 	everyValue(c, func(n, rot int) {
 		z := dequantZeros[(rot*7+n)%len(dequantZeros)]

@@ -69,7 +69,7 @@ func TestDequantFMAPasses(t *testing.T) {
 	k := wrapped()
 	k.DequantizeZeroPoint = dequantFMA(recipExact, true)
 	rec := &recorder{}
-	checkNamed("DequantizeZeroPoint").run(rec, &k)
+	checkNamed("DequantizeZeroPoint").check(rec, &k)
 	if len(rec.errors) != 0 {
 		t.Errorf("the FMA fast path fails the suite: %q", rec.errors)
 	}

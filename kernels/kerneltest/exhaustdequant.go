@@ -75,9 +75,7 @@ func exhaustDequantDomain(t *testing.T, k *kernels.Set, mode string) {
 	}
 	sub := func(name string, run func(t *testing.T) int64) {
 		t.Run(name+"Domain", func(t *testing.T) {
-			if isReference(k, checkNamed(name).field) {
-				t.Skipf("%s.%s is the reference function itself", k.Name, name)
-			}
+			skipIfReference(t, k, name)
 			start := time.Now()
 			n := run(t)
 			t.Logf("%s: %d values in %v", mode, n, time.Since(start).Round(time.Millisecond))

@@ -40,46 +40,45 @@ func Exhaustive(t *testing.T, k *kernels.Set) {
 	}
 	src := exhaustiveSource()
 	t.Logf("%s: float32 inputs: %s", k.Name, src.desc)
-	narrow := []struct {
-		name     string
-		got, ref func([]uint16, []float32)
-	}{
+	exhaustConversions(t, k, []conversion[uint16, float32]{
 		{"Float32ToFloat16", k.Float32ToFloat16, fallback.Float32ToFloat16},
 		{"Float32ToBFloat16", k.Float32ToBFloat16, fallback.Float32ToBFloat16},
-	}
-	for _, x := range narrow {
-		t.Run(x.name, func(t *testing.T) {
-			if sameFunc(x.got, x.ref) {
-				t.Skipf("%s.%s is the reference function itself", k.Name, x.name)
-			}
-			if by := passedBy(x.got, src.mode); by != "" {
-				t.Skipf("%s.%s is %s.%s, which passed already", k.Name, x.name, by, x.name)
-			}
-			start := time.Now()
-			checked := exhaustNarrow(t, k.Name+"."+x.name, x.got, x.ref, src)
-			t.Logf("%s: %d inputs in %v", src.mode, checked, time.Since(start).Round(time.Millisecond))
-			if !t.Failed() {
-				passed(x.got, src.mode, k.Name)
-			}
-		})
-	}
-	widen := []struct {
-		name     string
-		got, ref func([]float32, []uint16)
-	}{
+	}, func(t *testing.T, x conversion[uint16, float32]) {
+		if by := passedBy(x.got, src.mode); by != "" {
+			t.Skipf("%s.%s is %s.%s, which passed already", k.Name, x.name, by, x.name)
+		}
+		start := time.Now()
+		checked := exhaustNarrow(t, k.Name+"."+x.name, x.got, x.ref, src)
+		t.Logf("%s: %d inputs in %v", src.mode, checked, time.Since(start).Round(time.Millisecond))
+		if !t.Failed() {
+			passed(x.got, src.mode, k.Name)
+		}
+	})
+	exhaustConversions(t, k, []conversion[float32, uint16]{
 		{"Float16ToFloat32", k.Float16ToFloat32, fallback.Float16ToFloat32},
 		{"BFloat16ToFloat32", k.BFloat16ToFloat32, fallback.BFloat16ToFloat32},
-	}
-	for _, x := range widen {
-		t.Run(x.name, func(t *testing.T) {
-			if sameFunc(x.got, x.ref) {
-				t.Skipf("%s.%s is the reference function itself", k.Name, x.name)
-			}
-			exhaustWiden(t, k.Name+"."+x.name, x.got, x.ref)
-		})
-	}
+	}, func(t *testing.T, x conversion[float32, uint16]) {
+		exhaustWiden(t, k.Name+"."+x.name, x.got, x.ref)
+	})
 	exhaust16AndQ8_0(t, k, src.mode)
 	exhaustDequantDomain(t, k, src.mode)
+}
+
+// conversion is a conversion kernel of a set and its reference.
+type conversion[D, S elem] struct {
+	name     string // the kernels.Set field
+	got, ref func([]D, []S)
+}
+
+// exhaustConversions runs check on each of list as a subtest of t,
+// skipping the kernels of k that are the reference itself.
+func exhaustConversions[D, S elem](t *testing.T, k *kernels.Set, list []conversion[D, S], check func(t *testing.T, x conversion[D, S])) {
+	for _, x := range list {
+		t.Run(x.name, func(t *testing.T) {
+			skipIfReference(t, k, x.name)
+			check(t, x)
+		})
+	}
 }
 
 // Sets often share kernels (an arm64 set with FEAT_BF16 differs from the

@@ -20,9 +20,7 @@ import (
 func exhaust16AndQ8_0(t *testing.T, k *kernels.Set, mode string) {
 	sub := func(name string, run func(t *testing.T)) {
 		t.Run(name, func(t *testing.T) {
-			if isReference(k, checkNamed(name).field) {
-				t.Skipf("%s.%s is the reference function itself", k.Name, name)
-			}
+			skipIfReference(t, k, name)
 			start := time.Now()
 			run(t)
 			t.Logf("%s: %v", mode, time.Since(start).Round(time.Millisecond))

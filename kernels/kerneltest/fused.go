@@ -98,13 +98,11 @@ func (r *fusedRig) check(got, ref fusedCall, in []float32, srcOff, dstOff int, c
 	return intact(r.c, where, in, src, hex[float32], r.dst, r.src)
 }
 
-func checkQuantizeAbsmaxFused(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".QuantizeAbsmaxFused")
+func checkQuantizeAbsmaxFused(c *checker, k *kernels.Set) {
 	checkFused(c, absmaxFused(k.QuantizeAbsmaxFused), absmaxFused(fallback.QuantizeAbsmaxFused))
 }
 
-func checkQuantizeZeroPointFused(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".QuantizeZeroPointFused")
+func checkQuantizeZeroPointFused(c *checker, k *kernels.Set) {
 	checkFused(c, zeroPointFused(k.QuantizeZeroPointFused), zeroPointFused(fallback.QuantizeZeroPointFused))
 }
 

@@ -45,7 +45,12 @@ type tb interface {
 type kernelCheck struct {
 	name  string
 	field func(k *kernels.Set) any // the kernel, to spot the reference itself
-	run   func(t tb, k *kernels.Set)
+	run   func(c *checker, k *kernels.Set)
+}
+
+// check runs the check on k, reporting through t under the kernel's name.
+func (kc kernelCheck) check(t tb, k *kernels.Set) {
+	kc.run(newChecker(t, k.Name+"."+kc.name), k)
 }
 
 var checks = []kernelCheck{
@@ -108,13 +113,11 @@ func Run(t *testing.T, k *kernels.Set) {
 	requireComplete(t, k)
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
-			if isReference(k, c.field) {
-				t.Skipf("%s.%s is the reference function itself", k.Name, c.name)
-			}
+			skipIfReference(t, k, c.name)
 			func() {
 				exclusive.RLock()
 				defer exclusive.RUnlock()
-				c.run(t, k)
+				c.check(t, k)
 			}()
 			checkAllocs(t, k, c.name)
 		})
@@ -140,6 +143,15 @@ func requireComplete(t *testing.T, k *kernels.Set) {
 // very function of the reference set (a wrapper around it is not).
 func isReference(k *kernels.Set, field func(*kernels.Set) any) bool {
 	return sameFunc(field(k), field(&fallback.Kernels))
+}
+
+// skipIfReference skips t if k's kernel called name is the reference
+// function itself.
+func skipIfReference(t *testing.T, k *kernels.Set, name string) {
+	t.Helper()
+	if isReference(k, checkNamed(name).field) {
+		t.Skipf("%s.%s is the reference function itself", k.Name, name)
+	}
 }
 
 // maxFails caps the failures one check reports: a broken kernel usually

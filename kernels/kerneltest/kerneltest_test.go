@@ -528,7 +528,7 @@ func TestDetectsBrokenKernels(t *testing.T) {
 			case b.allocs:
 				checkAllocs(rec, &k, b.kernel)
 			default:
-				checkNamed(b.kernel).run(rec, &k)
+				checkNamed(b.kernel).check(rec, &k)
 			}
 			if len(rec.errors) == 0 {
 				t.Fatalf("%s that %s passed the suite", b.kernel, b.what)

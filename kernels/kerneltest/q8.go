@@ -9,13 +9,12 @@ import (
 	"github.com/qkernels/quant/kernels"
 )
 
-func checkEncodeQ8_0(t tb, k *kernels.Set) {
-	checkEncode(newChecker(t, k.Name+".EncodeQ8_0"), k.EncodeQ8_0, fallback.EncodeQ8_0, float32Q8())
+func checkEncodeQ8_0(c *checker, k *kernels.Set) {
+	checkEncode(c, k.EncodeQ8_0, fallback.EncodeQ8_0, float32Q8())
 }
 
-func (f *format) checkEncodeQ8_0(t tb, k *kernels.Set) {
-	checkEncode(newChecker(t, k.Name+"."+f.name+".EncodeQ8_0"), f.set(k).EncodeQ8_0,
-		f.set(&fallback.Kernels).EncodeQ8_0, f.q8Source())
+func (f *format) checkEncodeQ8_0(c *checker, k *kernels.Set) {
+	checkEncode(c, f.set(k).EncodeQ8_0, f.set(&fallback.Kernels).EncodeQ8_0, f.q8Source())
 }
 
 // blockSweep calls run for every block count up to q8EveryBlocks at every
@@ -46,17 +45,22 @@ func blockSweep(c *checker, srcSlots, dstSlots int, run func(blocks, srcOff, dst
 			}
 		}
 	}
-	offs := [][2]int{{0, 0}, {1, dstSlots - 1}, {srcSlots - 1, 1}, {srcSlots / 2, dstSlots / 2}}
-	for j, nb := range q8LargeBlocks {
-		for i, o := range offs {
-			for rep := range 3 {
-				if c.done() {
-					return
-				}
-				run(nb, o[0], o[1], 1<<20+j*100+i*10+rep)
-			}
+	sweepLarge(c, q8LargeBlocks, srcSlots, dstSlots, run)
+}
+
+// blockSweepPools is blockSweep on data from pools: each case takes its
+// blocks of size elements from the pool its salt picks (the first pool
+// if that one is too short), at a start the salt derives, which ci
+// describes.
+func blockSweepPools[S elem](c *checker, pools []*pool[S], size, srcSlots, dstSlots int, run func(in []S, srcOff, dstOff int, ci caseInfo)) {
+	blockSweep(c, srcSlots, dstSlots, func(nb, so, do, salt int) {
+		p := pools[salt%len(pools)]
+		if len(p.data) < nb*size {
+			p = pools[0]
 		}
-	}
+		in, at := blockWindow(p, nb, size, salt)
+		run(in, so, do, p.info(at))
+	})
 }
 
 // le16 reads a little-endian 16-bit value.
@@ -124,14 +128,7 @@ func checkEncode[S float32 | uint16](c *checker, got, ref func([]byte, []S), src
 		r.checkShaped(got, ref, in, len(in)/n*size, so, do, ci, explain)
 	}
 	pools := src.pools
-	blockSweep(c, ss, ds, func(nb, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		if len(p.data) < nb*n {
-			p = pools[0]
-		}
-		in, at := blockWindow(p, nb, n, salt)
-		run(in, so, do, p.info(at))
-	})
+	blockSweepPools(c, pools, n, ss, ds, run)
 	for i := 0; i*n < len(src.everyD) && !c.done(); i += q8MaxBlockCount {
 		in := src.everyD[i*n : min(len(src.everyD), (i+q8MaxBlockCount)*n)]
 		if testing.Short() && (i/q8MaxBlockCount)%4 != 0 && len(in) == q8MaxBlockCount*n {
@@ -179,15 +176,14 @@ var decodeSpecialD = []uint16{
 	0x7C01, 0x7DFF, 0x7E00, 0xFE00, 0x7FFF, 0xFFFF,
 }
 
-func checkDecodeQ8_0(t tb, k *kernels.Set) {
-	checkDecode(newChecker(t, k.Name+".DecodeQ8_0"), k.DecodeQ8_0, fallback.DecodeQ8_0, hex[float32])
+func checkDecodeQ8_0(c *checker, k *kernels.Set) {
+	checkDecode(c, k.DecodeQ8_0, fallback.DecodeQ8_0, hex[float32])
 }
 
 // checkDecodeQ8_0 checks the DecodeQ8_0 kernels that narrow the
 // products to binary16 or bfloat16 on the data of the float32 one.
-func (f *format) checkDecodeQ8_0(t tb, k *kernels.Set) {
-	checkDecode(newChecker(t, k.Name+"."+f.name+".DecodeQ8_0"), f.set(k).DecodeQ8_0,
-		f.set(&fallback.Kernels).DecodeQ8_0, f.show)
+func (f *format) checkDecodeQ8_0(c *checker, k *kernels.Set) {
+	checkDecode(c, f.set(k).DecodeQ8_0, f.set(&fallback.Kernels).DecodeQ8_0, f.show)
 }
 
 // everyDBlocks holds a block for every d, infinities and NaNs included:
@@ -218,14 +214,7 @@ func checkDecode[D float32 | uint16](c *checker, got, ref func([]D, []byte), sho
 		r.checkShaped(got, ref, in, len(in)/size*n, so, do, ci, explain)
 	}
 	pools := decodePools()
-	blockSweep(c, ss, ds, func(nb, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		if len(p.data) < nb*size {
-			p = pools[0]
-		}
-		in, at := blockWindow(p, nb, size, salt)
-		run(in, so, do, p.info(at))
-	})
+	blockSweepPools(c, pools, size, ss, ds, run)
 	every := everyDBlocks()
 	for i := 0; i < 1<<16 && !c.done(); i += q8MaxBlockCount {
 		in := every[i*size : min(1<<16, i+q8MaxBlockCount)*size]

@@ -48,6 +48,13 @@ func q8Scale(a float32) (d uint16, id float32) {
 	return d, id
 }
 
+// q8Step returns the value of d of a block whose max|x| is a: the step
+// between the values its q encode.
+func q8Step(a float32) float32 {
+	d, _ := q8Scale(a)
+	return fallback.FromFloat16(d)
+}
+
 // blockWindow returns whole blocks of size elements of p, from a block
 // start derived from salt, and that start.
 func blockWindow[T elem](p *pool[T], blocks, size, salt int) ([]T, int) {
@@ -273,8 +280,7 @@ var blockKinds = []blockKind{
 	// One large value, the rest far smaller or near ±d/2 (q = ±0 or ±1).
 	{"mixed", func(g *blockGen, b []float32) {
 		a := g.magnitude(-15, 15)
-		d, _ := q8Scale(a)
-		dv := fallback.FromFloat16(d)
+		dv := q8Step(a)
 		for i := range b {
 			switch i % 3 {
 			case 0:
@@ -301,8 +307,7 @@ var blockKinds = []blockKind{
 	// Values near (k+0.5)*d.
 	{"near-ties", func(g *blockGen, b []float32) {
 		a := g.magnitude(-24, 22)
-		d, _ := q8Scale(a)
-		dv := fallback.FromFloat16(d)
+		dv := q8Step(a)
 		for i := range b {
 			b[i] = g.fit((float32(g.r.IntN(253)-126) + 0.5) * dv)
 		}
@@ -457,8 +462,7 @@ func (f *format) everyD() []uint16 {
 		if h&0x8000 != 0 || !q8Valid(f32bits(a)) {
 			continue
 		}
-		d, _ := q8Scale(a)
-		dv := fallback.FromFloat16(d)
+		dv := q8Step(a)
 		for i := range n {
 			x := f.narrow((float32((i*4+int(h))%127) + 0.5) * dv)
 			x += []uint16{0, 1, 0xFFFF}[i%3]

@@ -114,22 +114,20 @@ var tieScales = []float32{1, 0.5, 2, 0.25, 0x1p-10, 0x1p10}
 // 16-bit kernel computes what the float32 one computes on the widened
 // values, so it meets the same cases on finite data of its format.
 
-func checkQuantizeAbsmax(t tb, k *kernels.Set) {
-	checkQuantizeAbsmaxOf(newChecker(t, k.Name+".QuantizeAbsmax"), quantSource32(), k.QuantizeAbsmax, fallback.QuantizeAbsmax)
+func checkQuantizeAbsmax(c *checker, k *kernels.Set) {
+	checkQuantizeAbsmaxOf(c, quantSource32(), k.QuantizeAbsmax, fallback.QuantizeAbsmax)
 }
 
-func (f *format) checkQuantizeAbsmax(t tb, k *kernels.Set) {
-	checkQuantizeAbsmaxOf(newChecker(t, k.Name+"."+f.name+".QuantizeAbsmax"), f.quantSource16(),
-		f.set(k).QuantizeAbsmax, f.set(&fallback.Kernels).QuantizeAbsmax)
+func (f *format) checkQuantizeAbsmax(c *checker, k *kernels.Set) {
+	checkQuantizeAbsmaxOf(c, f.quantSource16(), f.set(k).QuantizeAbsmax, f.set(&fallback.Kernels).QuantizeAbsmax)
 }
 
-func checkQuantizeZeroPoint(t tb, k *kernels.Set) {
-	checkQuantizeZeroPointOf(newChecker(t, k.Name+".QuantizeZeroPoint"), quantSource32(), k.QuantizeZeroPoint, fallback.QuantizeZeroPoint)
+func checkQuantizeZeroPoint(c *checker, k *kernels.Set) {
+	checkQuantizeZeroPointOf(c, quantSource32(), k.QuantizeZeroPoint, fallback.QuantizeZeroPoint)
 }
 
-func (f *format) checkQuantizeZeroPoint(t tb, k *kernels.Set) {
-	checkQuantizeZeroPointOf(newChecker(t, k.Name+"."+f.name+".QuantizeZeroPoint"), f.quantSource16(),
-		f.set(k).QuantizeZeroPoint, f.set(&fallback.Kernels).QuantizeZeroPoint)
+func (f *format) checkQuantizeZeroPoint(c *checker, k *kernels.Set) {
+	checkQuantizeZeroPointOf(c, f.quantSource16(), f.set(k).QuantizeZeroPoint, f.set(&fallback.Kernels).QuantizeZeroPoint)
 }
 
 // boundScales are the scales the boundary values (source.specials) are
@@ -154,10 +152,7 @@ func checkQuantizeAbsmaxOf[S float32 | uint16](c *checker, src *source[S], got, 
 			func(d []int8, x []S) { ref(d, x, s) }, in, so, do, ci)
 	}
 	pools := src.pools
-	sweep(c, ss, ds, func(n, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		ci := p.info(at)
+	sweepPools(c, pools, ss, ds, func(in []S, so, do, salt int, ci caseInfo) {
 		s := quantScales[salt/len(pools)%len(quantScales)]
 		ci.how = "list"
 		if salt%3 == 0 {
@@ -198,10 +193,7 @@ func checkQuantizeZeroPointOf[S float32 | uint16](c *checker, src *source[S], go
 			func(d []int8, x []S) { ref(d, x, s, z) }, in, so, do, ci)
 	}
 	pools := src.pools
-	sweep(c, ss, ds, func(n, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		ci := p.info(at)
+	sweepPools(c, pools, ss, ds, func(in []S, so, do, salt int, ci caseInfo) {
 		s := quantScales[salt/len(pools)%len(quantScales)]
 		z := float32(quantZeros[salt/7%len(quantZeros)])
 		ci.how = "list"
@@ -264,8 +256,7 @@ func shortened[T any](list []T, n int) []T {
 	return list
 }
 
-func checkDequantizeZeroPoint(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".DequantizeZeroPoint")
+func checkDequantizeZeroPoint(c *checker, k *kernels.Set) {
 	r := newMapRig[float32, int8](c)
 	run := func(in []int8, so, do int, ci caseInfo, s float32, z int32) {
 		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
@@ -273,10 +264,8 @@ func checkDequantizeZeroPoint(t tb, k *kernels.Set) {
 			func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, s, z) }, in, so, do, ci)
 	}
 	pools := i8Pools()
-	sweep(c, slots[int8](), slots[float32](), func(n, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)], dequantZeros[salt/5%len(dequantZeros)])
+	sweepPools(c, pools, slots[int8](), slots[float32](), func(in []int8, so, do, salt int, ci caseInfo) {
+		run(in, so, do, ci, dequantScales[salt/len(pools)%len(dequantScales)], dequantZeros[salt/5%len(dequantZeros)])
 	})
 	seq := poolNamed(pools, "sequence")
 	everyValue(c, func(n, rot int) {
@@ -294,10 +283,8 @@ func checkDequantizeZeroPoint(t tb, k *kernels.Set) {
 	// kernel of its own (package quant calls this one with zero 0): the
 	// random sweep, every int8 value at every position and the full range
 	// again with zero 0 on every scale, so a kernel wrong only there shows.
-	sweep(c, slots[int8](), slots[float32](), func(n, so, do, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		run(in, so, do, p.info(at), dequantScales[salt/len(pools)%len(dequantScales)], 0)
+	sweepPools(c, pools, slots[int8](), slots[float32](), func(in []int8, so, do, salt int, ci caseInfo) {
+		run(in, so, do, ci, dequantScales[salt/len(pools)%len(dequantScales)], 0)
 	})
 	everyValue(c, func(n, rot int) {
 		in := seq.data[rot : rot+n] // in[i] = int8(rot+i)

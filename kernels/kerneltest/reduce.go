@@ -8,23 +8,19 @@ import (
 	"github.com/qkernels/quant/kernels"
 )
 
-func checkAbsMaxBits(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".AbsMaxBits")
+func checkAbsMaxBits(c *checker, k *kernels.Set) {
 	checkReduce(c, reduce32(), k.AbsMaxBits, fallback.AbsMaxBits, absMaxText[float32, uint32])
 }
 
-func checkMinMaxKeys(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".MinMaxKeys")
+func checkMinMaxKeys(c *checker, k *kernels.Set) {
 	checkReduce(c, reduce32(), keysOf(k.MinMaxKeys), keysOf(fallback.MinMaxKeys), keysText[float32, int32])
 }
 
-func checkAbsMaxBits16(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".AbsMaxBits16")
+func checkAbsMaxBits16(c *checker, k *kernels.Set) {
 	checkReduce(c, reduce16(), k.AbsMaxBits16, fallback.AbsMaxBits16, absMaxText[uint16, uint16])
 }
 
-func checkMinMaxKeys16(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".MinMaxKeys16")
+func checkMinMaxKeys16(c *checker, k *kernels.Set) {
 	checkReduce(c, reduce16(), keysOf(k.MinMaxKeys16), keysOf(fallback.MinMaxKeys16), keysText[uint16, int16])
 }
 
@@ -242,10 +238,8 @@ func fromBits[T float32 | uint16](b uint32) T {
 func reduceCases[T float32 | uint16](c *checker, spec reduceSpec[T], one func(in []T, off int, ci caseInfo)) {
 	pools := spec.pools
 	ss := slots[T]()
-	sweep(c, ss, 1, func(n, so, _, salt int) {
-		p := pools[salt%len(pools)]
-		in, at := p.window(n, salt)
-		one(in, so, p.info(at))
+	sweepPools(c, pools, ss, 1, func(in []T, so, _, _ int, ci caseInfo) {
+		one(in, so, ci)
 	})
 	named := func(name string) *pool[T] { return poolNamed(pools, name) }
 	var backgrounds []*pool[T]

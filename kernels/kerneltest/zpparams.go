@@ -123,8 +123,7 @@ func zpParamsCall(got func(scales []float32, zeros []int32, lo, hi []int32), lo,
 // checkZeroPointParamsBlocks runs every block count 0..40 (past the
 // 4-block step and its tail) at every start of each slice in a 64-byte
 // line, then large counts, with every kind of range at every position.
-func checkZeroPointParamsBlocks(t tb, k *kernels.Set) {
-	c := newChecker(t, k.Name+".ZeroPointParamsBlocks")
+func checkZeroPointParamsBlocks(c *checker, k *kernels.Set) {
 	r := newBlockRig(c, 4, 4, 4, 4)
 	salt := 0
 	for count := 0; count <= 40; count++ {
