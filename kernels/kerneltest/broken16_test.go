@@ -141,29 +141,12 @@ func decodeWith(readD func(b []byte) uint16, dv func(uint16) float32, qv func(by
 
 func signedQ(q byte) float32 { return float32(int8(q)) }
 
-// withTailBlockSkipped drops the last block when the block count is 3 mod
-// 4, like an unrolled loop with a wrong tail.
-func withTailBlockSkipped[D, S any](f func([]D, []S), srcBlock, dstBlock int) func([]D, []S) {
-	return func(d []D, s []S) {
-		nb := len(s) / srcBlock
-		if nb%4 == 3 {
-			nb--
-		}
-		f(d[:nb*dstBlock], s[:nb*srcBlock])
-	}
-}
-
 // broken16AndQ8_0 are broken variants of the 16-bit reductions, the
 // quantizers of 16-bit sources and the Q8_0 kernels that read float32 or
 // 16-bit values (EncodeQ8_0 of each source, DecodeQ8_0 to float32).
 var broken16AndQ8_0 = []broken{
 	{kernel: "AbsMaxBits16", what: "ignores the last element when n%16 == 15", patch: func(k *kernels.Set) {
-		k.AbsMaxBits16 = func(s []uint16) uint16 {
-			if len(s)%16 == 15 {
-				s = s[:len(s)-1]
-			}
-			return fallback.AbsMaxBits16(s)
-		}
+		k.AbsMaxBits16 = withLastIgnoredInTail(fallback.AbsMaxBits16, 16)
 	}},
 	{kernel: "AbsMaxBits16", what: "masks the sign after the maximum", patch: func(k *kernels.Set) {
 		k.AbsMaxBits16 = func(s []uint16) uint16 {
@@ -404,10 +387,7 @@ var broken16AndQ8_0 = []broken{
 		k.EncodeQ8_0 = withTailBlockSkipped(fallback.EncodeQ8_0, kernels.Q8_0Values, kernels.Q8_0Bytes)
 	}},
 	{kernel: "EncodeQ8_0", what: "writes one byte past the end", patch: func(k *kernels.Set) {
-		k.EncodeQ8_0 = func(d []byte, s []float32) {
-			fallback.EncodeQ8_0(d, s)
-			*past(d, len(d)) = 0
-		}
+		k.EncodeQ8_0 = writingPastEnd(fallback.EncodeQ8_0)
 	}},
 	{kernel: "EncodeQ8_0", what: "reads one value past the end", guard: true, patch: func(k *kernels.Set) {
 		k.EncodeQ8_0 = func(d []byte, s []float32) {
@@ -484,10 +464,7 @@ var broken16AndQ8_0 = []broken{
 		}
 	}},
 	{kernel: "BFloat16.EncodeQ8_0", what: "writes one byte past the end", patch: func(k *kernels.Set) {
-		k.BFloat16.EncodeQ8_0 = func(d []byte, s []uint16) {
-			fallback.EncodeQ8_0BFloat16(d, s)
-			*past(d, len(d)) = 0
-		}
+		k.BFloat16.EncodeQ8_0 = writingPastEnd(fallback.EncodeQ8_0BFloat16)
 	}},
 	{kernel: "BFloat16.EncodeQ8_0", what: "reads one value before the start", guard: true, patch: func(k *kernels.Set) {
 		k.BFloat16.EncodeQ8_0 = func(d []byte, s []uint16) {
@@ -533,10 +510,7 @@ var broken16AndQ8_0 = []broken{
 		k.DecodeQ8_0 = withTailBlockSkipped(fallback.DecodeQ8_0, kernels.Q8_0Bytes, kernels.Q8_0Values)
 	}},
 	{kernel: "DecodeQ8_0", what: "writes one value past the end", patch: func(k *kernels.Set) {
-		k.DecodeQ8_0 = func(d []float32, s []byte) {
-			fallback.DecodeQ8_0(d, s)
-			*past(d, len(d)) = 0
-		}
+		k.DecodeQ8_0 = writingPastEnd(fallback.DecodeQ8_0)
 	}},
 	{kernel: "DecodeQ8_0", what: "reads one byte past the end", guard: true, patch: func(k *kernels.Set) {
 		k.DecodeQ8_0 = func(d []float32, s []byte) {

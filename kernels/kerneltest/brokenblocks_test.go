@@ -102,15 +102,7 @@ var brokenBlocks = []broken{
 		})
 	}},
 	{kernel: "AbsMaxBitsBlocks", what: "loses a NaN in lane 5 of 8", patch: func(k *kernels.Set) {
-		k.AbsMaxBitsBlocks = perBlock(func(s []float32) uint32 {
-			var m uint32
-			for i, x := range s {
-				if b := math.Float32bits(x) & 0x7FFFFFFF; i%8 != 5 || b <= 0x7F800000 {
-					m = max(m, b)
-				}
-			}
-			return m
-		}, wholeBlock[float32])
+		k.AbsMaxBitsBlocks = perBlock(absMaxBitsLosingLane5NaNs, wholeBlock[float32])
 	}},
 	{kernel: "AbsMaxBitsBlocks", what: "leaves the last result unwritten when there are 3 mod 4", patch: func(k *kernels.Set) {
 		k.AbsMaxBitsBlocks = func(dst []uint32, src []float32, block int) {
@@ -152,17 +144,7 @@ var brokenBlocks = []broken{
 		})
 	}},
 	{kernel: "MinMaxKeysBlocks", what: "ignores NaNs at index 3 mod 8", patch: func(k *kernels.Set) {
-		k.MinMaxKeysBlocks = perBlockMinMax(func(s []float32) (int32, int32) {
-			lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
-			for i, x := range s {
-				if i%8 == 3 && isNaN(x) {
-					continue
-				}
-				kx := kernels.OrderKey(math.Float32bits(x))
-				lo, hi = min(lo, kx), max(hi, kx)
-			}
-			return lo, hi
-		}, wholeBlock[float32])
+		k.MinMaxKeysBlocks = perBlockMinMax(minMaxKeysIgnoringLane3NaNs, wholeBlock[float32])
 	}},
 	{kernel: "MinMaxKeysBlocks", what: "writes hi one past the end", patch: func(k *kernels.Set) {
 		k.MinMaxKeysBlocks = func(lo, hi []int32, src []float32, block int) {

@@ -218,10 +218,7 @@ var brokenNarrowing = []broken{
 		k.Float16.DecodeQ8_0 = withTailBlockSkipped(fallback.DecodeQ8_0Float16, kernels.Q8_0Bytes, kernels.Q8_0Values)
 	}},
 	{kernel: "Float16.DecodeQ8_0", what: "writes one value past the end", patch: func(k *kernels.Set) {
-		k.Float16.DecodeQ8_0 = func(d []uint16, s []byte) {
-			fallback.DecodeQ8_0Float16(d, s)
-			*past(d, len(d)) = 0
-		}
+		k.Float16.DecodeQ8_0 = writingPastEnd(fallback.DecodeQ8_0Float16)
 	}},
 	{kernel: "Float16.DecodeQ8_0", what: "reads one byte past the end", guard: true, patch: func(k *kernels.Set) {
 		k.Float16.DecodeQ8_0 = func(d []uint16, s []byte) {

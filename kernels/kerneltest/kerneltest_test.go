@@ -106,6 +106,84 @@ func past[T any](s []T, i int) *T {
 
 func isNaN(x float32) bool { return x != x }
 
+// Parts that broken variants of several kernels share.
+
+// withLastIgnoredInTail is a reduction that ignores the last element when
+// the length is one short of a multiple of vec.
+func withLastIgnoredInTail[T, R any](f func([]T) R, vec int) func([]T) R {
+	return func(s []T) R {
+		if len(s)%vec == vec-1 {
+			s = s[:len(s)-1]
+		}
+		return f(s)
+	}
+}
+
+// withTailElementSkipped leaves the last element unconverted when the
+// length is tail past a multiple of vec, like a tail loop that stops one
+// short.
+func withTailElementSkipped[D, S any](f func([]D, []S), vec, tail int) func([]D, []S) {
+	return func(d []D, s []S) {
+		n := len(s)
+		if n%vec == tail {
+			n--
+		}
+		f(d[:n], s[:n])
+	}
+}
+
+// withTailBlockSkipped drops the last block when the block count is 3 mod
+// 4, like an unrolled loop with a wrong tail.
+func withTailBlockSkipped[D, S any](f func([]D, []S), srcBlock, dstBlock int) func([]D, []S) {
+	return func(d []D, s []S) {
+		nb := len(s) / srcBlock
+		if nb%4 == 3 {
+			nb--
+		}
+		f(d[:nb*dstBlock], s[:nb*srcBlock])
+	}
+}
+
+// writingPastEnd is f followed by a store of zero one element past the
+// end of dst.
+func writingPastEnd[D elem, S any](f func([]D, []S)) func([]D, []S) {
+	return func(d []D, s []S) {
+		f(d, s)
+		*past(d, len(d)) = 0
+	}
+}
+
+// absMaxBitsLosingLane5NaNs is an AbsMaxBits that loses NaNs in lane 5
+// of 8 (index 5 mod 8).
+func absMaxBitsLosingLane5NaNs(s []float32) uint32 {
+	var m uint32
+	for i, x := range s {
+		b := math.Float32bits(x) & 0x7FFFFFFF
+		if i%8 == 5 && b > 0x7F800000 {
+			continue
+		}
+		m = max(m, b)
+	}
+	return m
+}
+
+// minMaxKeysIgnoringLane3NaNs is a MinMaxKeys that ignores NaNs in lane
+// 3 of 8 (index 3 mod 8).
+func minMaxKeysIgnoringLane3NaNs(s []float32) (int32, int32) {
+	if len(s) == 0 {
+		return 0, 0
+	}
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for i, x := range s {
+		if i%8 == 3 && isNaN(x) {
+			continue
+		}
+		kx := kernels.OrderKey(math.Float32bits(x))
+		lo, hi = min(lo, kx), max(hi, kx)
+	}
+	return lo, hi
+}
+
 // sink and sinkSlice keep the stray reads and allocations of broken
 // kernels from being optimized away.
 var (
@@ -234,13 +312,7 @@ var brokenKernels = []broken{
 		}
 	}},
 	{kernel: "Float32ToFloat16", what: "skips the last element of a 3-element tail", patch: func(k *kernels.Set) {
-		k.Float32ToFloat16 = func(d []uint16, s []float32) {
-			n := len(s)
-			if n%8 == 3 {
-				n--
-			}
-			fallback.Float32ToFloat16(d[:n], s[:n])
-		}
+		k.Float32ToFloat16 = withTailElementSkipped(fallback.Float32ToFloat16, 8, 3)
 	}},
 	{kernel: "Float32ToFloat16", what: "reads one element past the end of src", guard: true, patch: func(k *kernels.Set) {
 		k.Float32ToFloat16 = func(d []uint16, s []float32) {
@@ -328,21 +400,10 @@ var brokenKernels = []broken{
 		}
 	}},
 	{kernel: "BFloat16ToFloat32", what: "leaves the last element of a 7-element tail unwritten", patch: func(k *kernels.Set) {
-		k.BFloat16ToFloat32 = func(d []float32, s []uint16) {
-			n := len(s)
-			if n%8 == 7 {
-				n--
-			}
-			fallback.BFloat16ToFloat32(d[:n], s[:n])
-		}
+		k.BFloat16ToFloat32 = withTailElementSkipped(fallback.BFloat16ToFloat32, 8, 7)
 	}},
 	{kernel: "AbsMaxBits", what: "ignores the last element when n%8 == 7", patch: func(k *kernels.Set) {
-		k.AbsMaxBits = func(s []float32) uint32 {
-			if len(s)%8 == 7 {
-				s = s[:len(s)-1]
-			}
-			return fallback.AbsMaxBits(s)
-		}
+		k.AbsMaxBits = withLastIgnoredInTail(fallback.AbsMaxBits, 8)
 	}},
 	{kernel: "AbsMaxBits", what: "a far loop that skips the 32 values in the middle", patch: func(k *kernels.Set) {
 		k.AbsMaxBits = func(s []float32) uint32 {
@@ -365,17 +426,7 @@ var brokenKernels = []broken{
 		}
 	}},
 	{kernel: "AbsMaxBits", what: "loses a NaN in lane 5 of 8", patch: func(k *kernels.Set) {
-		k.AbsMaxBits = func(s []float32) uint32 {
-			var m uint32
-			for i, x := range s {
-				b := math.Float32bits(x) & 0x7FFFFFFF
-				if i%8 == 5 && b > 0x7F800000 {
-					continue
-				}
-				m = max(m, b)
-			}
-			return m
-		}
+		k.AbsMaxBits = absMaxBitsLosingLane5NaNs
 	}},
 	{kernel: "MinMaxKeys", what: "treats -0 and +0 as equal (first wins)", patch: func(k *kernels.Set) {
 		k.MinMaxKeys = func(s []float32) (int32, int32) {
@@ -412,20 +463,7 @@ var brokenKernels = []broken{
 		}
 	}},
 	{kernel: "MinMaxKeys", what: "ignores NaNs at index 3 mod 8", patch: func(k *kernels.Set) {
-		k.MinMaxKeys = func(s []float32) (int32, int32) {
-			if len(s) == 0 {
-				return 0, 0
-			}
-			lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
-			for i, x := range s {
-				if i%8 == 3 && isNaN(x) {
-					continue
-				}
-				kx := kernels.OrderKey(math.Float32bits(x))
-				lo, hi = min(lo, kx), max(hi, kx)
-			}
-			return lo, hi
-		}
+		k.MinMaxKeys = minMaxKeysIgnoringLane3NaNs
 	}},
 	{kernel: "QuantizeAbsmax", what: "clamps to -128 instead of -127", patch: func(k *kernels.Set) {
 		k.QuantizeAbsmax = func(d []int8, s []float32, sc float32) {
