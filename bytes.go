@@ -29,12 +29,7 @@ func ViewBFloat16s(b []byte) (s []BFloat16, ok bool) { return view16[BFloat16](b
 // and on b's address. Call ViewFloat16s, and DecodeFloat16s where it
 // returns false.
 func Float16sFromBytes(b []byte) []Float16 {
-	if v, ok := view16[Float16](b, "Float16sFromBytes"); ok {
-		return v
-	}
-	s := make([]Float16, len(b)/2)
-	DecodeFloat16s(s, b)
-	return s
+	return fromBytes(b, "Float16sFromBytes", DecodeFloat16s)
 }
 
 // BFloat16sFromBytes is Float16sFromBytes for bfloat16 values.
@@ -42,12 +37,7 @@ func Float16sFromBytes(b []byte) []Float16 {
 // Deprecated: call ViewBFloat16s, and DecodeBFloat16s where it returns
 // false.
 func BFloat16sFromBytes(b []byte) []BFloat16 {
-	if v, ok := view16[BFloat16](b, "BFloat16sFromBytes"); ok {
-		return v
-	}
-	s := make([]BFloat16, len(b)/2)
-	DecodeBFloat16s(s, b)
-	return s
+	return fromBytes(b, "BFloat16sFromBytes", DecodeBFloat16s)
 }
 
 // DecodeFloat16s copies the little-endian binary16 values in b to dst,
@@ -93,6 +83,17 @@ func checkDecode(fn string, ndst, nb int) int {
 		panicLen(fn, ndst, nb/2)
 	}
 	return nb / 2
+}
+
+// fromBytes is the *FromBytes functions: view16's view of b, or else a
+// copy that decode fills.
+func fromBytes[T Float16 | BFloat16](b []byte, fn string, decode func([]T, []byte)) []T {
+	if v, ok := view16[T](b, fn); ok {
+		return v
+	}
+	s := make([]T, len(b)/2)
+	decode(s, b)
+	return s
 }
 
 // view16 reinterprets b in place where the host's byte order and b's

@@ -126,31 +126,16 @@ func (s source) firstNonFinite(lo, hi int) int {
 	panic("quant: reduction reported a non-finite value that is not there")
 }
 
-// sink is the output of a dequantizer: float32 values, or 16-bit bits with
-// the kernels that narrow to them.
-type sink struct {
-	k   *kernels.Set
-	f32 []float32
-	u16 []uint16
-	k16 *kernels.Format16 // nil for float32
-}
+// sink is the output of a dequantizer, seen as source sees an input:
+// float32 values, or 16-bit bits with the kernels of their format. Its
+// methods are the ones that write.
+type sink source
 
-func sinkOf[T Float](k *kernels.Set, dst []T) sink {
-	s := sink{k: k}
-	switch dst := any(dst).(type) {
-	case []float32:
-		s.f32 = dst
-	case []Float16:
-		s.u16, s.k16 = bits16(dst), &k.Float16
-	case []BFloat16:
-		s.u16, s.k16 = bits16(dst), &k.BFloat16
-	}
-	return s
-}
+func sinkOf[T Float](k *kernels.Set, dst []T) sink { return sink(sourceOf(k, dst)) }
 
 // dequantizeZeroPoint writes the values of src to [lo, hi) of the output.
 func (s sink) dequantizeZeroPoint(lo, hi int, src []int8, scale float32, zero int32) {
-	if s.k16 == nil {
+	if s.kind == elemFloat32 {
 		s.k.DequantizeZeroPoint(s.f32[lo:hi], src, scale, zero)
 		return
 	}
@@ -159,7 +144,7 @@ func (s sink) dequantizeZeroPoint(lo, hi int, src []int8, scale float32, zero in
 
 // decodeQ8_0 writes the values of the Q8_0 blocks src to [lo, hi).
 func (s sink) decodeQ8_0(lo, hi int, src []byte) {
-	if s.k16 == nil {
+	if s.kind == elemFloat32 {
 		s.k.DecodeQ8_0(s.f32[lo:hi], src)
 		return
 	}
