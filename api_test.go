@@ -415,12 +415,12 @@ func checkLongDst(t *testing.T, r *rand.Rand, n, extra int) {
 	expect("Float32ToBFloat16", bitsOf(b16), bitsOf(ref16), sentinel16)
 
 	d32 := fill(make([]float32, n+extra), sentinel32)
-	Float16ToFloat32(d32, asFloat16(h))
+	Float16ToFloat32(d32, convertSlice[Float16](h))
 	fallback.Float16ToFloat32(ref32, h)
 	expect("Float16ToFloat32", bitsOf(d32), bitsOf(ref32), bits32(sentinel32))
 
 	d32 = fill(make([]float32, n+extra), sentinel32)
-	BFloat16ToFloat32(d32, asBFloat16(h))
+	BFloat16ToFloat32(d32, convertSlice[BFloat16](h))
 	fallback.BFloat16ToFloat32(ref32, h)
 	expect("BFloat16ToFloat32", bitsOf(d32), bitsOf(ref32), bits32(sentinel32))
 
@@ -463,20 +463,14 @@ func checkLongDst(t *testing.T, r *rand.Rand, n, extra int) {
 	expect("DecodeBFloat16s", bitsOf(b16), bitsOf(ref16), sentinel16)
 }
 
-func asFloat16(h []uint16) []Float16 {
-	s := make([]Float16, len(h))
-	for i, v := range h {
-		s[i] = Float16(v)
+// convertSlice returns the 16-bit patterns of s as a []To: Float16,
+// BFloat16 or uint16.
+func convertSlice[To, From ~uint16](s []From) []To {
+	out := make([]To, len(s))
+	for i, v := range s {
+		out[i] = To(v)
 	}
-	return s
-}
-
-func asBFloat16(h []uint16) []BFloat16 {
-	s := make([]BFloat16, len(h))
-	for i, v := range h {
-		s[i] = BFloat16(v)
-	}
-	return s
+	return out
 }
 
 // No public function allocates on its hot path (byte views aside on

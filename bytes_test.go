@@ -62,19 +62,19 @@ func TestBytesViews(t *testing.T) {
 	}{
 		{"ViewFloat16s", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
 			v, ok := ViewFloat16s(b)
-			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = Float16(x) }, cap(v), ok
+			return convertSlice[uint16](v), func(i int, x uint16) { v[i] = Float16(x) }, cap(v), ok
 		}},
 		{"ViewBFloat16s", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
 			v, ok := ViewBFloat16s(b)
-			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v), ok
+			return convertSlice[uint16](v), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v), ok
 		}},
 		{"Float16sFromBytes", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
 			v := Float16sFromBytes(b)
-			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = Float16(x) }, cap(v), true
+			return convertSlice[uint16](v), func(i int, x uint16) { v[i] = Float16(x) }, cap(v), true
 		}},
 		{"BFloat16sFromBytes", func(b []byte) ([]uint16, func(int, uint16), int, bool) {
 			v := BFloat16sFromBytes(b)
-			return bitsTo16(bitsOf(v)), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v), true
+			return convertSlice[uint16](v), func(i int, x uint16) { v[i] = BFloat16(x) }, cap(v), true
 		}},
 	}
 	for _, vw := range views {
@@ -131,14 +131,6 @@ func TestBytesViews(t *testing.T) {
 	}
 }
 
-func bitsTo16(b []uint32) []uint16 {
-	s := make([]uint16, len(b))
-	for i, v := range b {
-		s[i] = uint16(v)
-	}
-	return s
-}
-
 // Known values as they sit in a model file.
 func TestBytesKnownValues(t *testing.T) {
 	f16 := []byte{0x00, 0x3C, 0xFF, 0x7B, 0x00, 0xC0, 0x01, 0x00, 0x00, 0x7C, 0x00, 0x80}
@@ -169,8 +161,8 @@ var float32Inf = f32(0x7F800000)
 func TestDecodeAppendRoundTrip(t *testing.T) {
 	for _, n := range []int{0, 1, 7, 64, 333} {
 		vals := testValues(n)
-		h := asFloat16(vals)
-		bf := asBFloat16(vals)
+		h := convertSlice[Float16](vals)
+		bf := convertSlice[BFloat16](vals)
 		prefix := []byte("hdr")
 
 		b := AppendFloat16s(slices.Clone(prefix), h)

@@ -32,13 +32,13 @@ func TestScalarMatchesSlices(t *testing.T) {
 		}
 	}
 	f := make([]float32, len(all))
-	Float16ToFloat32(f, asFloat16(all))
+	Float16ToFloat32(f, convertSlice[Float16](all))
 	for i, v := range f {
 		if got := Float16(i).Float32(); bits32(got) != bits32(v) {
 			t.Fatalf("Float16(%#04x).Float32() = %#08x, Float16ToFloat32 gives %#08x", i, bits32(got), bits32(v))
 		}
 	}
-	BFloat16ToFloat32(f, asBFloat16(all))
+	BFloat16ToFloat32(f, convertSlice[BFloat16](all))
 	for i, v := range f {
 		if got := BFloat16(i).Float32(); bits32(got) != bits32(v) {
 			t.Fatalf("BFloat16(%#04x).Float32() = %#08x, BFloat16ToFloat32 gives %#08x", i, bits32(got), bits32(v))

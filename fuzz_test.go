@@ -31,28 +31,24 @@ var fuzzOffsets = []int{0, 1, 3}
 
 const guard = 5 // elements of guard on each side of dst
 
-func le32(data []byte) []float32 {
-	s := make([]float32, len(data)/4)
-	for i := range s {
-		s[i] = f32(binary.LittleEndian.Uint32(data[4*i:]))
+// decodeLE returns the little-endian values of type T in data; bytes
+// after the last whole value are left out.
+func decodeLE[T float32 | uint16 | int8](data []byte) []T {
+	s := make([]T, len(data)/binary.Size(T(0)))
+	if _, err := binary.Decode(data, binary.LittleEndian, s); err != nil {
+		panic(err)
 	}
 	return s
 }
 
-func le16(data []byte) []uint16 {
-	s := make([]uint16, len(data)/2)
-	for i := range s {
-		s[i] = binary.LittleEndian.Uint16(data[2*i:])
+// encodeLE returns the values of s as little-endian bytes, the inverse of
+// decodeLE.
+func encodeLE[T float32 | uint16 | int8](s []T) []byte {
+	b, err := binary.Append(nil, binary.LittleEndian, s)
+	if err != nil {
+		panic(err)
 	}
-	return s
-}
-
-func leInt8(data []byte) []int8 {
-	s := make([]int8, len(data))
-	for i, b := range data {
-		s[i] = int8(b)
-	}
-	return s
+	return b
 }
 
 // place copies vals to offset off of a fresh buffer.
@@ -128,7 +124,7 @@ func at(s []uint32, i int) any {
 // fuzzFloat32 runs a differential check of call on the float32 values in
 // data at every offset.
 func fuzzFloat32(t *testing.T, data []byte, call func(src []float32, off int) outcome) {
-	vals := le32(data)
+	vals := decodeLE[float32](data)
 	in := bitsOf(vals)
 	for _, off := range fuzzOffsets {
 		src := place(vals, off)
@@ -209,11 +205,7 @@ func errText(err error) string {
 
 // fuzz16 is fuzzFloat32 for 16-bit patterns.
 func fuzz16[T Float16 | BFloat16](t *testing.T, data []byte, call func(src []T, off int) outcome) {
-	raw := le16(data)
-	vals := make([]T, len(raw))
-	for i, v := range raw {
-		vals[i] = T(v)
-	}
+	vals := convertSlice[T](decodeLE[uint16](data))
 	in := bitsOf(vals)
 	for _, off := range fuzzOffsets {
 		src := place(vals, off)
@@ -246,7 +238,7 @@ func FuzzBFloat16ToFloat32(f *testing.F) {
 
 // fuzzInt8 is fuzzFloat32 for int8 values.
 func fuzzInt8(t *testing.T, desc string, data []byte, call func(src []int8, off int) outcome) {
-	vals := leInt8(data)
+	vals := decodeLE[int8](data)
 	in := bitsOf(vals)
 	for _, off := range fuzzOffsets {
 		src := place(vals, off)
@@ -335,7 +327,7 @@ func quantizeGroupsOutcome[T Float](src []T, off int, g Granularity) outcome {
 }
 
 func FuzzQuantizeGroups(f *testing.F) {
-	addShapeSeeds(f, nil, float32Bytes([]float32{-3.0, 3.2, 0.1, 7}), float32Bytes(q8_0VectorIn), float32Bytes(q8_0VectorIn[:45]))
+	addShapeSeeds(f, nil, encodeLE([]float32{-3.0, 3.2, 0.1, 7}), encodeLE(q8_0VectorIn), encodeLE(q8_0VectorIn[:45]))
 	f.Fuzz(func(t *testing.T, data []byte, shape int32) {
 		fuzzFloat32(t, data, func(src []float32, off int) outcome {
 			return quantizeGroupsOutcome(src, off, fuzzGranularity(len(src), shape))
@@ -344,7 +336,7 @@ func FuzzQuantizeGroups(f *testing.F) {
 }
 
 func FuzzQuantizeGroups16(f *testing.F) {
-	addShapeSeeds(f, nil, uint16Bytes([]uint16{0x3C00, 0x7C01, 0xFC00, 0x0001, 0x7BFF, 0, 0, 0x8000}), uint16Bytes(make([]uint16, 48)))
+	addShapeSeeds(f, nil, encodeLE([]uint16{0x3C00, 0x7C01, 0xFC00, 0x0001, 0x7BFF, 0, 0, 0x8000}), encodeLE(make([]uint16, 48)))
 	f.Fuzz(func(t *testing.T, data []byte, shape int32) {
 		fuzz16(t, data, func(src []Float16, off int) outcome {
 			return quantizeGroupsOutcome(src, off, fuzzGranularity(len(src), shape))
@@ -377,7 +369,7 @@ func q8_0Outcome[T Float](src []T, off int) outcome {
 
 func FuzzQ8_0(f *testing.F) {
 	addFloat32Seeds(f)
-	f.Add(float32Bytes(q8_0VectorIn))
+	f.Add(encodeLE(q8_0VectorIn))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzFloat32(t, data, q8_0Outcome[float32])
 	})
@@ -424,44 +416,20 @@ func addShapeSeeds(f *testing.F, data ...[]byte) {
 
 // Seeds.
 
-func float32Bytes(s []float32) []byte {
-	b := make([]byte, 0, 4*len(s))
-	for _, x := range s {
-		b = binary.LittleEndian.AppendUint32(b, bits32(x))
-	}
-	return b
-}
-
-func uint16Bytes(s []uint16) []byte {
-	b := make([]byte, 0, 2*len(s))
-	for _, x := range s {
-		b = binary.LittleEndian.AppendUint16(b, x)
-	}
-	return b
-}
-
-func int8Bytes(s []int8) []byte {
-	b := make([]byte, len(s))
-	for i, x := range s {
-		b[i] = byte(x)
-	}
-	return b
-}
-
 // A few seeds in code; the rich ones are in testdata.
 func addFloat32Seeds(f *testing.F) {
 	f.Add([]byte(nil))
-	f.Add(float32Bytes([]float32{1}))
-	f.Add(float32Bytes([]float32{-3.0, 3.2, 0.1}))
-	f.Add(float32Bytes([]float32{65519, 65520, 0x1p-25, 0x1p-25 + 0x1p-35, 1 + 0x1p-11, f32(0x7F800001)}))
-	f.Add(float32Bytes([]float32{f32(0x3F808000), f32(0x3F818000), f32(0x00018000), f32(0x7F800001)}))
+	f.Add(encodeLE([]float32{1}))
+	f.Add(encodeLE([]float32{-3.0, 3.2, 0.1}))
+	f.Add(encodeLE([]float32{65519, 65520, 0x1p-25, 0x1p-25 + 0x1p-35, 1 + 0x1p-11, f32(0x7F800001)}))
+	f.Add(encodeLE([]float32{f32(0x3F808000), f32(0x3F818000), f32(0x00018000), f32(0x7F800001)}))
 	f.Add([]byte{1, 2, 3}) // not even one value
 }
 
 func add16Seeds(f *testing.F) {
 	f.Add([]byte(nil))
-	f.Add(uint16Bytes([]uint16{0x3C00, 0x7C01, 0xFC00, 0x0001, 0x7BFF}))
-	f.Add(uint16Bytes([]uint16{0x3F80, 0x7F81, 0xFF80, 0x0001, 0x7F7F}))
+	f.Add(encodeLE([]uint16{0x3C00, 0x7C01, 0xFC00, 0x0001, 0x7BFF}))
+	f.Add(encodeLE([]uint16{0x3F80, 0x7F81, 0xFF80, 0x0001, 0x7F7F}))
 	f.Add([]byte{0xFF}) // half a value
 }
 
@@ -472,9 +440,9 @@ func addInt8Seeds(f *testing.F, zero bool) {
 		zero  int32
 	}{
 		{nil, 1, 0},
-		{int8Bytes([]int8{-128, -1, 0, 1, 127}), 39.6875, 0},
-		{int8Bytes([]int8{-128, -1, 0, 1, 127}), 41.129032, -5},
-		{int8Bytes([]int8{-128, 127}), float32(math.NaN()), math.MaxInt32 - 128},
+		{encodeLE([]int8{-128, -1, 0, 1, 127}), 39.6875, 0},
+		{encodeLE([]int8{-128, -1, 0, 1, 127}), 41.129032, -5},
+		{encodeLE([]int8{-128, 127}), float32(math.NaN()), math.MaxInt32 - 128},
 	}
 	for _, s := range seeds {
 		if zero {
@@ -500,7 +468,7 @@ var vectorLengths = []int{7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65}
 func fuzzSeedsFloat32() []fuzzSeed {
 	var seeds []fuzzSeed
 	add := func(name string, s []float32) {
-		seeds = append(seeds, fuzzSeed{name, []any{float32Bytes(s)}})
+		seeds = append(seeds, fuzzSeed{name, []any{encodeLE(s)}})
 	}
 	fromBits := func(b []uint32) []float32 {
 		s := make([]float32, len(b))
@@ -579,7 +547,7 @@ func fuzzSeedsFloat32() []fuzzSeed {
 func fuzzSeeds16() []fuzzSeed {
 	var seeds []fuzzSeed
 	add := func(name string, s []uint16) {
-		seeds = append(seeds, fuzzSeed{name, []any{uint16Bytes(s)}})
+		seeds = append(seeds, fuzzSeed{name, []any{encodeLE(s)}})
 	}
 	add("specials", []uint16{
 		0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x0400, 0x3C00, 0xBC00, 0x7BFF, 0xFBFF, // FP16
@@ -610,7 +578,7 @@ func fuzzSeeds16() []fuzzSeed {
 func fuzzSeedsInt8(zero bool) []fuzzSeed {
 	var seeds []fuzzSeed
 	add := func(name string, q []int8, scale float32, zp int32) {
-		args := []any{int8Bytes(q), scale}
+		args := []any{encodeLE(q), scale}
 		if zero {
 			args = append(args, zp)
 		}
@@ -703,7 +671,7 @@ func withShapes(seeds []fuzzSeed) []fuzzSeed {
 func fuzzSeedsQ8_0() []fuzzSeed {
 	var seeds []fuzzSeed
 	add := func(name string, s []float32) {
-		seeds = append(seeds, fuzzSeed{name, []any{float32Bytes(s)}})
+		seeds = append(seeds, fuzzSeed{name, []any{encodeLE(s)}})
 	}
 	add("q8-vector", q8_0VectorIn)
 	r := newRand(103)
