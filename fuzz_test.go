@@ -121,78 +121,72 @@ func at(s []uint32, i int) any {
 	return "(missing)"
 }
 
-// fuzzFloat32 runs a differential check of call on the float32 values in
-// data at every offset.
-func fuzzFloat32(t *testing.T, data []byte, call func(src []float32, off int) outcome) {
-	vals := decodeLE[float32](data)
+// fuzzValues runs a differential check of call on vals placed at every
+// offset; call gets the source and an offset for its destination. desc,
+// if not empty, describes the call's other arguments.
+func fuzzValues[T float32 | Float16 | BFloat16 | int8](t *testing.T, desc string, vals []T, call func(src []T, off int) outcome) {
 	in := bitsOf(vals)
 	for _, off := range fuzzOffsets {
 		src := place(vals, off)
-		differential(t, fmt.Sprintf("offset %d", off), in, func() []uint32 { return bitsOf(src) },
+		where := fmt.Sprintf("offset %d", off)
+		if desc != "" {
+			where = desc + ", " + where
+		}
+		differential(t, where, in, func() []uint32 { return bitsOf(src) },
 			func() outcome { return call(src, (off+2)%4) })
 	}
 }
 
-func FuzzFloat32ToFloat16(f *testing.F) {
-	addFloat32Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzFloat32(t, data, func(src []float32, off int) outcome {
-			whole, dst := guarded[Float16](len(src), off, sentinel16)
-			Float32ToFloat16(dst, src)
-			return outcome{dst: bitsOf(whole)}
-		})
-	})
+// fuzzFloat32 runs fuzzValues on the float32 values in data.
+func fuzzFloat32(t *testing.T, data []byte, call func(src []float32, off int) outcome) {
+	fuzzValues(t, "", decodeLE[float32](data), call)
 }
 
-func FuzzFloat32ToBFloat16(f *testing.F) {
+// float32Target makes f the fuzz target that runs fuzzFloat32 with call,
+// seeded by addFloat32Seeds.
+func float32Target(f *testing.F, call func(src []float32, off int) outcome) {
 	addFloat32Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzFloat32(t, data, func(src []float32, off int) outcome {
-			whole, dst := guarded[BFloat16](len(src), off, sentinel16)
-			Float32ToBFloat16(dst, src)
-			return outcome{dst: bitsOf(whole)}
-		})
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzFloat32(t, data, call) })
+}
+
+func FuzzFloat32ToFloat16(f *testing.F)  { fuzzNarrowing(f, Float32ToFloat16) }
+func FuzzFloat32ToBFloat16(f *testing.F) { fuzzNarrowing(f, Float32ToBFloat16) }
+
+// fuzzNarrowing fuzzes a conversion from float32 to a 16-bit format.
+func fuzzNarrowing[T Float16 | BFloat16](f *testing.F, convert func(dst []T, src []float32)) {
+	float32Target(f, func(src []float32, off int) outcome {
+		whole, dst := guarded[T](len(src), off, sentinel16)
+		convert(dst, src)
+		return outcome{dst: bitsOf(whole)}
 	})
 }
 
 func FuzzAbsMax(f *testing.F) {
-	addFloat32Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzFloat32(t, data, func(src []float32, _ int) outcome {
-			return outcome{ret: []uint32{bits32(AbsMax(src))}}
-		})
+	float32Target(f, func(src []float32, _ int) outcome {
+		return outcome{ret: []uint32{bits32(AbsMax(src))}}
 	})
 }
 
 func FuzzMinMax(f *testing.F) {
-	addFloat32Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzFloat32(t, data, func(src []float32, _ int) outcome {
-			lo, hi := MinMax(src)
-			return outcome{ret: []uint32{bits32(lo), bits32(hi)}}
-		})
+	float32Target(f, func(src []float32, _ int) outcome {
+		lo, hi := MinMax(src)
+		return outcome{ret: []uint32{bits32(lo), bits32(hi)}}
 	})
 }
 
 func FuzzQuantizeAbsmax(f *testing.F) {
-	addFloat32Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzFloat32(t, data, func(src []float32, off int) outcome {
-			whole, dst := guarded[int8](len(src), off, sentinel8)
-			p, err := QuantizeAbsmax(dst, src)
-			return outcome{dst: bitsOf(whole), ret: []uint32{bits32(p.Scale)}, err: errText(err)}
-		})
+	float32Target(f, func(src []float32, off int) outcome {
+		whole, dst := guarded[int8](len(src), off, sentinel8)
+		p, err := QuantizeAbsmax(dst, src)
+		return outcome{dst: bitsOf(whole), ret: []uint32{bits32(p.Scale)}, err: errText(err)}
 	})
 }
 
 func FuzzQuantizeZeroPoint(f *testing.F) {
-	addFloat32Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzFloat32(t, data, func(src []float32, off int) outcome {
-			whole, dst := guarded[int8](len(src), off, sentinel8)
-			p, err := QuantizeZeroPoint(dst, src)
-			return outcome{dst: bitsOf(whole), ret: []uint32{bits32(p.Scale), uint32(p.ZeroPoint)}, err: errText(err)}
-		})
+	float32Target(f, func(src []float32, off int) outcome {
+		whole, dst := guarded[int8](len(src), off, sentinel8)
+		p, err := QuantizeZeroPoint(dst, src)
+		return outcome{dst: bitsOf(whole), ret: []uint32{bits32(p.Scale), uint32(p.ZeroPoint)}, err: errText(err)}
 	})
 }
 
@@ -203,48 +197,30 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// fuzz16 is fuzzFloat32 for 16-bit patterns.
+// fuzz16 runs fuzzValues on the 16-bit patterns in data.
 func fuzz16[T Float16 | BFloat16](t *testing.T, data []byte, call func(src []T, off int) outcome) {
-	vals := convertSlice[T](decodeLE[uint16](data))
-	in := bitsOf(vals)
-	for _, off := range fuzzOffsets {
-		src := place(vals, off)
-		differential(t, fmt.Sprintf("offset %d", off), in, func() []uint32 { return bitsOf(src) },
-			func() outcome { return call(src, (off+2)%4) })
-	}
+	fuzzValues(t, "", convertSlice[T](decodeLE[uint16](data)), call)
 }
 
-func FuzzFloat16ToFloat32(f *testing.F) {
+func FuzzFloat16ToFloat32(f *testing.F)  { fuzzWidening(f, Float16ToFloat32) }
+func FuzzBFloat16ToFloat32(f *testing.F) { fuzzWidening(f, BFloat16ToFloat32) }
+
+// fuzzWidening fuzzes a conversion from a 16-bit format to float32.
+func fuzzWidening[T Float16 | BFloat16](f *testing.F, convert func(dst []float32, src []T)) {
 	add16Seeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzz16(t, data, func(src []Float16, off int) outcome {
+		fuzz16(t, data, func(src []T, off int) outcome {
 			whole, dst := guarded(len(src), off, sentinel32)
-			Float16ToFloat32(dst, src)
+			convert(dst, src)
 			return outcome{dst: bitsOf(whole)}
 		})
 	})
 }
 
-func FuzzBFloat16ToFloat32(f *testing.F) {
-	add16Seeds(f)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzz16(t, data, func(src []BFloat16, off int) outcome {
-			whole, dst := guarded(len(src), off, sentinel32)
-			BFloat16ToFloat32(dst, src)
-			return outcome{dst: bitsOf(whole)}
-		})
-	})
-}
-
-// fuzzInt8 is fuzzFloat32 for int8 values.
+// fuzzInt8 runs fuzzValues on the int8 values in data; desc describes the
+// call's other arguments.
 func fuzzInt8(t *testing.T, desc string, data []byte, call func(src []int8, off int) outcome) {
-	vals := decodeLE[int8](data)
-	in := bitsOf(vals)
-	for _, off := range fuzzOffsets {
-		src := place(vals, off)
-		differential(t, fmt.Sprintf("%s, offset %d", desc, off), in, func() []uint32 { return bitsOf(src) },
-			func() outcome { return call(src, (off+2)%4) })
-	}
+	fuzzValues(t, desc, decodeLE[int8](data), call)
 }
 
 func FuzzDequantizeAbsmax(f *testing.F) {
