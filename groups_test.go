@@ -125,78 +125,66 @@ func TestQuantizeGroupsMatchPerTensor(t *testing.T) {
 		x := groupData(uint64(si), sh.n, sh.g)
 		f16, f16x, bf16, bf16x := groupInputs(x)
 		desc := fmt.Sprintf("n=%d %v", sh.n, sh.g)
-		checkGroupsAbsmax(t, desc+" float32", x, x, sh.g)
-		checkGroupsAbsmax(t, desc+" Float16", f16, f16x, sh.g)
-		checkGroupsAbsmax(t, desc+" BFloat16", bf16, bf16x, sh.g)
-		checkGroupsZeroPoint(t, desc+" float32", x, x, sh.g)
-		checkGroupsZeroPoint(t, desc+" Float16", f16, f16x, sh.g)
-		checkGroupsZeroPoint(t, desc+" BFloat16", bf16, bf16x, sh.g)
+		checkGroupsPerTensor(t, desc+" float32", groupedAbsmax, QuantizeAbsmaxGroups, x, x, sh.g)
+		checkGroupsPerTensor(t, desc+" Float16", groupedAbsmax, QuantizeAbsmaxGroups, f16, f16x, sh.g)
+		checkGroupsPerTensor(t, desc+" BFloat16", groupedAbsmax, QuantizeAbsmaxGroups, bf16, bf16x, sh.g)
+		checkGroupsPerTensor(t, desc+" float32", groupedZeroPoint, QuantizeZeroPointGroups, x, x, sh.g)
+		checkGroupsPerTensor(t, desc+" Float16", groupedZeroPoint, QuantizeZeroPointGroups, f16, f16x, sh.g)
+		checkGroupsPerTensor(t, desc+" BFloat16", groupedZeroPoint, QuantizeZeroPointGroups, bf16, bf16x, sh.g)
 	}
 }
 
-// checkGroupsAbsmax quantizes src (whose float32 values are x) with g and
-// compares with QuantizeAbsmax group by group, then dequantizes into
-// every output type and compares with DequantizeAbsmax.
-func checkGroupsAbsmax[T Float](t *testing.T, desc string, src []T, x []float32, g Granularity) {
+// groupedMethod is a quantization method as the grouped tests see it: its
+// per-tensor functions, which specify the grouped ones, and its grouped
+// dequantizer at each output type (Go has no generic function values).
+type groupedMethod[P comparable] struct {
+	name                string // "Absmax" or "ZeroPoint", as in the functions' names
+	quantize            func(dst []int8, src []float32) (P, error)
+	dequantize          func(dst []float32, src []int8, p P)
+	dequantizeGroups32  func(dst []float32, src []int8, params []P, g Granularity)
+	dequantizeGroups16  func(dst []Float16, src []int8, params []P, g Granularity)
+	dequantizeGroupsB16 func(dst []BFloat16, src []int8, params []P, g Granularity)
+}
+
+var (
+	groupedAbsmax = groupedMethod[AbsmaxParams]{"Absmax", QuantizeAbsmax, DequantizeAbsmax,
+		DequantizeAbsmaxGroups[float32], DequantizeAbsmaxGroups[Float16], DequantizeAbsmaxGroups[BFloat16]}
+	groupedZeroPoint = groupedMethod[ZeroPointParams]{"ZeroPoint", QuantizeZeroPoint, DequantizeZeroPoint,
+		DequantizeZeroPointGroups[float32], DequantizeZeroPointGroups[Float16], DequantizeZeroPointGroups[BFloat16]}
+)
+
+// checkGroupsPerTensor quantizes src (whose float32 values are x) with g and
+// quantizeGroups, m's grouped quantizer, and compares with m's per-tensor
+// quantizer group by group, then dequantizes into every output type and
+// compares with m's per-tensor dequantizer.
+func checkGroupsPerTensor[T Float, P comparable](t *testing.T, desc string, m groupedMethod[P], quantizeGroups func([]int8, []P, []T, Granularity) error, src []T, x []float32, g Granularity) {
 	t.Helper()
-	wantQ, wantP, wantErr := perGroup(x, g, QuantizeAbsmax)
+	wantQ, wantP, wantErr := perGroup(x, g, m.quantize)
 	q := fill(make([]int8, len(x)), 99)
-	p := make([]AbsmaxParams, g.Groups(len(x)))
-	err := QuantizeAbsmaxGroups(q, p, src, g)
+	p := make([]P, g.Groups(len(x)))
+	err := quantizeGroups(q, p, src, g)
 	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("%s: QuantizeAbsmaxGroups error %v, per tensor %v", desc, err, wantErr)
+		t.Fatalf("%s: Quantize%sGroups error %v, per tensor %v", desc, m.name, err, wantErr)
 	}
 	if err != nil {
 		return
 	}
 	if !slices.Equal(q, wantQ) || !slices.Equal(p, wantP) {
-		t.Fatalf("%s: QuantizeAbsmaxGroups differs from QuantizeAbsmax per group\nq %v\nwant %v\nparams %v\nwant %v", desc, q, wantQ, p, wantP)
+		t.Fatalf("%s: Quantize%sGroups differs from Quantize%s per group\nq %v\nwant %v\nparams %v\nwant %v", desc, m.name, m.name, q, wantQ, p, wantP)
 	}
 	want := make([]float32, len(x))
 	for i := range p {
 		lo, hi := g.span(i, len(x))
-		DequantizeAbsmax(want[lo:hi], q[lo:hi], p[i])
+		m.dequantize(want[lo:hi], q[lo:hi], p[i])
 	}
-	checkDequantized(t, desc+" DequantizeAbsmaxGroups", want, func(dst any) {
+	checkDequantized(t, desc+" Dequantize"+m.name+"Groups", want, func(dst any) {
 		switch dst := dst.(type) {
 		case []float32:
-			DequantizeAbsmaxGroups(dst, q, p, g)
+			m.dequantizeGroups32(dst, q, p, g)
 		case []Float16:
-			DequantizeAbsmaxGroups(dst, q, p, g)
+			m.dequantizeGroups16(dst, q, p, g)
 		case []BFloat16:
-			DequantizeAbsmaxGroups(dst, q, p, g)
-		}
-	})
-}
-
-func checkGroupsZeroPoint[T Float](t *testing.T, desc string, src []T, x []float32, g Granularity) {
-	t.Helper()
-	wantQ, wantP, wantErr := perGroup(x, g, QuantizeZeroPoint)
-	q := fill(make([]int8, len(x)), 99)
-	p := make([]ZeroPointParams, g.Groups(len(x)))
-	err := QuantizeZeroPointGroups(q, p, src, g)
-	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("%s: QuantizeZeroPointGroups error %v, per tensor %v", desc, err, wantErr)
-	}
-	if err != nil {
-		return
-	}
-	if !slices.Equal(q, wantQ) || !slices.Equal(p, wantP) {
-		t.Fatalf("%s: QuantizeZeroPointGroups differs from QuantizeZeroPoint per group\nq %v\nwant %v\nparams %v\nwant %v", desc, q, wantQ, p, wantP)
-	}
-	want := make([]float32, len(x))
-	for i := range p {
-		lo, hi := g.span(i, len(x))
-		DequantizeZeroPoint(want[lo:hi], q[lo:hi], p[i])
-	}
-	checkDequantized(t, desc+" DequantizeZeroPointGroups", want, func(dst any) {
-		switch dst := dst.(type) {
-		case []float32:
-			DequantizeZeroPointGroups(dst, q, p, g)
-		case []Float16:
-			DequantizeZeroPointGroups(dst, q, p, g)
-		case []BFloat16:
-			DequantizeZeroPointGroups(dst, q, p, g)
+			m.dequantizeGroupsB16(dst, q, p, g)
 		}
 	})
 }
@@ -205,25 +193,24 @@ func checkGroupsZeroPoint[T Float](t *testing.T, desc string, src []T, x []float
 // BFloat16 destination and requires want, and want converted.
 func checkDequantized(t *testing.T, desc string, want []float32, dequantize func(dst any)) {
 	t.Helper()
-	n := len(want)
-	got := make([]float32, n)
-	dequantize(got)
-	if i := firstDiff(bitsOf(got), bitsOf(want)); i >= 0 {
-		t.Fatalf("%s float32: [%d] = %v, want %v", desc, i, got[i], want[i])
-	}
-	want16 := make([]Float16, n)
+	want16 := make([]Float16, len(want))
 	Float32ToFloat16(want16, want)
-	got16 := make([]Float16, n)
-	dequantize(got16)
-	if i := firstDiff(bitsOf(got16), bitsOf(want16)); i >= 0 {
-		t.Fatalf("%s Float16: [%d] = %#x, want %#x", desc, i, got16[i], want16[i])
-	}
-	wantB := make([]BFloat16, n)
+	wantB := make([]BFloat16, len(want))
 	Float32ToBFloat16(wantB, want)
-	gotB := make([]BFloat16, n)
-	dequantize(gotB)
-	if i := firstDiff(bitsOf(gotB), bitsOf(wantB)); i >= 0 {
-		t.Fatalf("%s BFloat16: [%d] = %#x, want %#x", desc, i, gotB[i], wantB[i])
+	checkDequantizedInto(t, desc+" float32", want, dequantize)
+	checkDequantizedInto(t, desc+" Float16", want16, dequantize)
+	checkDequantizedInto(t, desc+" BFloat16", wantB, dequantize)
+}
+
+// checkDequantizedInto runs dequantize into a []T and requires want, bit
+// for bit.
+func checkDequantizedInto[T Float](t *testing.T, desc string, want []T, dequantize func(dst any)) {
+	t.Helper()
+	got := make([]T, len(want))
+	dequantize(got)
+	gotBits, wantBits := bitsOf(got), bitsOf(want)
+	if i := firstDiff(gotBits, wantBits); i >= 0 {
+		t.Fatalf("%s: [%d] = %v (%#x), want %v (%#x)", desc, i, got[i], gotBits[i], want[i], wantBits[i])
 	}
 }
 
@@ -533,10 +520,10 @@ func TestGroupsDoubtfulBlocks(t *testing.T) {
 	}
 	f16, f16x, bf16, bf16x := groupInputs(x)
 	for _, g := range []Granularity{PerBlock(32), PerBlock(8), PerRow(64), PerBlock(32).Parallel(2)} {
-		checkGroupsZeroPoint(t, "doubtful float32 "+g.String(), x, x, g)
-		checkGroupsZeroPoint(t, "doubtful Float16 "+g.String(), f16, f16x, g)
-		checkGroupsZeroPoint(t, "doubtful BFloat16 "+g.String(), bf16, bf16x, g)
-		checkGroupsAbsmax(t, "doubtful float32 "+g.String(), x, x, g)
+		checkGroupsPerTensor(t, "doubtful float32 "+g.String(), groupedZeroPoint, QuantizeZeroPointGroups, x, x, g)
+		checkGroupsPerTensor(t, "doubtful Float16 "+g.String(), groupedZeroPoint, QuantizeZeroPointGroups, f16, f16x, g)
+		checkGroupsPerTensor(t, "doubtful BFloat16 "+g.String(), groupedZeroPoint, QuantizeZeroPointGroups, bf16, bf16x, g)
+		checkGroupsPerTensor(t, "doubtful float32 "+g.String(), groupedAbsmax, QuantizeAbsmaxGroups, x, x, g)
 	}
 	// The first block's zero point is near the int32 limit indeed.
 	p := make([]ZeroPointParams, 8)
