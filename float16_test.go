@@ -65,10 +65,7 @@ func TestClassify(t *testing.T) {
 // and exponent form below 1e-4 ("5.9604645e-08" for the smallest
 // subnormal, which has no shorter float32 spelling).
 func TestString(t *testing.T) {
-	f16 := []struct {
-		h    Float16
-		want string
-	}{
+	checkString(t, "Float16", Float16FromFloat32, []stringCase[Float16]{
 		{0x0000, "0"},
 		{0x8000, "-0"},
 		{0x3C00, "1"},
@@ -84,19 +81,8 @@ func TestString(t *testing.T) {
 		{0x7E00, "NaN"},
 		{0xFE00, "NaN"},
 		{0x7C01, "NaN"},
-	}
-	for _, c := range f16 {
-		if got := c.h.String(); got != c.want {
-			t.Errorf("Float16(%#04x).String() = %q, want %q", uint16(c.h), got, c.want)
-		}
-		if got := fmt.Sprint(c.h); got != c.want {
-			t.Errorf("fmt.Sprint(Float16(%#04x)) = %q, want %q", uint16(c.h), got, c.want)
-		}
-	}
-	bf16 := []struct {
-		b    BFloat16
-		want string
-	}{
+	})
+	checkString(t, "BFloat16", BFloat16FromFloat32, []stringCase[BFloat16]{
 		{0x3F80, "1"},
 		{0x4049, "3.140625"},
 		{0x8000, "-0"},
@@ -105,26 +91,42 @@ func TestString(t *testing.T) {
 		{0x7F80, "+Inf"},
 		{0xFF80, "-Inf"},
 		{0xFFC0, "NaN"},
-	}
-	for _, c := range bf16 {
-		if got := c.b.String(); got != c.want {
-			t.Errorf("BFloat16(%#04x).String() = %q, want %q", uint16(c.b), got, c.want)
+	})
+}
+
+// float16Format is Float16 or BFloat16, with the methods the tests call.
+type float16Format interface {
+	Float16 | BFloat16
+	String() string
+	IsNaN() bool
+}
+
+type stringCase[T float16Format] struct {
+	v    T
+	want string
+}
+
+// checkString checks String, directly and through fmt, on the cases of
+// the format called name, and that the string of every value but the NaNs
+// reads back through fromFloat32 to the same bits.
+func checkString[T float16Format](t *testing.T, name string, fromFloat32 func(float32) T, cases []stringCase[T]) {
+	t.Helper()
+	for _, c := range cases {
+		if got := c.v.String(); got != c.want {
+			t.Errorf("%s(%#04x).String() = %q, want %q", name, uint16(c.v), got, c.want)
+		}
+		if got := fmt.Sprint(c.v); got != c.want {
+			t.Errorf("fmt.Sprint(%s(%#04x)) = %q, want %q", name, uint16(c.v), got, c.want)
 		}
 	}
-	// Every finite value's string reads back to the same bits.
 	for i := range 1 << 16 {
-		h, b := Float16(i), BFloat16(i)
-		if !h.IsNaN() {
-			x, err := strconv.ParseFloat(h.String(), 32)
-			if err != nil || Float16FromFloat32(float32(x)) != h {
-				t.Fatalf("Float16(%#04x).String() = %q reads back as %v, %v", i, h.String(), x, err)
-			}
+		v := T(i)
+		if v.IsNaN() {
+			continue
 		}
-		if !b.IsNaN() {
-			x, err := strconv.ParseFloat(b.String(), 32)
-			if err != nil || BFloat16FromFloat32(float32(x)) != b {
-				t.Fatalf("BFloat16(%#04x).String() = %q reads back as %v, %v", i, b.String(), x, err)
-			}
+		x, err := strconv.ParseFloat(v.String(), 32)
+		if err != nil || fromFloat32(float32(x)) != v {
+			t.Fatalf("%s(%#04x).String() = %q reads back as %v, %v", name, i, v.String(), x, err)
 		}
 	}
 }
