@@ -114,59 +114,50 @@ func (in *Inputs) F32() [][]float32 {
 }
 
 // F16 returns the weights as binary16.
-func (in *Inputs) F16() [][]uint16 {
-	if in.f16 == nil {
-		for _, w := range in.F32() {
-			h := make([]uint16, len(w))
-			fallback.Float32ToFloat16(h, w)
-			in.f16 = append(in.f16, h)
-		}
-	}
-	return in.f16
-}
+func (in *Inputs) F16() [][]uint16 { return in.narrowed(&in.f16, fallback.Float32ToFloat16) }
 
 // BF16 returns the weights as bfloat16.
-func (in *Inputs) BF16() [][]uint16 {
-	if in.bf16 == nil {
+func (in *Inputs) BF16() [][]uint16 { return in.narrowed(&in.bf16, fallback.Float32ToBFloat16) }
+
+// narrowed returns *bufs, first filled with the weights converted by
+// narrow.
+func (in *Inputs) narrowed(bufs *[][]uint16, narrow func(dst []uint16, src []float32)) [][]uint16 {
+	if *bufs == nil {
 		for _, w := range in.F32() {
 			h := make([]uint16, len(w))
-			fallback.Float32ToBFloat16(h, w)
-			in.bf16 = append(in.bf16, h)
+			narrow(h, w)
+			*bufs = append(*bufs, h)
 		}
 	}
-	return in.bf16
+	return *bufs
 }
 
 // Absmax returns the weights quantized symmetrically, with their
 // parameters.
 func (in *Inputs) Absmax() ([][]int8, []quant.AbsmaxParams) {
-	if in.qa == nil {
-		for _, w := range in.F32() {
-			q := make([]int8, len(w))
-			p, err := Reference.QuantizeAbsmax(q, w)
-			if err != nil {
-				panic(err)
-			}
-			in.qa, in.pa = append(in.qa, q), append(in.pa, p)
-		}
-	}
-	return in.qa, in.pa
+	return quantized(in, &in.qa, &in.pa, Reference.QuantizeAbsmax)
 }
 
 // ZeroPoint returns the weights quantized asymmetrically, with their
 // parameters.
 func (in *Inputs) ZeroPoint() ([][]int8, []quant.ZeroPointParams) {
-	if in.qz == nil {
+	return quantized(in, &in.qz, &in.pz, Reference.QuantizeZeroPoint)
+}
+
+// quantized returns *qs and *params, first filled with the weights
+// quantized by quantize.
+func quantized[P any](in *Inputs, qs *[][]int8, params *[]P, quantize func(dst []int8, src []float32) (P, error)) ([][]int8, []P) {
+	if *qs == nil {
 		for _, w := range in.F32() {
 			q := make([]int8, len(w))
-			p, err := Reference.QuantizeZeroPoint(q, w)
+			p, err := quantize(q, w)
 			if err != nil {
 				panic(err)
 			}
-			in.qz, in.pz = append(in.qz, q), append(in.pz, p)
+			*qs, *params = append(*qs, q), append(*params, p)
 		}
 	}
-	return in.qz, in.pz
+	return *qs, *params
 }
 
 // Q8_0 returns the weights encoded as Q8_0 blocks (N must be a multiple

@@ -37,16 +37,8 @@ const (
 
 func main() {
 	out := flag.String("o", "", "output file, .png or .svg (default: the first results file with .png)")
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: plot [-o FILE.png|FILE.svg] results.txt...")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	if flag.NArg() == 0 {
-		flag.Usage()
-		os.Exit(2)
-	}
-	if err := run(*out, flag.Args()); err != nil {
+	files := results.Args("usage: plot [-o FILE.png|FILE.svg] results.txt...")
+	if err := run(*out, files); err != nil {
 		fmt.Fprintln(os.Stderr, "plot:", err)
 		os.Exit(1)
 	}

@@ -35,16 +35,7 @@ import (
 
 func main() {
 	md := flag.Bool("md", false, "print a Markdown table")
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: summary [-md] results.txt...")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	if flag.NArg() == 0 {
-		flag.Usage()
-		os.Exit(2)
-	}
-	run, err := results.Load(flag.Args()...)
+	run, err := results.Load(results.Args("usage: summary [-md] results.txt...")...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "summary:", err)
 		os.Exit(1)

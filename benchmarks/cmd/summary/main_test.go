@@ -31,21 +31,29 @@ BenchmarkFloat32ToFloat16/size=4096/impl=c-simd-2  	1	1 ns/op	4000.00 MB/s
 BenchmarkFloat32ToFloat16/size=4096/impl=x448-2    	1	1 ns/op	500.00 MB/s
 BenchmarkFloat32ToFloat16/size=4096/impl=read-2    	1	1 ns/op	16000.00 MB/s
 `)
-	var b strings.Builder
-	write(&b, run, false)
-	out := b.String()
-	for _, want := range []string{"CPU: Some CPU", "Float32ToFloat16", "4K", "8.00", "2.00x", "16.00x", "50%"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	out := written(run, false)
+	checkContains(t, out, "CPU: Some CPU", "Float32ToFloat16", "4K", "8.00", "2.00x", "16.00x", "50%")
 	if strings.Contains(out, "Parallel") {
 		t.Errorf("a parallel table without parallel results:\n%s", out)
 	}
-	b.Reset()
-	write(&b, run, true)
-	if !strings.Contains(b.String(), "| Float32ToFloat16 | 4K | 8.00 | 2.00x | 16.00x | - | - | 50% | 75% | 1 | missed: <30x x448 |") {
-		t.Errorf("markdown:\n%s", b.String())
+	checkContains(t, written(run, true),
+		"| Float32ToFloat16 | 4K | 8.00 | 2.00x | 16.00x | - | - | 50% | 75% | 1 | missed: <30x x448 |")
+}
+
+// written returns what write prints for run.
+func written(run *results.Run, markdown bool) string {
+	var b strings.Builder
+	write(&b, run, markdown)
+	return b.String()
+}
+
+// checkContains reports each of wants that out lacks.
+func checkContains(t *testing.T, out string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }
 
@@ -62,10 +70,8 @@ BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=1-2 	1	1 ns/op	2200.0
 BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=2-2 	1	1 ns/op	3150.00 MB/s
 BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=2-2 	1	1 ns/op	3150.00 MB/s
 `)
-	var b strings.Builder
-	write(&b, run, true)
-	out := b.String()
-	for _, want := range []string{
+	out := written(run, true)
+	checkContains(t, out,
 		// Two passes of 4 bytes and 34/32 bytes out per value: 9.0625
 		// bytes moved per 4 read, so 4000 MB/s is 4000*9.0625/4 =
 		// 9062.5 MB/s of traffic, 100% of the read ceiling.
@@ -73,11 +79,7 @@ BenchmarkQuantizeAbsmaxParallel/size=16777216/impl=workers=2-2 	1	1 ns/op	3150.0
 		"| QuantizeAbsmaxPerRow | 16x4096 | 3.00 | 1.50x | - | - | - | - | - | 1 | met |",
 		"| kernel | size | workers=1 GB/s | workers=2 GB/s | speedup 2/1 | runs |",
 		"| QuantizeAbsmaxParallel | 16M | 2.10 | 3.15 | 1.50x | 2 |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 	if strings.Contains(out, "| QuantizeAbsmaxParallel | 16M | - |") {
 		t.Errorf("parallel kernel in the main table:\n%s", out)
 	}
@@ -100,10 +102,7 @@ BenchmarkDecodeQ8_0Float16/size=16777216/impl=quant-2  	1	1 ns/op	3200.00 MB/s
 BenchmarkDecodeQ8_0Float16/size=16777216/impl=read-2   	1	1 ns/op	8000.00 MB/s
 BenchmarkDecodeQ8_0Float16/size=16777216/impl=write-2  	1	1 ns/op	8000.00 MB/s
 `)
-	var b strings.Builder
-	write(&b, run, true)
-	out := b.String()
-	for _, want := range []string{
+	checkContains(t, written(run, true),
 		// One pass at 15000 and the output at 5000 (both in input bytes
 		// per second): 1/(1/15000 + 1/5000) = 3750, of which 3000 is 80%.
 		"| Float16ToFloat32 | 16M | 3.00 | 1.00x | - | - | - | 20% | 80% | 1 | missed: <90% of bound |",
@@ -114,11 +113,7 @@ BenchmarkDecodeQ8_0Float16/size=16777216/impl=write-2  	1	1 ns/op	8000.00 MB/s
 		// A 16-bit output, no C peer: one pass at 8000 and the output at
 		// 8000, 4000 in all, of which 3200 is 80%.
 		"| DecodeQ8_0Float16 | 16M | 3.20 | - | - | - | - | 40% | 80% | 1 | missed: <90% of bound |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
-	}
+	)
 }
 
 // TestTrafficCoversKernels checks that the traffic table has every kernel

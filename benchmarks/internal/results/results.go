@@ -1,9 +1,11 @@
 // Package results reads the raw output of the benchmark suite (go test
 // -bench, benchfmt format) into throughputs per kernel, size and
-// implementation, for cmd/summary and cmd/plot.
+// implementation, for cmd/summary and cmd/plot, and parses the command
+// line they share.
 package results
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -32,6 +34,23 @@ type key struct {
 	kernel string
 	size   int
 	impl   string
+}
+
+// Args parses the command line of a command that takes flags, then one or
+// more result files, and returns the files. Without a file it prints usage
+// (such as "usage: plot [-o FILE.png] results.txt...") and the flags, and
+// exits with status 2.
+func Args(usage string) []string {
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, usage)
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	return flag.Args()
 }
 
 // Load reads result files. Lines that are not benchmark results or
