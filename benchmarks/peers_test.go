@@ -240,7 +240,7 @@ func checkReductions(t *testing.T, im *Impl, r *rand.Rand) {
 	}
 }
 
-func short(s []float32) string {
+func short[T any](s []T) string {
 	if len(s) > 8 {
 		return fmt.Sprintf("%v... (%d values)", s[:8], len(s))
 	}
@@ -296,26 +296,26 @@ func checkQuantizers(t *testing.T, im *Impl, r *rand.Rand) {
 func checkWhole(t *testing.T, im *Impl, in []float32) {
 	t.Helper()
 	if im.QuantizeAbsmax != nil {
-		got, want := staleInt8(len(in)), make([]int8, len(in))
-		gp, gerr := im.QuantizeAbsmax(got, in)
-		wp, werr := Reference.QuantizeAbsmax(want, in)
-		if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
-			t.Fatalf("QuantizeAbsmax(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
-		}
-		if werr != nil && !allAre(got, stale) {
-			t.Fatalf("QuantizeAbsmax(%v): failed (%v) but wrote dst", short(in), gerr)
-		}
+		checkWholeQuantizer(t, "QuantizeAbsmax", im.QuantizeAbsmax, Reference.QuantizeAbsmax, in)
 	}
 	if im.QuantizeZeroPoint != nil {
-		got, want := staleInt8(len(in)), make([]int8, len(in))
-		gp, gerr := im.QuantizeZeroPoint(got, in)
-		wp, werr := Reference.QuantizeZeroPoint(want, in)
-		if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(got, want)) {
-			t.Fatalf("QuantizeZeroPoint(%v): got %+v, %v, %v; want %+v, %v, %v", short(in), gp, gerr, got, wp, werr, want)
-		}
-		if werr != nil && !allAre(got, stale) {
-			t.Fatalf("QuantizeZeroPoint(%v): failed (%v) but wrote dst", short(in), gerr)
-		}
+		checkWholeQuantizer(t, "QuantizeZeroPoint", im.QuantizeZeroPoint, Reference.QuantizeZeroPoint, in)
+	}
+}
+
+// checkWholeQuantizer compares the whole quantizer got with the reference
+// ref on in: the same parameters and quants, or the same error and dst
+// untouched.
+func checkWholeQuantizer[P comparable](t *testing.T, kernel string, got, ref func([]int8, []float32) (P, error), in []float32) {
+	t.Helper()
+	gq, wq := staleInt8(len(in)), make([]int8, len(in))
+	gp, gerr := got(gq, in)
+	wp, werr := ref(wq, in)
+	if !sameErr(gerr, werr) || gp != wp || (werr == nil && !slices.Equal(gq, wq)) {
+		t.Fatalf("%s(%v): got %+v, %v, %v; want %+v, %v, %v", kernel, short(in), gp, gerr, gq, wp, werr, wq)
+	}
+	if werr != nil && !allAre(gq, stale) {
+		t.Fatalf("%s(%v): failed (%v) but wrote dst", kernel, short(in), gerr)
 	}
 }
 
@@ -867,31 +867,7 @@ func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
 		}
 	}
 	if im.DecodeQ8_0 != nil {
-		// At four alignments of src and dst.
-		const size = quant.Q8_0Bytes
-		src := q8_0DecodeInput(r)
-		for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
-			for off := range 4 {
-				if off+blocks*size > len(src) {
-					continue
-				}
-				in := src[off : off+blocks*size]
-				n := blocks * quant.Q8_0Values
-				got, want := make([]float32, n+off+1), make([]float32, n)
-				got[n+off] = 12345
-				Reference.DecodeQ8_0(want, in)
-				im.DecodeQ8_0(got[off:off+n], in)
-				if got[n+off] != 12345 {
-					t.Fatalf("DecodeQ8_0(%d blocks at %d): wrote past the end", blocks, off)
-				}
-				for i, w := range want {
-					if g := got[off+i]; math.Float32bits(g) != math.Float32bits(w) {
-						t.Fatalf("DecodeQ8_0(%d blocks at %d): value %d = %#08x, want %#08x",
-							blocks, off, i, math.Float32bits(g), math.Float32bits(w))
-					}
-				}
-			}
-		}
+		checkDecoder(t, "DecodeQ8_0", im.DecodeQ8_0, Reference.DecodeQ8_0, q8_0DecodeInput(r), 12345, math.Float32bits)
 	}
 	checkDecode16(t, im, r)
 }
@@ -918,7 +894,6 @@ func checkDecode16(t *testing.T, im *Impl, r *rand.Rand) {
 	if im.DecodeQ8_0Float16 == nil && im.DecodeQ8_0BFloat16 == nil {
 		return
 	}
-	const size = quant.Q8_0Bytes
 	src := q8_0DecodeInput(r)
 	for _, c := range []struct {
 		kernel   string
@@ -927,27 +902,36 @@ func checkDecode16(t *testing.T, im *Impl, r *rand.Rand) {
 		{"DecodeQ8_0Float16", im.DecodeQ8_0Float16, Reference.DecodeQ8_0Float16},
 		{"DecodeQ8_0BFloat16", im.DecodeQ8_0BFloat16, Reference.DecodeQ8_0BFloat16},
 	} {
-		if c.got == nil {
-			continue
+		if c.got != nil {
+			checkDecoder(t, c.kernel, c.got, c.ref, src, 0xBEEF, func(h uint16) uint16 { return h })
 		}
-		for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
-			for off := range 4 {
-				if off+blocks*size > len(src) {
-					continue
-				}
-				in := src[off : off+blocks*size]
-				n := blocks * quant.Q8_0Values
-				got, want := make([]uint16, n+off+1), make([]uint16, n)
-				got[n+off] = 0xBEEF
-				c.ref(want, in)
-				c.got(got[off:off+n], in)
-				if got[n+off] != 0xBEEF {
-					t.Fatalf("%s(%d blocks at %d): wrote past the end", c.kernel, blocks, off)
-				}
-				for i, w := range want {
-					if g := got[off+i]; g != w {
-						t.Fatalf("%s(%d blocks at %d): value %d = %#04x, want %#04x", c.kernel, blocks, off, i, g, w)
-					}
+	}
+}
+
+// checkDecoder compares the Q8_0 decoder got with the reference ref on
+// the blocks of src, a few block counts at four alignments of src and
+// dst, with a canary past the end of dst. Values compare by bits (their
+// bit pattern).
+func checkDecoder[T any, B uint16 | uint32](t *testing.T, kernel string, got, ref func([]T, []byte), src []byte, canary T, bits func(T) B) {
+	t.Helper()
+	const size = quant.Q8_0Bytes
+	for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
+		for off := range 4 {
+			if off+blocks*size > len(src) {
+				continue
+			}
+			in := src[off : off+blocks*size]
+			n := blocks * quant.Q8_0Values
+			out, want := make([]T, n+off+1), make([]T, n)
+			out[n+off] = canary
+			ref(want, in)
+			got(out[off:off+n], in)
+			if bits(out[n+off]) != bits(canary) {
+				t.Fatalf("%s(%d blocks at %d): wrote past the end", kernel, blocks, off)
+			}
+			for i := range want {
+				if g, w := bits(out[off+i]), bits(want[i]); g != w {
+					t.Fatalf("%s(%d blocks at %d): value %d = %#x, want %#x", kernel, blocks, off, i, g, w)
 				}
 			}
 		}
@@ -1128,10 +1112,10 @@ func checkPerRow16(t *testing.T, im *Impl) {
 		var errs [2]int
 		inputs := perRow16Inputs(f.format)
 		for _, m := range inputs {
-			if f.absmax != nil && checkPerRow16On(t, "QuantizeAbsmaxPerRow"+f.name, f.absmax, f.refAbsmax, staleAbsmax, m.src, m.cols) {
+			if f.absmax != nil && checkPerRowQuantizer(t, "QuantizeAbsmaxPerRow"+f.name, f.absmax, f.refAbsmax, staleAbsmax, m.src, m.cols) {
 				errs[0]++
 			}
-			if f.zp != nil && checkPerRow16On(t, "QuantizeZeroPointPerRow"+f.name, f.zp, f.refZp, staleZeroPoint, m.src, m.cols) {
+			if f.zp != nil && checkPerRowQuantizer(t, "QuantizeZeroPointPerRow"+f.name, f.zp, f.refZp, staleZeroPoint, m.src, m.cols) {
 				errs[1]++
 			}
 		}
@@ -1141,11 +1125,11 @@ func checkPerRow16(t *testing.T, im *Impl) {
 	}
 }
 
-// checkPerRow16On compares the per-row quantizer got with the reference
-// ref on src, a 16-bit matrix of cols columns: the same parameters and
+// checkPerRowQuantizer compares the per-row quantizer got with the
+// reference ref on src, a matrix of cols columns: the same parameters and
 // quants, or the same error with dst and params untouched. It reports
 // whether the call failed.
-func checkPerRow16On[P comparable](t *testing.T, kernel string, got, ref func([]int8, []P, []uint16, int) error, staleP P, src []uint16, cols int) bool {
+func checkPerRowQuantizer[S any, P comparable](t *testing.T, kernel string, got, ref func([]int8, []P, []S, int) error, staleP P, src []S, cols int) bool {
 	t.Helper()
 	rows := len(src) / cols
 	gq, wq := staleInt8(len(src)), make([]int8, len(src))
@@ -1153,10 +1137,10 @@ func checkPerRow16On[P comparable](t *testing.T, kernel string, got, ref func([]
 	gerr := got(gq, gp, src, cols)
 	werr := ref(wq, wp, src, cols)
 	if !sameErr(gerr, werr) || (werr == nil && (!slices.Equal(gp, wp) || !slices.Equal(gq, wq))) {
-		t.Fatalf("%s(%d x %d): got %v, %v; want %v, %v", kernel, rows, cols, short2(gp), gerr, short2(wp), werr)
+		t.Fatalf("%s(%v, %d x %d): got %v, %v; want %v, %v", kernel, short(src), rows, cols, short2(gp), gerr, short2(wp), werr)
 	}
 	if werr != nil && (!allAre(gq, stale) || !allAre(gp, staleP)) {
-		t.Fatalf("%s(%d x %d): failed (%v) but wrote dst or params %v", kernel, rows, cols, gerr, short2(gp))
+		t.Fatalf("%s(%v, %d x %d): failed (%v) but wrote dst or params %v", kernel, short(src), rows, cols, gerr, short2(gp))
 	}
 	return werr != nil
 }
@@ -1190,30 +1174,11 @@ func TestWorkerImpls(t *testing.T) {
 // quants, or the same error with dst and params untouched.
 func checkPerRowOn(t *testing.T, im *Impl, src []float32, cols int) {
 	t.Helper()
-	rows := len(src) / cols
 	if im.QuantizeAbsmaxPerRow != nil {
-		got, want := staleInt8(len(src)), make([]int8, len(src))
-		gp, wp := slices.Repeat([]quant.AbsmaxParams{staleAbsmax}, rows), make([]quant.AbsmaxParams, rows)
-		gerr := im.QuantizeAbsmaxPerRow(got, gp, src, cols)
-		werr := Reference.QuantizeAbsmaxPerRow(want, wp, src, cols)
-		if !sameErr(gerr, werr) || (werr == nil && (!slices.Equal(gp, wp) || !slices.Equal(got, want))) {
-			t.Fatalf("QuantizeAbsmaxPerRow(%v, %d x %d): got %v, %v; want %v, %v", short(src), rows, cols, short2(gp), gerr, short2(wp), werr)
-		}
-		if werr != nil && (!allAre(got, stale) || !allAre(gp, staleAbsmax)) {
-			t.Fatalf("QuantizeAbsmaxPerRow(%v, %d x %d): failed (%v) but wrote dst or params %v", short(src), rows, cols, gerr, short2(gp))
-		}
+		checkPerRowQuantizer(t, "QuantizeAbsmaxPerRow", im.QuantizeAbsmaxPerRow, Reference.QuantizeAbsmaxPerRow, staleAbsmax, src, cols)
 	}
 	if im.QuantizeZeroPointPerRow != nil {
-		got, want := staleInt8(len(src)), make([]int8, len(src))
-		gp, wp := slices.Repeat([]quant.ZeroPointParams{staleZeroPoint}, rows), make([]quant.ZeroPointParams, rows)
-		gerr := im.QuantizeZeroPointPerRow(got, gp, src, cols)
-		werr := Reference.QuantizeZeroPointPerRow(want, wp, src, cols)
-		if !sameErr(gerr, werr) || (werr == nil && (!slices.Equal(gp, wp) || !slices.Equal(got, want))) {
-			t.Fatalf("QuantizeZeroPointPerRow(%v, %d x %d): got %v, %v; want %v, %v", short(src), rows, cols, short2(gp), gerr, short2(wp), werr)
-		}
-		if werr != nil && (!allAre(got, stale) || !allAre(gp, staleZeroPoint)) {
-			t.Fatalf("QuantizeZeroPointPerRow(%v, %d x %d): failed (%v) but wrote dst or params %v", short(src), rows, cols, gerr, short2(gp))
-		}
+		checkPerRowQuantizer(t, "QuantizeZeroPointPerRow", im.QuantizeZeroPointPerRow, Reference.QuantizeZeroPointPerRow, staleZeroPoint, src, cols)
 	}
 }
 
