@@ -255,26 +255,15 @@ func benchCases(kernel string, n int) []benchCase {
 // caseSetup returns the setup of the sub-benchmark of operation op of im
 // on the inputs in.
 func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
-	count, n := in.Count, in.N
 	switch op {
-	case "Float32ToFloat16", "Float32ToBFloat16":
-		f := im.Float32ToFloat16
-		if op == "Float32ToBFloat16" {
-			f = im.Float32ToBFloat16
-		}
-		return func() func(int) {
-			src, dst := in.F32(), Buffers[uint16](count, n)
-			return func(i int) { f(dst[i], src[i]) }
-		}
-	case "Float16ToFloat32", "BFloat16ToFloat32":
-		f, input := im.Float16ToFloat32, in.F16
-		if op == "BFloat16ToFloat32" {
-			f, input = im.BFloat16ToFloat32, in.BF16
-		}
-		return func() func(int) {
-			src, dst := input(), Buffers[float32](count, n)
-			return func(i int) { f(dst[i], src[i]) }
-		}
+	case "Float32ToFloat16":
+		return convertSetup(im.Float32ToFloat16, in.F32, in)
+	case "Float32ToBFloat16":
+		return convertSetup(im.Float32ToBFloat16, in.F32, in)
+	case "Float16ToFloat32":
+		return convertSetup(im.Float16ToFloat32, in.F16, in)
+	case "BFloat16ToFloat32":
+		return convertSetup(im.BFloat16ToFloat32, in.BF16, in)
 	case "AbsMax":
 		f := im.AbsMax
 		return func() func(int) {
@@ -288,124 +277,95 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 			return func(i int) { _, sinkF32 = f(src[i]) }
 		}
 	case "QuantizeAbsmax":
-		f := im.QuantizeAbsmax
-		return func() func(int) {
-			src, dst := in.F32(), Buffers[int8](count, n)
-			return func(i int) {
-				if _, err := f(dst[i], src[i]); err != nil {
-					panic(err)
-				}
-			}
-		}
+		return quantizeSetup(im.QuantizeAbsmax, in)
 	case "QuantizeZeroPoint":
-		f := im.QuantizeZeroPoint
-		return func() func(int) {
-			src, dst := in.F32(), Buffers[int8](count, n)
-			return func(i int) {
-				if _, err := f(dst[i], src[i]); err != nil {
-					panic(err)
-				}
-			}
-		}
+		return quantizeSetup(im.QuantizeZeroPoint, in)
 	case "DequantizeAbsmax":
-		f := im.DequantizeAbsmax
-		return func() func(int) {
-			src, params := in.Absmax()
-			dst := Buffers[float32](count, n)
-			return func(i int) { f(dst[i], src[i], params[i]) }
-		}
+		return dequantizeSetup(im.DequantizeAbsmax, in.Absmax, in)
 	case "DequantizeZeroPoint":
-		f := im.DequantizeZeroPoint
-		return func() func(int) {
-			src, params := in.ZeroPoint()
-			dst := Buffers[float32](count, n)
-			return func(i int) { f(dst[i], src[i], params[i]) }
-		}
+		return dequantizeSetup(im.DequantizeZeroPoint, in.ZeroPoint, in)
+	case "DequantizeZeroPointFloat16":
+		return dequantizeSetup(im.DequantizeZeroPointFloat16, in.ZeroPoint, in)
+	case "DequantizeZeroPointBFloat16":
+		return dequantizeSetup(im.DequantizeZeroPointBFloat16, in.ZeroPoint, in)
 	case "EncodeQ8_0":
-		f := im.EncodeQ8_0
-		return func() func(int) {
-			src, dst := in.F32(), Buffers[byte](count, n/quant.Q8_0Values*quant.Q8_0Bytes)
-			return func(i int) {
-				if err := f(dst[i], src[i]); err != nil {
-					panic(err)
-				}
-			}
-		}
-	case "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16":
-		f := im.DequantizeZeroPointFloat16
-		if op == "DequantizeZeroPointBFloat16" {
-			f = im.DequantizeZeroPointBFloat16
-		}
-		return func() func(int) {
-			src, params := in.ZeroPoint()
-			dst := Buffers[uint16](count, n)
-			return func(i int) { f(dst[i], src[i], params[i]) }
-		}
-	case "EncodeQ8_0Float16", "EncodeQ8_0BFloat16":
-		f, input := im.EncodeQ8_0Float16, in.F16
-		if op == "EncodeQ8_0BFloat16" {
-			f, input = im.EncodeQ8_0BFloat16, in.BF16
-		}
-		return func() func(int) {
-			src, dst := input(), Buffers[byte](count, n/quant.Q8_0Values*quant.Q8_0Bytes)
-			return func(i int) {
-				if err := f(dst[i], src[i]); err != nil {
-					panic(err)
-				}
-			}
-		}
+		return encodeSetup(im.EncodeQ8_0, in.F32, in)
+	case "EncodeQ8_0Float16":
+		return encodeSetup(im.EncodeQ8_0Float16, in.F16, in)
+	case "EncodeQ8_0BFloat16":
+		return encodeSetup(im.EncodeQ8_0BFloat16, in.BF16, in)
 	case "DecodeQ8_0":
-		f := im.DecodeQ8_0
-		return func() func(int) {
-			src, dst := in.Q8_0(), Buffers[float32](count, n)
-			return func(i int) { f(dst[i], src[i]) }
-		}
-	case "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
-		f := im.DecodeQ8_0Float16
-		if op == "DecodeQ8_0BFloat16" {
-			f = im.DecodeQ8_0BFloat16
-		}
-		return func() func(int) {
-			src, dst := in.Q8_0(), Buffers[uint16](count, n)
-			return func(i int) { f(dst[i], src[i]) }
-		}
+		return convertSetup(im.DecodeQ8_0, in.Q8_0, in)
+	case "DecodeQ8_0Float16":
+		return convertSetup(im.DecodeQ8_0Float16, in.Q8_0, in)
+	case "DecodeQ8_0BFloat16":
+		return convertSetup(im.DecodeQ8_0BFloat16, in.Q8_0, in)
 	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
-		f, cols := im.QuantizeAbsmaxPerRow, groupLength(op)
-		return func() func(int) {
-			src, dst := in.F32(), Buffers[int8](count, n)
-			params := Buffers[quant.AbsmaxParams](count, n/cols)
-			return func(i int) {
-				if err := f(dst[i], params[i], src[i], cols); err != nil {
-					panic(err)
-				}
-			}
-		}
+		return perRowSetup(im.QuantizeAbsmaxPerRow, in.F32, groupLength(op), in)
 	case "QuantizeZeroPointPerRow", "QuantizeZeroPointPerBlock":
-		f, cols := im.QuantizeZeroPointPerRow, groupLength(op)
-		return func() func(int) {
-			src, dst := in.F32(), Buffers[int8](count, n)
-			params := Buffers[quant.ZeroPointParams](count, n/cols)
-			return func(i int) {
-				if err := f(dst[i], params[i], src[i], cols); err != nil {
-					panic(err)
-				}
-			}
-		}
+		return perRowSetup(im.QuantizeZeroPointPerRow, in.F32, groupLength(op), in)
 	case "QuantizeAbsmaxPerRowFloat16", "QuantizeAbsmaxPerBlockFloat16":
-		return perRow16Setup(im.QuantizeAbsmaxPerRowFloat16, in.F16, groupLength(op), in)
+		return perRowSetup(im.QuantizeAbsmaxPerRowFloat16, in.F16, groupLength(op), in)
 	case "QuantizeAbsmaxPerRowBFloat16", "QuantizeAbsmaxPerBlockBFloat16":
-		return perRow16Setup(im.QuantizeAbsmaxPerRowBFloat16, in.BF16, groupLength(op), in)
+		return perRowSetup(im.QuantizeAbsmaxPerRowBFloat16, in.BF16, groupLength(op), in)
 	case "QuantizeZeroPointPerRowFloat16", "QuantizeZeroPointPerBlockFloat16":
-		return perRow16Setup(im.QuantizeZeroPointPerRowFloat16, in.F16, groupLength(op), in)
+		return perRowSetup(im.QuantizeZeroPointPerRowFloat16, in.F16, groupLength(op), in)
 	case "QuantizeZeroPointPerRowBFloat16", "QuantizeZeroPointPerBlockBFloat16":
-		return perRow16Setup(im.QuantizeZeroPointPerRowBFloat16, in.BF16, groupLength(op), in)
+		return perRowSetup(im.QuantizeZeroPointPerRowBFloat16, in.BF16, groupLength(op), in)
 	}
 	panic("benchmarks: unknown operation " + op)
 }
 
-// perRow16Setup is the setup of a per-row or per-block quantizer f from
-// the 16-bit input of in that input returns, in rows of cols values.
-func perRow16Setup[P any](f func([]int8, []P, []uint16, int) error, input func() [][]uint16, cols int, in *Inputs) func() func(int) {
+// The setups of the operations by shape. Each takes the input buffers of
+// in that input returns and allocates the outputs when it runs; the body
+// it returns calls f on buffer i.
+
+// convertSetup is the setup of f writing in.N values of D (the
+// conversions and the Q8_0 decoders).
+func convertSetup[D, S any](f func(dst []D, src []S), input func() [][]S, in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, dst := input(), Buffers[D](in.Count, in.N)
+		return func(i int) { f(dst[i], src[i]) }
+	}
+}
+
+// quantizeSetup is the setup of a whole quantizer f of the weights.
+func quantizeSetup[P any](f func(dst []int8, src []float32) (P, error), in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, dst := in.F32(), Buffers[int8](in.Count, in.N)
+		return func(i int) {
+			if _, err := f(dst[i], src[i]); err != nil {
+				panic(err)
+			}
+		}
+	}
+}
+
+// dequantizeSetup is the setup of a dequantizer f of the quants and
+// parameters that input returns, writing values of D.
+func dequantizeSetup[D, P any](f func(dst []D, src []int8, p P), input func() ([][]int8, []P), in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, params := input()
+		dst := Buffers[D](in.Count, in.N)
+		return func(i int) { f(dst[i], src[i], params[i]) }
+	}
+}
+
+// encodeSetup is the setup of a Q8_0 encoder f.
+func encodeSetup[S any](f func(dst []byte, src []S) error, input func() [][]S, in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, dst := input(), Buffers[byte](in.Count, in.N/quant.Q8_0Values*quant.Q8_0Bytes)
+		return func(i int) {
+			if err := f(dst[i], src[i]); err != nil {
+				panic(err)
+			}
+		}
+	}
+}
+
+// perRowSetup is the setup of a per-row or per-block quantizer f, in rows
+// of cols values.
+func perRowSetup[S, P any](f func([]int8, []P, []S, int) error, input func() [][]S, cols int, in *Inputs) func() func(int) {
 	return func() func(int) {
 		src, dst := input(), Buffers[int8](in.Count, in.N)
 		params := Buffers[P](in.Count, in.N/cols)
