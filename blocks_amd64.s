@@ -55,6 +55,39 @@
 #define BLOCKPTRS \
 	LEAQ (R8)(R8*2), R9
 
+// MASKED8 loads the first vector of each of the 8 blocks of a group, ANDed
+// with m, into r0..r7 (the X forms load 16 bytes and zero the rest).
+#define MASKED8(m, r0, r1, r2, r3, r4, r5, r6, r7) \
+	VPAND (SI), m, r0         \
+	VPAND (SI)(R8*1), m, r1   \
+	VPAND (SI)(R8*2), m, r2   \
+	VPAND (SI)(R9*1), m, r3   \
+	VPAND (R10), m, r4        \
+	VPAND (R10)(R8*1), m, r5  \
+	VPAND (R10)(R8*2), m, r6  \
+	VPAND (R10)(R9*1), m, r7
+
+// MAXSTEP8 folds the next vector of each of the 8 blocks of a group,
+// ANDed with Y15, into their maxima Y0..Y7 with op (VPMAXUD or VPMAXUW);
+// Y8..Y11 are scratch.
+#define MAXSTEP8(op) \
+	VPAND (SI), Y15, Y8         \
+	VPAND (SI)(R8*1), Y15, Y9   \
+	VPAND (SI)(R8*2), Y15, Y10  \
+	VPAND (SI)(R9*1), Y15, Y11  \
+	op    Y8, Y0, Y0            \
+	op    Y9, Y1, Y1            \
+	op    Y10, Y2, Y2           \
+	op    Y11, Y3, Y3           \
+	VPAND (R10), Y15, Y8        \
+	VPAND (R10)(R8*1), Y15, Y9  \
+	VPAND (R10)(R8*2), Y15, Y10 \
+	VPAND (R10)(R9*1), Y15, Y11 \
+	op    Y8, Y4, Y4            \
+	op    Y9, Y5, Y5            \
+	op    Y10, Y6, Y6           \
+	op    Y11, Y7, Y7
+
 // func absMaxBitsBlocksAVX2(dst []uint32, src []float32, block int)
 //
 // Registers:
@@ -83,14 +116,7 @@ TEXT ·absMaxBitsBlocksAVX2(SB), NOSPLIT, $0-56
 	PCALIGN $32
 group:
 	LEAQ  (SI)(R8*4), R10
-	VPAND (SI), Y15, Y0
-	VPAND (SI)(R8*1), Y15, Y1
-	VPAND (SI)(R8*2), Y15, Y2
-	VPAND (SI)(R9*1), Y15, Y3
-	VPAND (R10), Y15, Y4
-	VPAND (R10)(R8*1), Y15, Y5
-	VPAND (R10)(R8*2), Y15, Y6
-	VPAND (R10)(R9*1), Y15, Y7
+	MASKED8(Y15, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
 	ADDQ  $32, SI
 	ADDQ  $32, R10
 	MOVQ  R8, BX
@@ -99,22 +125,7 @@ group:
 	JZ    tree
 
 vecs:
-	VPAND   (SI), Y15, Y8
-	VPAND   (SI)(R8*1), Y15, Y9
-	VPAND   (SI)(R8*2), Y15, Y10
-	VPAND   (SI)(R9*1), Y15, Y11
-	VPMAXUD Y8, Y0, Y0
-	VPMAXUD Y9, Y1, Y1
-	VPMAXUD Y10, Y2, Y2
-	VPMAXUD Y11, Y3, Y3
-	VPAND   (R10), Y15, Y8
-	VPAND   (R10)(R8*1), Y15, Y9
-	VPAND   (R10)(R8*2), Y15, Y10
-	VPAND   (R10)(R9*1), Y15, Y11
-	VPMAXUD Y8, Y4, Y4
-	VPMAXUD Y9, Y5, Y5
-	VPMAXUD Y10, Y6, Y6
-	VPMAXUD Y11, Y7, Y7
+	MAXSTEP8(VPMAXUD)
 	ADDQ    $32, SI
 	ADDQ    $32, R10
 	DECQ    BX
@@ -196,14 +207,7 @@ group:
 	SHRQ  $5, BX // whole vectors per block
 	TESTQ $16, R8
 	JZ    whole
-	VPAND (SI), X15, X0
-	VPAND (SI)(R8*1), X15, X1
-	VPAND (SI)(R8*2), X15, X2
-	VPAND (SI)(R9*1), X15, X3
-	VPAND (R10), X15, X4
-	VPAND (R10)(R8*1), X15, X5
-	VPAND (R10)(R8*2), X15, X6
-	VPAND (R10)(R9*1), X15, X7
+	MASKED8(X15, X0, X1, X2, X3, X4, X5, X6, X7)
 	ADDQ  $16, SI
 	ADDQ  $16, R10
 	TESTQ BX, BX
@@ -211,36 +215,14 @@ group:
 	JMP   vecs
 
 whole:
-	VPAND (SI), Y15, Y0
-	VPAND (SI)(R8*1), Y15, Y1
-	VPAND (SI)(R8*2), Y15, Y2
-	VPAND (SI)(R9*1), Y15, Y3
-	VPAND (R10), Y15, Y4
-	VPAND (R10)(R8*1), Y15, Y5
-	VPAND (R10)(R8*2), Y15, Y6
-	VPAND (R10)(R9*1), Y15, Y7
+	MASKED8(Y15, Y0, Y1, Y2, Y3, Y4, Y5, Y6, Y7)
 	ADDQ  $32, SI
 	ADDQ  $32, R10
 	DECQ  BX
 	JZ    tree
 
 vecs:
-	VPAND   (SI), Y15, Y8
-	VPAND   (SI)(R8*1), Y15, Y9
-	VPAND   (SI)(R8*2), Y15, Y10
-	VPAND   (SI)(R9*1), Y15, Y11
-	VPMAXUW Y8, Y0, Y0
-	VPMAXUW Y9, Y1, Y1
-	VPMAXUW Y10, Y2, Y2
-	VPMAXUW Y11, Y3, Y3
-	VPAND   (R10), Y15, Y8
-	VPAND   (R10)(R8*1), Y15, Y9
-	VPAND   (R10)(R8*2), Y15, Y10
-	VPAND   (R10)(R9*1), Y15, Y11
-	VPMAXUW Y8, Y4, Y4
-	VPMAXUW Y9, Y5, Y5
-	VPMAXUW Y10, Y6, Y6
-	VPMAXUW Y11, Y7, Y7
+	MAXSTEP8(VPMAXUW)
 	ADDQ    $32, SI
 	ADDQ    $32, R10
 	DECQ    BX
@@ -325,6 +307,18 @@ done:
 	VEXTRACTI128 $1, a, xt1 \
 	op           xt1, xa, xa
 
+// START3X4 starts the smax, smin and umax accumulators of 4 blocks
+// (Y0..Y3, Y4..Y7, Y8..Y11) as the blocks' first vectors, in Y0..Y3.
+#define START3X4 \
+	VMOVDQA Y0, Y4  \
+	VMOVDQA Y1, Y5  \
+	VMOVDQA Y2, Y6  \
+	VMOVDQA Y3, Y7  \
+	VMOVDQA Y0, Y8  \
+	VMOVDQA Y1, Y9  \
+	VMOVDQA Y2, Y10 \
+	VMOVDQA Y3, Y11
+
 // KEYS32 derives the order keys from reduced raw bits as minMaxKeysAVX2
 // does, lane by lane: with smax in X0, smin in X4 and umax in X8 (X15
 // holding 0x7FFFFFFF), hi = smax < 0 ? smin^0x7FFFFFFF : smax goes to X13
@@ -381,14 +375,7 @@ group:
 	VMOVDQU (SI)(R8*1), Y1
 	VMOVDQU (SI)(R8*2), Y2
 	VMOVDQU (SI)(R9*1), Y3
-	VMOVDQA Y0, Y4
-	VMOVDQA Y1, Y5
-	VMOVDQA Y2, Y6
-	VMOVDQA Y3, Y7
-	VMOVDQA Y0, Y8
-	VMOVDQA Y1, Y9
-	VMOVDQA Y2, Y10
-	VMOVDQA Y3, Y11
+	START3X4
 	ADDQ    $32, SI
 	MOVQ    R8, BX
 	SHRQ    $5, BX
@@ -523,14 +510,7 @@ whole:
 	DECQ    BX
 
 copy:
-	VMOVDQA Y0, Y4
-	VMOVDQA Y1, Y5
-	VMOVDQA Y2, Y6
-	VMOVDQA Y3, Y7
-	VMOVDQA Y0, Y8
-	VMOVDQA Y1, Y9
-	VMOVDQA Y2, Y10
-	VMOVDQA Y3, Y11
+	START3X4
 	TESTQ   BX, BX
 	JZ      tree
 

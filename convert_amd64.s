@@ -11,6 +11,36 @@
 //   float32ToBFloat16AVX2
 //   bfloat16ToFloat32AVX2
 
+// F32TOF16X32, F32TOF16X8 and F32TOF16TAIL convert 32, 8 and the last
+// 1..7 (CX-AX) values at SI+4*AX to binary16 at DI+2*AX.
+#define F32TOF16X32 \
+	PREFETCHT0 2048(SI)(AX*4)   \
+	PREFETCHT0 2112(SI)(AX*4)   \
+	PREFETCHT0 2048(DI)(AX*2)   \
+	VMOVUPS    (SI)(AX*4), Y0   \
+	VMOVUPS    32(SI)(AX*4), Y1 \
+	VMOVUPS    64(SI)(AX*4), Y2 \
+	VMOVUPS    96(SI)(AX*4), Y3 \
+	VCVTPS2PH  $0, Y0, X0       \
+	VCVTPS2PH  $0, Y1, X1       \
+	VCVTPS2PH  $0, Y2, X2       \
+	VCVTPS2PH  $0, Y3, X3       \
+	VMOVDQU    X0, (DI)(AX*2)   \
+	VMOVDQU    X1, 16(DI)(AX*2) \
+	VMOVDQU    X2, 32(DI)(AX*2) \
+	VMOVDQU    X3, 48(DI)(AX*2)
+
+#define F32TOF16X8 \
+	VMOVUPS   (SI)(AX*4), Y0 \
+	VCVTPS2PH $0, Y0, X0     \
+	VMOVDQU   X0, (DI)(AX*2)
+
+#define F32TOF16TAIL \
+	TAILMASK(Y8)                  \
+	VMASKMOVPS (SI)(AX*4), Y8, Y0 \
+	VCVTPS2PH  $0, Y0, X0         \
+	STORE16TAIL
+
 // func float32ToFloat16AVX2(dst []uint16, src []float32)
 // VCVTPS2PH with immediate 0: round to nearest even whatever MXCSR says.
 // F16C quiets a NaN as sign|0x7E00|mantissa>>13, which is the contract.
@@ -29,56 +59,32 @@ TEXT ·float32ToFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
 	XORQ AX, AX
-	MOVQ CX, BX
-	ANDQ $-32, BX
-	JZ   vec8
+	ELEMENTWISE(F32TOF16X32, NOTHING, F32TOF16X8, F32TOF16TAIL)
 
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(SI)(AX*4)
-	PREFETCHT0 2112(SI)(AX*4)
-	PREFETCHT0 2048(DI)(AX*2)
-	VMOVUPS    (SI)(AX*4), Y0
-	VMOVUPS    32(SI)(AX*4), Y1
-	VMOVUPS    64(SI)(AX*4), Y2
-	VMOVUPS    96(SI)(AX*4), Y3
-	VCVTPS2PH  $0, Y0, X0
-	VCVTPS2PH  $0, Y1, X1
-	VCVTPS2PH  $0, Y2, X2
-	VCVTPS2PH  $0, Y3, X3
-	VMOVDQU    X0, (DI)(AX*2)
-	VMOVDQU    X1, 16(DI)(AX*2)
-	VMOVDQU    X2, 32(DI)(AX*2)
-	VMOVDQU    X3, 48(DI)(AX*2)
-	ADDQ       $32, AX
-	CMPQ       AX, BX
-	JB         loop32
+// F16TOF32X32, F16TOF32X8 and F16TOF32TAIL widen 32, 8 and the last 1..7
+// (CX-AX) binary16 at SI+2*AX to float32 at DI+4*AX.
+#define F16TOF32X32 \
+	PREFETCHT0 2048(SI)(AX*2)   \
+	PREFETCHT0 4096(DI)(AX*4)   \
+	PREFETCHT0 4160(DI)(AX*4)   \
+	VCVTPH2PS  (SI)(AX*2), Y0   \
+	VCVTPH2PS  16(SI)(AX*2), Y1 \
+	VCVTPH2PS  32(SI)(AX*2), Y2 \
+	VCVTPH2PS  48(SI)(AX*2), Y3 \
+	VMOVUPS    Y0, (DI)(AX*4)   \
+	VMOVUPS    Y1, 32(DI)(AX*4) \
+	VMOVUPS    Y2, 64(DI)(AX*4) \
+	VMOVUPS    Y3, 96(DI)(AX*4)
 
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
+#define F16TOF32X8 \
+	VCVTPH2PS (SI)(AX*2), Y0 \
+	VMOVUPS   Y0, (DI)(AX*4)
 
-loop8:
-	VMOVUPS   (SI)(AX*4), Y0
-	VCVTPS2PH $0, Y0, X0
-	VMOVDQU   X0, (DI)(AX*2)
-	ADDQ      $8, AX
-	CMPQ      AX, BX
-	JB        loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	TAILMASK(Y8)
-	VMASKMOVPS (SI)(AX*4), Y8, Y0
-	VCVTPS2PH  $0, Y0, X0
-	STORE16TAIL
-
-done:
-	VZEROUPPER
-	RET
+#define F16TOF32TAIL \
+	LOAD16TAIL                    \
+	VCVTPH2PS  X0, Y0             \
+	TAILMASK(Y8)                  \
+	VMASKMOVPS Y0, Y8, (DI)(AX*4)
 
 // func float16ToFloat32AVX2(dst []float32, src []uint16)
 // VCVTPH2PS is exact and quiets NaNs by setting the top mantissa bit.
@@ -98,51 +104,63 @@ TEXT ·float16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
 	XORQ AX, AX
-	MOVQ CX, BX
-	ANDQ $-32, BX
-	JZ   vec8
+	ELEMENTWISE(F16TOF32X32, NOTHING, F16TOF32X8, F16TOF32TAIL)
 
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(SI)(AX*2)
-	PREFETCHT0 4096(DI)(AX*4)
-	PREFETCHT0 4160(DI)(AX*4)
-	VCVTPH2PS (SI)(AX*2), Y0
-	VCVTPH2PS 16(SI)(AX*2), Y1
-	VCVTPH2PS 32(SI)(AX*2), Y2
-	VCVTPH2PS 48(SI)(AX*2), Y3
-	VMOVUPS   Y0, (DI)(AX*4)
-	VMOVUPS   Y1, 32(DI)(AX*4)
-	VMOVUPS   Y2, 64(DI)(AX*4)
-	VMOVUPS   Y3, 96(DI)(AX*4)
-	ADDQ      $32, AX
-	CMPQ      AX, BX
-	JB        loop32
+// F32TOBF16X32, F32TOBF16X8 and F32TOBF16TAIL round 32, 8 and the last
+// 1..7 (CX-AX) float32 at SI+4*AX to bfloat16 at DI+2*AX. F32TOBF16X32
+// takes the short rounding when two unordered compares find no NaN among
+// its 32 values, else it jumps to nan32 in F32TOBF16XAFTER32, which rounds
+// them the long way and jumps back to store32. Every dword is then below
+// 0x10000, so the unsigned saturating pack is exact; it interleaves
+// 128-bit lanes, which VPERMQ puts back.
+#define F32TOBF16X32 \
+	PREFETCHT0 2048(SI)(AX*4)         \
+	PREFETCHT0 2112(SI)(AX*4)         \
+	PREFETCHT0 2048(DI)(AX*2)         \
+	VMOVDQU    (SI)(AX*4), Y0         \
+	VMOVDQU    32(SI)(AX*4), Y1       \
+	VMOVDQU    64(SI)(AX*4), Y2       \
+	VMOVDQU    96(SI)(AX*4), Y3       \
+	VCMPPS     $3, Y1, Y0, Y8         \
+	VCMPPS     $3, Y3, Y2, Y9         \
+	VPOR       Y9, Y8, Y8             \
+	VPTEST     Y8, Y8                 \
+	JNZ        nan32                  \
+	BF16NONAN(Y0, Y4, Y5, Y15, Y14)   \
+	BF16NONAN(Y1, Y6, Y7, Y15, Y14)   \
+	BF16NONAN(Y2, Y8, Y9, Y15, Y14)   \
+	BF16NONAN(Y3, Y10, Y11, Y15, Y14) \
+store32:                              \
+	VPACKUSDW  Y1, Y0, Y0             \
+	VPACKUSDW  Y3, Y2, Y2             \
+	VPERMQ     $0xD8, Y0, Y0          \
+	VPERMQ     $0xD8, Y2, Y2          \
+	VMOVDQU    Y0, (DI)(AX*2)         \
+	VMOVDQU    Y2, 32(DI)(AX*2)
 
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
+#define F32TOBF16XAFTER32 \
+	JMP vec8                                 \
+nan32:                                       \
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
+	BF16ROUND(Y1, Y7, Y8, Y9, Y15, Y14, Y13) \
+	BF16ROUND(Y2, Y4, Y5, Y6, Y15, Y14, Y13) \
+	BF16ROUND(Y3, Y7, Y8, Y9, Y15, Y14, Y13) \
+	JMP store32
 
-loop8:
-	VCVTPH2PS (SI)(AX*2), Y0
-	VMOVUPS   Y0, (DI)(AX*4)
-	ADDQ      $8, AX
-	CMPQ      AX, BX
-	JB        loop8
+#define F32TOBF16X8 \
+	VMOVDQU      (SI)(AX*4), Y0              \
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
+	VEXTRACTI128 $1, Y0, X1                  \
+	VPACKUSDW    X1, X0, X0                  \
+	VMOVDQU      X0, (DI)(AX*2)
 
-tail:
-	CMPQ AX, CX
-	JAE  done
-	LOAD16TAIL
-	VCVTPH2PS  X0, Y0
-	TAILMASK(Y8)
-	VMASKMOVPS Y0, Y8, (DI)(AX*4)
-
-done:
-	VZEROUPPER
-	RET
+#define F32TOBF16TAIL \
+	TAILMASK(Y8)                             \
+	VMASKMOVPS   (SI)(AX*4), Y8, Y0          \
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
+	VEXTRACTI128 $1, Y0, X1                  \
+	VPACKUSDW    X1, X0, X0                  \
+	STORE16TAIL
 
 // func float32ToBFloat16AVX2(dst []uint16, src []float32)
 // The main loop tests 32 values for NaNs with two unordered compares and
@@ -165,79 +183,36 @@ TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
 	BROADCAST32($0x7FFF, X14, Y14)
 	BROADCAST32($0x40, X13, Y13)
 	XORQ AX, AX
-	MOVQ CX, BX
-	ANDQ $-32, BX
-	JZ   vec8
+	ELEMENTWISE(F32TOBF16X32, F32TOBF16XAFTER32, F32TOBF16X8, F32TOBF16TAIL)
 
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(SI)(AX*4)
-	PREFETCHT0 2112(SI)(AX*4)
-	PREFETCHT0 2048(DI)(AX*2)
-	VMOVDQU (SI)(AX*4), Y0
-	VMOVDQU 32(SI)(AX*4), Y1
-	VMOVDQU 64(SI)(AX*4), Y2
-	VMOVDQU 96(SI)(AX*4), Y3
-	VCMPPS  $3, Y1, Y0, Y8
-	VCMPPS  $3, Y3, Y2, Y9
-	VPOR    Y9, Y8, Y8
-	VPTEST  Y8, Y8
-	JNZ     nan32
-	BF16NONAN(Y0, Y4, Y5, Y15, Y14)
-	BF16NONAN(Y1, Y6, Y7, Y15, Y14)
-	BF16NONAN(Y2, Y8, Y9, Y15, Y14)
-	BF16NONAN(Y3, Y10, Y11, Y15, Y14)
+// BF16TOF32X32, BF16TOF32X8 and BF16TOF32TAIL widen 32, 8 and the last
+// 1..7 (CX-AX) bfloat16 at SI+2*AX to float32 at DI+4*AX.
+#define BF16TOF32X32 \
+	PREFETCHT0 2048(SI)(AX*2)          \
+	PREFETCHT0 4096(DI)(AX*4)          \
+	PREFETCHT0 4160(DI)(AX*4)          \
+	VPERMQ     $0xD8, (SI)(AX*2), Y0   \
+	VPERMQ     $0xD8, 32(SI)(AX*2), Y2 \
+	VPUNPCKHWD Y0, Y15, Y1             \
+	VPUNPCKLWD Y0, Y15, Y0             \
+	VPUNPCKHWD Y2, Y15, Y3             \
+	VPUNPCKLWD Y2, Y15, Y2             \
+	VMOVDQU    Y0, (DI)(AX*4)          \
+	VMOVDQU    Y1, 32(DI)(AX*4)        \
+	VMOVDQU    Y2, 64(DI)(AX*4)        \
+	VMOVDQU    Y3, 96(DI)(AX*4)
 
-store32:
-	// Every dword is below 0x10000, so the unsigned saturating pack is
-	// exact; it interleaves 128-bit lanes, which VPERMQ puts back.
-	VPACKUSDW Y1, Y0, Y0
-	VPACKUSDW Y3, Y2, Y2
-	VPERMQ    $0xD8, Y0, Y0
-	VPERMQ    $0xD8, Y2, Y2
-	VMOVDQU   Y0, (DI)(AX*2)
-	VMOVDQU   Y2, 32(DI)(AX*2)
-	ADDQ      $32, AX
-	CMPQ      AX, BX
-	JB        loop32
-	JMP       vec8
+#define BF16TOF32X8 \
+	VPMOVZXWD (SI)(AX*2), Y0 \
+	VPSLLD    $16, Y0, Y0    \
+	VMOVDQU   Y0, (DI)(AX*4)
 
-nan32:
-	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
-	BF16ROUND(Y1, Y7, Y8, Y9, Y15, Y14, Y13)
-	BF16ROUND(Y2, Y4, Y5, Y6, Y15, Y14, Y13)
-	BF16ROUND(Y3, Y7, Y8, Y9, Y15, Y14, Y13)
-	JMP store32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	VMOVDQU      (SI)(AX*4), Y0
-	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
-	VEXTRACTI128 $1, Y0, X1
-	VPACKUSDW    X1, X0, X0
-	VMOVDQU      X0, (DI)(AX*2)
-	ADDQ         $8, AX
-	CMPQ         AX, BX
-	JB           loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	TAILMASK(Y8)
-	VMASKMOVPS   (SI)(AX*4), Y8, Y0
-	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
-	VEXTRACTI128 $1, Y0, X1
-	VPACKUSDW    X1, X0, X0
-	STORE16TAIL
-
-done:
-	VZEROUPPER
-	RET
+#define BF16TOF32TAIL \
+	LOAD16TAIL                    \
+	VPMOVZXWD  X0, Y0             \
+	VPSLLD     $16, Y0, Y0        \
+	TAILMASK(Y8)                  \
+	VMASKMOVPS Y0, Y8, (DI)(AX*4)
 
 // func bfloat16ToFloat32AVX2(dst []float32, src []uint16)
 // Interleaving zero words below the values shifts them into the top half
@@ -261,52 +236,4 @@ TEXT ·bfloat16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	MOVQ  src_len+32(FP), CX
 	VPXOR Y15, Y15, Y15
 	XORQ  AX, AX
-	MOVQ  CX, BX
-	ANDQ  $-32, BX
-	JZ    vec8
-
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(SI)(AX*2)
-	PREFETCHT0 4096(DI)(AX*4)
-	PREFETCHT0 4160(DI)(AX*4)
-	VPERMQ     $0xD8, (SI)(AX*2), Y0
-	VPERMQ     $0xD8, 32(SI)(AX*2), Y2
-	VPUNPCKHWD Y0, Y15, Y1
-	VPUNPCKLWD Y0, Y15, Y0
-	VPUNPCKHWD Y2, Y15, Y3
-	VPUNPCKLWD Y2, Y15, Y2
-	VMOVDQU    Y0, (DI)(AX*4)
-	VMOVDQU    Y1, 32(DI)(AX*4)
-	VMOVDQU    Y2, 64(DI)(AX*4)
-	VMOVDQU    Y3, 96(DI)(AX*4)
-	ADDQ       $32, AX
-	CMPQ       AX, BX
-	JB         loop32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	VPMOVZXWD (SI)(AX*2), Y0
-	VPSLLD    $16, Y0, Y0
-	VMOVDQU   Y0, (DI)(AX*4)
-	ADDQ      $8, AX
-	CMPQ      AX, BX
-	JB        loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	LOAD16TAIL
-	VPMOVZXWD  X0, Y0
-	VPSLLD     $16, Y0, Y0
-	TAILMASK(Y8)
-	VMASKMOVPS Y0, Y8, (DI)(AX*4)
-
-done:
-	VZEROUPPER
-	RET
+	ELEMENTWISE(BF16TOF32X32, NOTHING, BF16TOF32X8, BF16TOF32TAIL)

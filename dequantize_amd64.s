@@ -162,30 +162,52 @@ fastrest:                     \
 	VMOVUPS Y0, (DI)
 
 // DEQUANT4 leaves in Y0..Y3 the 32 values of the division path for
-// the int8 at SI+AX: Y15 holds scale, Y14 zero.
-#define DEQUANT4 \
+// the int8 at SI+AX: s holds scale, z zero in every lane.
+#define DEQUANT4(s, z) \
 	VPMOVSXBD (SI)(AX*1), Y0   \
 	VPMOVSXBD 8(SI)(AX*1), Y1  \
 	VPMOVSXBD 16(SI)(AX*1), Y2 \
 	VPMOVSXBD 24(SI)(AX*1), Y3 \
-	VPSUBD    Y14, Y0, Y0      \
-	VPSUBD    Y14, Y1, Y1      \
-	VPSUBD    Y14, Y2, Y2      \
-	VPSUBD    Y14, Y3, Y3      \
+	VPSUBD    z, Y0, Y0        \
+	VPSUBD    z, Y1, Y1        \
+	VPSUBD    z, Y2, Y2        \
+	VPSUBD    z, Y3, Y3        \
 	VCVTDQ2PS Y0, Y0           \
 	VCVTDQ2PS Y1, Y1           \
 	VCVTDQ2PS Y2, Y2           \
 	VCVTDQ2PS Y3, Y3           \
-	VDIVPS    Y15, Y0, Y0      \
-	VDIVPS    Y15, Y1, Y1      \
-	VDIVPS    Y15, Y2, Y2      \
-	VDIVPS    Y15, Y3, Y3
+	VDIVPS    s, Y0, Y0        \
+	VDIVPS    s, Y1, Y1        \
+	VDIVPS    s, Y2, Y2        \
+	VDIVPS    s, Y3, Y3
 
 // DEQUANT1 is DEQUANT4 for the 8 int32 lanes of Y0.
-#define DEQUANT1 \
-	VPSUBD    Y14, Y0, Y0 \
-	VCVTDQ2PS Y0, Y0      \
-	VDIVPS    Y15, Y0, Y0
+#define DEQUANT1(s, z) \
+	VPSUBD    z, Y0, Y0 \
+	VCVTDQ2PS Y0, Y0    \
+	VDIVPS    s, Y0, Y0
+
+// DEQUANTF32X32, DEQUANTF32X8 and DEQUANTF32TAIL are the division path
+// of dequantizeZeroPointAVX2 for 32, 8 and the last 1..7 (CX-AX) int8 at
+// SI+AX, into float32 at DI+4*AX.
+#define DEQUANTF32X32 \
+	DEQUANT4(Y15, Y14)       \
+	VMOVUPS Y0, (DI)(AX*4)   \
+	VMOVUPS Y1, 32(DI)(AX*4) \
+	VMOVUPS Y2, 64(DI)(AX*4) \
+	VMOVUPS Y3, 96(DI)(AX*4)
+
+#define DEQUANTF32X8 \
+	VPMOVSXBD (SI)(AX*1), Y0 \
+	DEQUANT1(Y15, Y14)       \
+	VMOVUPS   Y0, (DI)(AX*4)
+
+#define DEQUANTF32TAIL \
+	LOAD8TAIL                     \
+	VPMOVSXBD  X0, Y0             \
+	DEQUANT1(Y15, Y14)            \
+	TAILMASK(Y8)                  \
+	VMASKMOVPS Y0, Y8, (DI)(AX*4)
 
 // func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
 // Sign-extend, exact int32 subtract, convert with round to nearest even,
@@ -215,47 +237,7 @@ TEXT ·dequantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	DEQUANTFASTLOOPS(Y15, Y14, Y13, 4, STOREF32X4, STOREF32X1)
 
 slow:
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
-
-	PCALIGN $32
-loop32:
-	DEQUANT4
-	VMOVUPS   Y0, (DI)(AX*4)
-	VMOVUPS   Y1, 32(DI)(AX*4)
-	VMOVUPS   Y2, 64(DI)(AX*4)
-	VMOVUPS   Y3, 96(DI)(AX*4)
-	ADDQ      $32, AX
-	CMPQ      AX, BX
-	JB        loop32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	VPMOVSXBD (SI)(AX*1), Y0
-	DEQUANT1
-	VMOVUPS   Y0, (DI)(AX*4)
-	ADDQ      $8, AX
-	CMPQ      AX, BX
-	JB        loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	LOAD8TAIL
-	VPMOVSXBD  X0, Y0
-	DEQUANT1
-	TAILMASK(Y8)
-	VMASKMOVPS Y0, Y8, (DI)(AX*4)
-
-done:
-	VZEROUPPER
-	RET
+	ELEMENTWISE(DEQUANTF32X32, NOTHING, DEQUANTF32X8, DEQUANTF32TAIL)
 
 #define STOREF16X4 \
 	VCVTPS2PH $0, Y0, (DI)   \
@@ -265,6 +247,28 @@ done:
 
 #define STOREF16X1 \
 	VCVTPS2PH $0, Y0, (DI)
+
+// DEQUANTF16X32, DEQUANTF16X8 and DEQUANTF16TAIL are the division path
+// of dequantizeZeroPointFloat16AVX2 for 32, 8 and the last 1..7 (CX-AX)
+// int8 at SI+AX, into binary16 at DI+2*AX.
+#define DEQUANTF16X32 \
+	DEQUANT4(Y15, Y14)             \
+	VCVTPS2PH $0, Y0, (DI)(AX*2)   \
+	VCVTPS2PH $0, Y1, 16(DI)(AX*2) \
+	VCVTPS2PH $0, Y2, 32(DI)(AX*2) \
+	VCVTPS2PH $0, Y3, 48(DI)(AX*2)
+
+#define DEQUANTF16X8 \
+	VPMOVSXBD (SI)(AX*1), Y0     \
+	DEQUANT1(Y15, Y14)           \
+	VCVTPS2PH $0, Y0, (DI)(AX*2)
+
+#define DEQUANTF16TAIL \
+	LOAD8TAIL            \
+	VPMOVSXBD X0, Y0     \
+	DEQUANT1(Y15, Y14)   \
+	VCVTPS2PH $0, Y0, X0 \
+	STORE16TAIL
 
 // func dequantizeZeroPointFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
 // dequantizeZeroPointAVX2, rounded to binary16 by VCVTPS2PH $0.
@@ -292,44 +296,7 @@ TEXT ·dequantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	DEQUANTFASTLOOPS(Y15, Y14, Y13, 2, STOREF16X4, STOREF16X1)
 
 slow:
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
-
-	PCALIGN $32
-loop32:
-	DEQUANT4
-	VCVTPS2PH $0, Y0, (DI)(AX*2)
-	VCVTPS2PH $0, Y1, 16(DI)(AX*2)
-	VCVTPS2PH $0, Y2, 32(DI)(AX*2)
-	VCVTPS2PH $0, Y3, 48(DI)(AX*2)
-	ADDQ      $32, AX
-	CMPQ      AX, BX
-	JB        loop32
-
-vec8:
-	VEC8
-
-loop8:
-	VPMOVSXBD (SI)(AX*1), Y0
-	DEQUANT1
-	VCVTPS2PH $0, Y0, (DI)(AX*2)
-	ADDQ      $8, AX
-	CMPQ      AX, BX
-	JB        loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	LOAD8TAIL
-	VPMOVSXBD X0, Y0
-	DEQUANT1
-	VCVTPS2PH $0, Y0, X0
-	STORE16TAIL
-
-done:
-	VZEROUPPER
-	RET
+	ELEMENTWISE(DEQUANTF16X32, NOTHING, DEQUANTF16X8, DEQUANTF16TAIL)
 
 // STOREBF16X4 rounds Y0..Y3, which hold no NaN, to bfloat16 as
 // BF16ROUND4 does and stores them at DI; Y4..Y9 are scratch.
@@ -351,6 +318,40 @@ done:
 	VEXTRACTI128 $1, Y0, X1         \
 	VPACKUSDW    X1, X0, X0         \
 	VMOVDQU      X0, (DI)
+
+// DEQUANTBF16X32, DEQUANTBF16X8 and DEQUANTBF16TAIL are the division path
+// of dequantizeZeroPointBFloat16AVX2 for 32, 8 and the last 1..7 (CX-AX)
+// int8 at SI+AX, into bfloat16 at DI+2*AX: scale and zero in Y11 and Y10,
+// which BF16CONSTS leaves alone; the main loop tests for NaNs as
+// float32ToBFloat16AVX2 does (0/0 makes one) and jumps to BF16ROUND4's
+// nan4 when it finds one.
+#define DEQUANTBF16X32 \
+	DEQUANT4(Y11, Y10)       \
+	VCMPPS  $3, Y1, Y0, Y8   \
+	VCMPPS  $3, Y3, Y2, Y9   \
+	VPOR    Y9, Y8, Y8       \
+	VPTEST  Y8, Y8           \
+	JNZ     nan4             \
+	BF16ROUND4               \
+	VMOVDQU Y0, (DI)(AX*2)   \
+	VMOVDQU Y2, 32(DI)(AX*2)
+
+#define DEQUANTBF16X8 \
+	VPMOVSXBD    (SI)(AX*1), Y0              \
+	DEQUANT1(Y11, Y10)                       \
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
+	VEXTRACTI128 $1, Y0, X1                  \
+	VPACKUSDW    X1, X0, X0                  \
+	VMOVDQU      X0, (DI)(AX*2)
+
+#define DEQUANTBF16TAIL \
+	LOAD8TAIL                                \
+	VPMOVSXBD    X0, Y0                      \
+	DEQUANT1(Y11, Y10)                       \
+	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
+	VEXTRACTI128 $1, Y0, X1                  \
+	VPACKUSDW    X1, X0, X0                  \
+	STORE16TAIL
 
 // func dequantizeZeroPointBFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
 // dequantizeZeroPointAVX2, rounded to bfloat16 as float32ToBFloat16AVX2
@@ -383,71 +384,4 @@ TEXT ·dequantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
 	DEQUANTFASTLOOPS(Y11, Y10, Y12, 2, STOREBF16X4, STOREBF16X1)
 
 slow:
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
-
-	PCALIGN $32
-loop32:
-	// DEQUANT4 with scale and zero in Y11 and Y10, which BF16CONSTS
-	// leaves alone.
-	VPMOVSXBD (SI)(AX*1), Y0
-	VPMOVSXBD 8(SI)(AX*1), Y1
-	VPMOVSXBD 16(SI)(AX*1), Y2
-	VPMOVSXBD 24(SI)(AX*1), Y3
-	VPSUBD    Y10, Y0, Y0
-	VPSUBD    Y10, Y1, Y1
-	VPSUBD    Y10, Y2, Y2
-	VPSUBD    Y10, Y3, Y3
-	VCVTDQ2PS Y0, Y0
-	VCVTDQ2PS Y1, Y1
-	VCVTDQ2PS Y2, Y2
-	VCVTDQ2PS Y3, Y3
-	VDIVPS    Y11, Y0, Y0
-	VDIVPS    Y11, Y1, Y1
-	VDIVPS    Y11, Y2, Y2
-	VDIVPS    Y11, Y3, Y3
-	VCMPPS    $3, Y1, Y0, Y8 // NaNs, as float32ToBFloat16AVX2 tests
-	VCMPPS    $3, Y3, Y2, Y9
-	VPOR      Y9, Y8, Y8
-	VPTEST    Y8, Y8
-	JNZ       nan4
-	BF16ROUND4
-	VMOVDQU   Y0, (DI)(AX*2)
-	VMOVDQU   Y2, 32(DI)(AX*2)
-	ADDQ      $32, AX
-	CMPQ      AX, BX
-	JB        loop32
-
-vec8:
-	VEC8
-
-loop8:
-	VPMOVSXBD    (SI)(AX*1), Y0
-	VPSUBD       Y10, Y0, Y0
-	VCVTDQ2PS    Y0, Y0
-	VDIVPS       Y11, Y0, Y0
-	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
-	VEXTRACTI128 $1, Y0, X1
-	VPACKUSDW    X1, X0, X0
-	VMOVDQU      X0, (DI)(AX*2)
-	ADDQ         $8, AX
-	CMPQ         AX, BX
-	JB           loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	LOAD8TAIL
-	VPMOVSXBD    X0, Y0
-	VPSUBD       Y10, Y0, Y0
-	VCVTDQ2PS    Y0, Y0
-	VDIVPS       Y11, Y0, Y0
-	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13)
-	VEXTRACTI128 $1, Y0, X1
-	VPACKUSDW    X1, X0, X0
-	STORE16TAIL
-
-done:
-	VZEROUPPER
-	RET
+	ELEMENTWISE(DEQUANTBF16X32, NOTHING, DEQUANTBF16X8, DEQUANTBF16TAIL)

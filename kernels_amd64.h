@@ -100,6 +100,18 @@ ldok:
 	VPMINSD v, smin, smin \
 	VPMAXUD v, umax, umax
 
+// MINMAX3START sets both sets of MINMAX3 accumulators (Y0..Y2, Y3..Y5)
+// and Y15 to src[0] (at SI) in every lane: a start that any element
+// (and a masked-off lane filled from Y15) leaves correct.
+#define MINMAX3START \
+	VPBROADCASTD (SI), Y0 \
+	VMOVDQA      Y0, Y1   \
+	VMOVDQA      Y0, Y2   \
+	VMOVDQA      Y0, Y3   \
+	VMOVDQA      Y0, Y4   \
+	VMOVDQA      Y0, Y5   \
+	VMOVDQA      Y0, Y15
+
 // MINMAX3REDUCE folds the two sets of MINMAX3 accumulators (Y0..Y2 and
 // Y3..Y5) into the low dwords of X0 (signed max), X1 (signed min) and X2
 // (unsigned max); Y3..Y5 are scratch.
@@ -175,6 +187,19 @@ ldok:
 #define MINMAX8(at) \
 	VMOVDQU at, Y6 \
 	MINMAX3(Y6, Y0, Y1, Y2)
+
+// ABSMAXTAIL and MINMAXTAIL fold the values at SI+4*AX under the mask in
+// Y8 (TAILMASK) into the second accumulator (set): masked-off lanes load
+// as 0, which never raises a max; for the keys they take src[0] (Y15).
+#define ABSMAXTAIL \
+	VPMASKMOVD (SI)(AX*4), Y8, Y4 \
+	VPAND      Y4, Y15, Y4        \
+	VPMAXUD    Y4, Y1, Y1
+
+#define MINMAXTAIL \
+	VPMASKMOVD (SI)(AX*4), Y8, Y6 \
+	VPBLENDVB  Y8, Y6, Y15, Y6    \
+	MINMAX3(Y6, Y3, Y4, Y5)
 
 // MAXWORDS8 leaves in the low word of x the unsigned max of its 8 words
 // (t is scratch).
@@ -263,6 +288,44 @@ ldok:
 	ANDQ $-8, BX \
 	CMPQ AX, BX \
 	JAE  tail
+
+// ELEMENTWISE is the loop of every kernel that maps a slice element by
+// element, from element AX (0, or where a fast path stopped) to CX: 32
+// per step (STEP32; AFTER32 follows the loop, for out-of-line code the
+// step jumps to, or is NOTHING), then 8 (STEP8), then the last 1..7
+// (TAIL). The steps index with AX; BX holds the loop's end. It ends the
+// expanding function, whose labels loop32, vec8, loop8, tail and done it
+// defines (a fast path may jump to tail, TAIL to done).
+#define ELEMENTWISE(STEP32, AFTER32, STEP8, TAIL) \
+	MOVQ CX, BX   \
+	ANDQ $-32, BX \
+	JZ   vec8     \
+	              \
+	PCALIGN $32 \
+loop32:           \
+	STEP32        \
+	ADDQ $32, AX  \
+	CMPQ AX, BX   \
+	JB   loop32   \
+	AFTER32       \
+	              \
+vec8:             \
+	VEC8          \
+	              \
+loop8:            \
+	STEP8         \
+	ADDQ $8, AX   \
+	CMPQ AX, BX   \
+	JB   loop8    \
+	              \
+tail:             \
+	CMPQ AX, CX   \
+	JAE  done     \
+	TAIL          \
+	              \
+done:             \
+	VZEROUPPER    \
+	RET
 
 // MAXTREE32 reduces the dwords of Y0..Y7 into Y0, whose lane b becomes the
 // max of Yb: interleaving dwords, then qwords, then 128-bit lanes of pairs

@@ -28,6 +28,16 @@
 //     4, 2 and 1 elements. The reductions fill the missing lanes with a
 //     value that cannot change the result.
 //
+// That loop is written once, ELEMENTWISE in kernels_amd64.h: a kernel
+// names its three steps (conventionally NAMEX32, NAMEX8 and NAMETAIL,
+// defined above its TEXT) and the macro supplies the rest, so that a fix
+// to the walk lands in every kernel. The families with more than one
+// kernel of the same shape have a body macro of their own on top:
+// QUANTIZE, FUSEDREDUCE and FUSEDPASS (quantize_amd64.s), REDUCE32 and
+// REDUCE16 (reduce_amd64.s), Q8ENCODE (q8_0_amd64.s) and QUANTIZEBLOCKS
+// (blocks_amd64.s); a kernel is then its arguments, its constants and
+// one line naming its variant's macros.
+//
 // The 16-bit reductions, the Q8_0 kernels and the blockwise kernels, which
 // work on whole blocks, are organized differently; see their comments. The
 // loops of the fused quantizers and the fast path of the dequantizers move

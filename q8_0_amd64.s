@@ -365,6 +365,58 @@ TEXT ·encodeQ8_0BFloat16AVX2(SB), NOSPLIT, $152-48
 	VMULPS       Y4, Y2, Y2 \
 	VMULPS       Y4, Y3, Y3
 
+// Q8DECODELOOP is the loop of the three decoders, CX blocks from SI to
+// DI: HINT (the output's lines ahead, see "Prefetching" in
+// kernels_amd64.s), Q8DECODE, then STORE, which stores the block's 32
+// values (dstBytes bytes) at DI. It ends the expanding function, whose
+// labels loop and done it defines.
+#define Q8DECODELOOP(HINT, STORE, dstBytes) \
+	PCALIGN $32 \
+loop:                       \
+	HINT                    \
+	Q8DECODE                \
+	STORE                   \
+	ADDQ $34, SI            \
+	ADDQ $dstBytes, DI      \
+	DECQ CX                 \
+	JNZ  loop               \
+	                        \
+done:                       \
+	VZEROUPPER              \
+	RET
+
+// The hooks of Q8DECODELOOP: output hints 1024 values ahead, and the
+// stores of Y0..Y3 as float32, binary16 and bfloat16 (the last, through
+// BF16ROUND4, only jumps to its nan4 when d is NaN or infinite: only
+// then can a product be NaN; R8 is scratch).
+#define Q8HINTF32 \
+	PREFETCHT0 4096(DI) \
+	PREFETCHT0 4160(DI)
+
+#define Q8HINT16 \
+	PREFETCHT0 2048(DI)
+
+#define Q8STOREF32 \
+	VMOVUPS Y0, (DI)   \
+	VMOVUPS Y1, 32(DI) \
+	VMOVUPS Y2, 64(DI) \
+	VMOVUPS Y3, 96(DI)
+
+#define Q8STOREF16 \
+	VCVTPS2PH $0, Y0, (DI)   \
+	VCVTPS2PH $0, Y1, 16(DI) \
+	VCVTPS2PH $0, Y2, 32(DI) \
+	VCVTPS2PH $0, Y3, 48(DI)
+
+#define Q8STOREBF16X32 \
+	MOVWLZX (SI), R8   \
+	ANDL    $0x7C00, R8 \
+	CMPL    R8, $0x7C00 \
+	JE      nan4        \
+	BF16ROUND4          \
+	VMOVDQU Y0, (DI)    \
+	VMOVDQU Y2, 32(DI)
+
 // The Q8_0 decoders take their block count from len(dst), which is
 // len(src)/34*32, to avoid a division by 34.
 
@@ -381,23 +433,7 @@ TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 	SHRQ $5, CX // blocks
 	JZ   done
 
-	PCALIGN $32
-loop:
-	PREFETCHT0 4096(DI) // see "Prefetching" above
-	PREFETCHT0 4160(DI)
-	Q8DECODE
-	VMOVUPS Y0, (DI)
-	VMOVUPS Y1, 32(DI)
-	VMOVUPS Y2, 64(DI)
-	VMOVUPS Y3, 96(DI)
-	ADDQ    $34, SI
-	ADDQ    $128, DI
-	DECQ    CX
-	JNZ     loop
-
-done:
-	VZEROUPPER
-	RET
+	Q8DECODELOOP(Q8HINTF32, Q8STOREF32, 128)
 
 // func decodeQ8_0Float16AVX2(dst []uint16, src []byte)
 // The exact products, rounded to binary16 by VCVTPS2PH $0 as
@@ -414,22 +450,7 @@ TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 	SHRQ $5, CX // blocks
 	JZ   done
 
-	PCALIGN $32
-loop:
-	PREFETCHT0 2048(DI) // see "Prefetching" above
-	Q8DECODE
-	VCVTPS2PH $0, Y0, (DI)
-	VCVTPS2PH $0, Y1, 16(DI)
-	VCVTPS2PH $0, Y2, 32(DI)
-	VCVTPS2PH $0, Y3, 48(DI)
-	ADDQ      $34, SI
-	ADDQ      $64, DI
-	DECQ      CX
-	JNZ       loop
-
-done:
-	VZEROUPPER
-	RET
+	Q8DECODELOOP(Q8HINT16, Q8STOREF16, 64)
 
 // func decodeQ8_0BFloat16AVX2(dst []uint16, src []byte)
 // The exact products, rounded to bfloat16 as float32ToBFloat16AVX2 does,
@@ -451,22 +472,4 @@ TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	JZ   done
 	BF16CONSTS
 
-	PCALIGN $32
-loop:
-	PREFETCHT0 2048(DI) // see "Prefetching" above
-	Q8DECODE
-	MOVWLZX (SI), R8 // d: only NaN or infinite makes NaNs
-	ANDL    $0x7C00, R8
-	CMPL    R8, $0x7C00
-	JE      nan4
-	BF16ROUND4
-	VMOVDQU Y0, (DI)
-	VMOVDQU Y2, 32(DI)
-	ADDQ    $34, SI
-	ADDQ    $64, DI
-	DECQ    CX
-	JNZ     loop
-
-done:
-	VZEROUPPER
-	RET
+	Q8DECODELOOP(Q8HINT16, Q8STOREBF16X32, 64)

@@ -49,6 +49,162 @@ st1:                       \
 	VCVTPS2DQ Y3, Y3 \
 	PACK4
 
+// CVTPACK1 does the same for the 8 lanes of Y0, into the low 8 bytes of X0
+// (X1 is scratch).
+#define CVTPACK1 \
+	VCVTPS2DQ    Y0, Y0     \
+	VEXTRACTI128 $1, Y0, X1 \
+	VPACKSSDW    X1, X0, X0 \
+	VPACKSSWB    X0, X0, X0
+
+// ADDZERO4 and ADDZERO1 add the zero point (Y14) to Y0..Y3 and to Y0.
+#define ADDZERO4 \
+	VADDPS Y14, Y0, Y0 \
+	VADDPS Y14, Y1, Y1 \
+	VADDPS Y14, Y2, Y2 \
+	VADDPS Y14, Y3, Y3
+
+#define ADDZERO1 \
+	VADDPS Y14, Y0, Y0
+
+// The quantizers with given parameters share one body, QUANTIZE, whose
+// variable parts come in two kinds. The source's macros load values as
+// float32 already multiplied by the scale (Y15): float32 with the multiply
+// reading memory; binary16 widened by VCVTPH2PS (exact); bfloat16 as
+// bits<<16, in BF16SPLIT's even/odd order in the main loop (fewer
+// operations than widening in order; BF16PACK restores the order). The
+// method's macros finish the values: the zero point added (a rounded
+// product, then a rounded sum, never fused), the top clamped to 127.0,
+// rounded to nearest even; absmax also clamps the packed bytes to -127.
+// The tails load through a mask (float32) or LOAD16TAIL, and store through
+// STORE8TAIL.
+
+// SCALED32F32, SCALED32F16 and SCALED32BF16 load the 32 values at SI+AX
+// elements as float32 times the scale into Y0..Y3 (for bfloat16 in
+// BF16SPLIT's order; Y11 holds 0xFFFF0000).
+#define SCALED32F32 \
+	VMULPS (SI)(AX*4), Y15, Y0   \
+	VMULPS 32(SI)(AX*4), Y15, Y1 \
+	VMULPS 64(SI)(AX*4), Y15, Y2 \
+	VMULPS 96(SI)(AX*4), Y15, Y3
+
+#define SCALE4 \
+	VMULPS Y15, Y0, Y0 \
+	VMULPS Y15, Y1, Y1 \
+	VMULPS Y15, Y2, Y2 \
+	VMULPS Y15, Y3, Y3
+
+#define SCALED32F16 \
+	VCVTPH2PS (SI)(AX*2), Y0   \
+	VCVTPH2PS 16(SI)(AX*2), Y1 \
+	VCVTPH2PS 32(SI)(AX*2), Y2 \
+	VCVTPH2PS 48(SI)(AX*2), Y3 \
+	SCALE4
+
+#define SCALED32BF16 \
+	BF16SPLIT((SI)(AX*2), Y0, Y1, Y11)   \
+	BF16SPLIT(32(SI)(AX*2), Y2, Y3, Y11) \
+	SCALE4
+
+// SCALED8F32, SCALED8F16 and SCALED8BF16 do the same for the 8 values at
+// SI+AX elements, into Y0.
+#define SCALED8F32 \
+	VMULPS (SI)(AX*4), Y15, Y0
+
+#define SCALED8F16 \
+	VCVTPH2PS (SI)(AX*2), Y0 \
+	VMULPS    Y15, Y0, Y0
+
+#define SCALED8BF16 \
+	WIDENBF16((SI)(AX*2), Y0) \
+	VMULPS Y15, Y0, Y0
+
+// SCALEDTAILF32, SCALEDTAILF16 and SCALEDTAILBF16 do the same for the
+// last CX-AX (1..7) values, the lanes past them zero.
+#define SCALEDTAILF32 \
+	TAILMASK(Y8)                  \
+	VMASKMOVPS (SI)(AX*4), Y8, Y0 \
+	VMULPS     Y15, Y0, Y0
+
+#define SCALEDTAILF16 \
+	LOAD16TAIL          \
+	VCVTPH2PS X0, Y0    \
+	VMULPS    Y15, Y0, Y0
+
+#define SCALEDTAILBF16 \
+	LOAD16TAIL            \
+	WIDENBF16(X0, Y0)     \
+	VMULPS    Y15, Y0, Y0
+
+// ABSMAXROUND4 turns the products in Y0..Y3 into int32 as absmax does:
+// the top clamped to 127.0 (Y14), rounded to nearest even. ABSMAXROUND8
+// does it for Y0 and packs the 8 into the low bytes of X0, clamped to -127
+// (X13) as CLAMP32 does for 32 packed bytes.
+#define ABSMAXROUND4 \
+	VMINPS    Y14, Y0, Y0 \
+	VMINPS    Y14, Y1, Y1 \
+	VMINPS    Y14, Y2, Y2 \
+	VMINPS    Y14, Y3, Y3 \
+	VCVTPS2DQ Y0, Y0      \
+	VCVTPS2DQ Y1, Y1      \
+	VCVTPS2DQ Y2, Y2      \
+	VCVTPS2DQ Y3, Y3
+
+#define ABSMAXROUND8 \
+	VMINPS  Y14, Y0, Y0 \
+	CVTPACK1            \
+	VPMAXSB X13, X0, X0
+
+#define CLAMP32 \
+	VPMAXSB Y13, Y0, Y0
+
+// ZEROPOINTROUND4 and ZEROPOINTROUND8 do what the absmax ones do for the
+// zero point (Y14) added to the products, the top clamped to 127.0 (Y13);
+// the packs' saturation clamps the low side at -128.
+#define ZEROPOINTROUND4 \
+	ADDZERO4              \
+	VMINPS    Y13, Y0, Y0 \
+	VMINPS    Y13, Y1, Y1 \
+	VMINPS    Y13, Y2, Y2 \
+	VMINPS    Y13, Y3, Y3 \
+	VCVTPS2DQ Y0, Y0      \
+	VCVTPS2DQ Y1, Y1      \
+	VCVTPS2DQ Y2, Y2      \
+	VCVTPS2DQ Y3, Y3
+
+#define ZEROPOINTROUND8 \
+	ADDZERO1            \
+	VMINPS  Y13, Y0, Y0 \
+	CVTPACK1
+
+// ABSMAXCONSTS and ZEROPOINTCONSTS load the constants of the methods'
+// macros other than scale and zero.
+#define ABSMAXCONSTS \
+	BROADCAST32($0x42FE0000, X14, Y14) \
+	BROADCAST32($0x81818181, X13, Y13) \
+	VMOVDQU ·packOrder(SB), Y12
+
+#define ZEROPOINTCONSTS \
+	BROADCAST32($0x42FE0000, X13, Y13) \
+	VMOVDQU ·packOrder(SB), Y12
+
+// QUANTIZE is the body of the six quantizers with given parameters, after
+// their constants and arguments are in place (DI dst, SI src, CX its
+// length): ELEMENTWISE with 32 values per step (the source's LOAD32, the
+// method's ROUND4, the source's PACK, the method's CLAMP), then 8 (LOAD8,
+// ROUND8), then the last 1..7 (LOADTAIL, ROUND8) through STORE8TAIL.
+#define QUANTIZE(LOAD32, ROUND4, PACK, CLAMP, LOAD8, ROUND8, LOADTAIL) \
+	XORQ AX, AX \
+	ELEMENTWISE(LOAD32; ROUND4; PACK; CLAMP; STOREBYTES32, NOTHING, LOAD8; ROUND8; STOREBYTES8, LOADTAIL; ROUND8; STORE8TAIL)
+
+// STOREBYTES32 and STOREBYTES8 store the 32 bytes of Y0, or the low 8 of
+// X0, at DI+AX.
+#define STOREBYTES32 \
+	VMOVDQU Y0, (DI)(AX*1)
+
+#define STOREBYTES8 \
+	VMOVQ X0, (DI)(AX*1)
+
 // func quantizeAbsmaxAVX2(dst []int8, src []float32, scale float32)
 // x*scale, VMINPS 127, VCVTPS2DQ (round to nearest even), signed
 // saturating packs to bytes, then VPMAXSB -127. Clamping [-127, 127] and
@@ -74,64 +230,7 @@ TEXT ·quantizeAbsmaxAVX2(SB), NOSPLIT, $0-52
 	BROADCAST32($0x42FE0000, X14, Y14) // 127.0
 	BROADCAST32($0x81818181, X13, Y13) // int8 -127
 	VMOVDQU      ·packOrder(SB), Y12
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
-
-	PCALIGN $32
-loop32:
-	VMULPS     (SI)(AX*4), Y15, Y0
-	VMULPS     32(SI)(AX*4), Y15, Y1
-	VMULPS     64(SI)(AX*4), Y15, Y2
-	VMULPS     96(SI)(AX*4), Y15, Y3
-	VMINPS     Y14, Y0, Y0
-	VMINPS     Y14, Y1, Y1
-	VMINPS     Y14, Y2, Y2
-	VMINPS     Y14, Y3, Y3
-	CVTPACK4
-	VPMAXSB    Y13, Y0, Y0
-	VMOVDQU    Y0, (DI)(AX*1)
-	ADDQ       $32, AX
-	CMPQ       AX, BX
-	JB         loop32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	VMULPS       (SI)(AX*4), Y15, Y0
-	VMINPS       Y14, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	VPMAXSB      X13, X0, X0
-	VMOVQ        X0, (DI)(AX*1)
-	ADDQ         $8, AX
-	CMPQ         AX, BX
-	JB           loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  done
-	TAILMASK(Y8)
-	VMASKMOVPS   (SI)(AX*4), Y8, Y0
-	VMULPS       Y15, Y0, Y0
-	VMINPS       Y14, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	VPMAXSB      X13, X0, X0
-	STORE8TAIL
-
-done:
-	VZEROUPPER
-	RET
+	QUANTIZE(SCALED32F32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F32, ABSMAXROUND8, SCALEDTAILF32)
 
 // func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
 // A rounded multiply, then a rounded add (never fused), VMINPS 127,
@@ -154,67 +253,91 @@ TEXT ·quantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS zero+52(FP), Y14
 	BROADCAST32($0x42FE0000, X13, Y13) // 127.0
 	VMOVDQU      ·packOrder(SB), Y12
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
+	QUANTIZE(SCALED32F32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F32, ZEROPOINTROUND8, SCALEDTAILF32)
 
-	PCALIGN $32
-loop32:
-	VMULPS     (SI)(AX*4), Y15, Y0
-	VMULPS     32(SI)(AX*4), Y15, Y1
-	VMULPS     64(SI)(AX*4), Y15, Y2
-	VMULPS     96(SI)(AX*4), Y15, Y3
-	VADDPS     Y14, Y0, Y0
-	VADDPS     Y14, Y1, Y1
-	VADDPS     Y14, Y2, Y2
-	VADDPS     Y14, Y3, Y3
-	VMINPS     Y13, Y0, Y0
-	VMINPS     Y13, Y1, Y1
-	VMINPS     Y13, Y2, Y2
-	VMINPS     Y13, Y3, Y3
-	CVTPACK4
-	VMOVDQU    Y0, (DI)(AX*1)
-	ADDQ       $32, AX
-	CMPQ       AX, BX
-	JB         loop32
+// func quantizeAbsmaxFloat16AVX2(dst []int8, src []uint16, scale float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
+//	DI  dst                   Y12     packOrder
+//	CX  len(src)              Y13     int8 -127
+//	AX  index                 Y14     127.0
+//	BX  loop end (VEC8)       Y15     scale
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
+TEXT ·quantizeAbsmaxFloat16AVX2(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	QUANTIZE(SCALED32F16, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F16, ABSMAXROUND8, SCALEDTAILF16)
 
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
+// func quantizeAbsmaxBFloat16AVX2(dst []int8, src []uint16, scale float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values (BF16SPLIT's order),
+//	DI  dst                           int32, then bytes in Y0
+//	CX  len(src)              Y11     0xFFFF0000
+//	AX  index                 Y12     packOrder (loaded, unused)
+//	BX  loop end (VEC8)       Y13     int8 -127
+//	DX  elements left (tail)  Y14     127.0
+//	R8  scratch               Y15     scale
+//	R9  tail pointer
+//	R10 scratch
+TEXT ·quantizeAbsmaxBFloat16AVX2(SB), NOSPLIT, $0-52
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	QUANTIZE(SCALED32BF16, ABSMAXROUND4, BF16PACK, CLAMP32, SCALED8BF16, ABSMAXROUND8, SCALEDTAILBF16)
 
-loop8:
-	VMULPS       (SI)(AX*4), Y15, Y0
-	VADDPS       Y14, Y0, Y0
-	VMINPS       Y13, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	VMOVQ        X0, (DI)(AX*1)
-	ADDQ         $8, AX
-	CMPQ         AX, BX
-	JB           loop8
+// func quantizeZeroPointFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
+//	DI  dst                   Y12     packOrder
+//	CX  len(src)              Y13     127.0
+//	AX  index                 Y14     zero
+//	BX  loop end (VEC8)       Y15     scale
+//	DX  elements left (tail)
+//	R8  scratch
+//	R9  tail pointer
+//	R10 scratch
+TEXT ·quantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	QUANTIZE(SCALED32F16, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F16, ZEROPOINTROUND8, SCALEDTAILF16)
 
-tail:
-	CMPQ AX, CX
-	JAE  done
-	TAILMASK(Y8)
-	VMASKMOVPS   (SI)(AX*4), Y8, Y0
-	VMULPS       Y15, Y0, Y0
-	VADDPS       Y14, Y0, Y0
-	VMINPS       Y13, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	STORE8TAIL
-
-done:
-	VZEROUPPER
-	RET
+// func quantizeZeroPointBFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   values (BF16SPLIT's order),
+//	DI  dst                           int32, then bytes in Y0
+//	CX  len(src)              Y11     0xFFFF0000
+//	AX  index                 Y12     packOrder (loaded, unused)
+//	BX  loop end (VEC8)       Y13     127.0
+//	DX  elements left (tail)  Y14     zero
+//	R8  scratch               Y15     scale
+//	R9  tail pointer
+//	R10 scratch
+TEXT ·quantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	QUANTIZE(SCALED32BF16, ZEROPOINTROUND4, BF16PACK, NOTHING, SCALED8BF16, ZEROPOINTROUND8, SCALEDTAILBF16)
 
 // The fused quantizers: the reduction, the parameters and the quantization
 // in one call (see kernels.Set.QuantizeAbsmaxFused and
@@ -243,6 +366,111 @@ done:
 //     clamp(-128, 127) after rounding, which equals rounding after the
 //     clamp since both bounds are integers.
 
+// FUSEDREDUCE is the reduction of the fused quantizers, after the
+// accumulators are set: their reduction's steps (STEP32, STEP8) on a
+// pointer (R10) through src, then the masked tail (TAIL, given the mask in
+// Y8) at AX, the elements done. It falls through to the expanding
+// function's reduce label.
+#define FUSEDREDUCE(STEP32, STEP8, TAIL) \
+	MOVQ SI, R10               \
+	MOVQ CX, BX                \
+	ANDQ $-32, BX              \
+	LEAQ (SI)(BX*4), R9        \
+	CMPQ R10, R9               \
+	JAE  rvec8                 \
+	                           \
+	PCALIGN $32 \
+rloop32:                       \
+	PREFETCHT0 2048(R10)       \
+	PREFETCHT0 2112(R10)       \
+	STEP32((R10))              \
+	ADDQ $128, R10             \
+	CMPQ R10, R9               \
+	JB   rloop32               \
+	                           \
+rvec8:                         \
+	MOVQ CX, BX                \
+	ANDQ $-8, BX               \
+	LEAQ (SI)(BX*4), R9        \
+	CMPQ R10, R9               \
+	JAE  rtail                 \
+	                           \
+rloop8:                        \
+	STEP8((R10))               \
+	ADDQ $32, R10              \
+	CMPQ R10, R9               \
+	JB   rloop8                \
+	                           \
+rtail:                         \
+	MOVQ BX, AX                \
+	CMPQ AX, CX                \
+	JAE  reduce                \
+	TAILMASK(Y8)               \
+	TAIL
+
+// FUSEDPASS is the quantization of the fused quantizers, once the scale is
+// in Y15 (and the zero point in Y14): x*scale, then ADD4 (ADD1 on one
+// vector) for the zero point, rounded and packed, on pointers through src
+// (R10) and dst (R11); the tail at AX as everywhere. No clamp in float is
+// needed (see above). It ends the expanding function, at its done label.
+#define FUSEDPASS(ADD4, ADD1) \
+	VMOVDQU ·packOrder(SB), Y12 \
+	MOVQ    SI, R10             \
+	MOVQ    DI, R11             \
+	MOVQ    CX, BX              \
+	ANDQ    $-32, BX            \
+	LEAQ    (DI)(BX*1), R9      \
+	CMPQ    R11, R9             \
+	JAE     vec8                \
+	                            \
+	PCALIGN $32 \
+loop32:                         \
+	PREFETCHT0 2048(R10)        \
+	PREFETCHT0 2112(R10)        \
+	VMULPS  (R10), Y15, Y0      \
+	VMULPS  32(R10), Y15, Y1    \
+	VMULPS  64(R10), Y15, Y2    \
+	VMULPS  96(R10), Y15, Y3    \
+	ADD4                        \
+	CVTPACK4                    \
+	VMOVDQU Y0, (R11)           \
+	ADDQ    $128, R10           \
+	ADDQ    $32, R11            \
+	CMPQ    R11, R9             \
+	JB      loop32              \
+	                            \
+vec8:                           \
+	MOVQ CX, BX                 \
+	ANDQ $-8, BX                \
+	LEAQ (DI)(BX*1), R9         \
+	CMPQ R11, R9                \
+	JAE  tail                   \
+	                            \
+loop8:                          \
+	VMULPS (R10), Y15, Y0       \
+	ADD1                        \
+	CVTPACK1                    \
+	VMOVQ  X0, (R11)            \
+	ADDQ   $32, R10             \
+	ADDQ   $8, R11              \
+	CMPQ   R11, R9              \
+	JB     loop8                \
+	                            \
+tail:                           \
+	MOVQ BX, AX                 \
+	CMPQ AX, CX                 \
+	JAE  done                   \
+	TAILMASK(Y8)                \
+	VMASKMOVPS (SI)(AX*4), Y8, Y0 \
+	VMULPS     Y15, Y0, Y0      \
+	ADD1                        \
+	CVTPACK1                    \
+	STORE8TAIL                  \
+	                            \
+done:                           \
+	VZEROUPPER                  \
+	RET
+
 // func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)
 //
 // Registers:
@@ -267,43 +495,7 @@ TEXT ·quantizeAbsmaxFusedAVX2(SB), NOSPLIT, $0-56
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
 	VPXOR Y3, Y3, Y3
-	MOVQ  SI, R10
-	MOVQ  CX, BX
-	ANDQ  $-32, BX
-	LEAQ  (SI)(BX*4), R9
-	CMPQ  R10, R9
-	JAE   rvec8
-
-	PCALIGN $32
-rloop32:
-	PREFETCHT0 2048(R10) // see "Prefetching" above
-	PREFETCHT0 2112(R10)
-	ABSMAX32((R10))
-	ADDQ $128, R10
-	CMPQ    R10, R9
-	JB      rloop32
-
-rvec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	LEAQ (SI)(BX*4), R9
-	CMPQ R10, R9
-	JAE  rtail
-
-rloop8:
-	ABSMAX8((R10))
-	ADDQ $32, R10
-	CMPQ    R10, R9
-	JB      rloop8
-
-rtail:
-	MOVQ BX, AX
-	CMPQ AX, CX
-	JAE  reduce
-	TAILMASK(Y8)
-	VPMASKMOVD (SI)(AX*4), Y8, Y4 // masked-off lanes load as 0
-	VPAND      Y4, Y15, Y4
-	VPMAXUD    Y4, Y1, Y1
+	FUSEDREDUCE(ABSMAX32, ABSMAX8, ABSMAXTAIL)
 
 reduce:
 	ABSMAXREDUCE
@@ -324,65 +516,7 @@ reduce:
 	VMOVSS X1, scale+52(FP)
 
 	VBROADCASTSS X1, Y15
-	VMOVDQU      ·packOrder(SB), Y12
-	MOVQ         SI, R10
-	MOVQ         DI, R11
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	LEAQ         (DI)(BX*1), R9
-	CMPQ         R11, R9
-	JAE          vec8
-
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(R10) // see "Prefetching" above
-	PREFETCHT0 2112(R10)
-	VMULPS    (R10), Y15, Y0
-	VMULPS    32(R10), Y15, Y1
-	VMULPS    64(R10), Y15, Y2
-	VMULPS    96(R10), Y15, Y3
-	CVTPACK4
-	VMOVDQU   Y0, (R11)
-	ADDQ      $128, R10
-	ADDQ      $32, R11
-	CMPQ      R11, R9
-	JB        loop32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	LEAQ (DI)(BX*1), R9
-	CMPQ R11, R9
-	JAE  tail
-
-loop8:
-	VMULPS       (R10), Y15, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	VMOVQ        X0, (R11)
-	ADDQ         $32, R10
-	ADDQ         $8, R11
-	CMPQ         R11, R9
-	JB           loop8
-
-tail:
-	MOVQ BX, AX
-	CMPQ AX, CX
-	JAE  done
-	TAILMASK(Y8)
-	VMASKMOVPS   (SI)(AX*4), Y8, Y0
-	VMULPS       Y15, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	STORE8TAIL
-
-done:
-	VZEROUPPER
-	RET
+	FUSEDPASS(NOTHING, NOTHING)
 
 refuse:
 	MOVL $0, scale+52(FP)
@@ -418,50 +552,8 @@ TEXT ·quantizeZeroPointFusedAVX2(SB), NOSPLIT, $0-64
 	MOVQ  src_len+32(FP), CX
 	TESTQ CX, CX
 	JZ    empty
-	VPBROADCASTD (SI), Y0
-	VMOVDQA      Y0, Y1
-	VMOVDQA      Y0, Y2
-	VMOVDQA      Y0, Y3
-	VMOVDQA      Y0, Y4
-	VMOVDQA      Y0, Y5
-	VMOVDQA      Y0, Y15
-	MOVQ         SI, R10
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	LEAQ         (SI)(BX*4), R9
-	CMPQ         R10, R9
-	JAE          rvec8
-
-	PCALIGN $32
-rloop32:
-	PREFETCHT0 2048(R10) // see "Prefetching" above
-	PREFETCHT0 2112(R10)
-	MINMAX32((R10))
-	ADDQ $128, R10
-	CMPQ    R10, R9
-	JB      rloop32
-
-rvec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	LEAQ (SI)(BX*4), R9
-	CMPQ R10, R9
-	JAE  rtail
-
-rloop8:
-	MINMAX8((R10))
-	ADDQ $32, R10
-	CMPQ    R10, R9
-	JB      rloop8
-
-rtail:
-	MOVQ BX, AX
-	CMPQ AX, CX
-	JAE  reduce
-	TAILMASK(Y8)
-	VPMASKMOVD (SI)(AX*4), Y8, Y6
-	VPBLENDVB  Y8, Y6, Y15, Y6 // src[0] in the masked-off lanes
-	MINMAX3(Y6, Y3, Y4, Y5)
+	MINMAX3START
+	FUSEDREDUCE(MINMAX32, MINMAX8, MINMAXTAIL)
 
 reduce:
 	MINMAX3REDUCE
@@ -550,71 +642,7 @@ reduce:
 
 	VBROADCASTSS X3, Y15
 	VBROADCASTSS X5, Y14
-	VMOVDQU      ·packOrder(SB), Y12
-	MOVQ         SI, R10
-	MOVQ         DI, R11
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	LEAQ         (DI)(BX*1), R9
-	CMPQ         R11, R9
-	JAE          vec8
-
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(R10) // see "Prefetching" above
-	PREFETCHT0 2112(R10)
-	VMULPS    (R10), Y15, Y0
-	VMULPS    32(R10), Y15, Y1
-	VMULPS    64(R10), Y15, Y2
-	VMULPS    96(R10), Y15, Y3
-	VADDPS    Y14, Y0, Y0
-	VADDPS    Y14, Y1, Y1
-	VADDPS    Y14, Y2, Y2
-	VADDPS    Y14, Y3, Y3
-	CVTPACK4
-	VMOVDQU   Y0, (R11)
-	ADDQ      $128, R10
-	ADDQ      $32, R11
-	CMPQ      R11, R9
-	JB        loop32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	LEAQ (DI)(BX*1), R9
-	CMPQ R11, R9
-	JAE  tail
-
-loop8:
-	VMULPS       (R10), Y15, Y0
-	VADDPS       Y14, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	VMOVQ        X0, (R11)
-	ADDQ         $32, R10
-	ADDQ         $8, R11
-	CMPQ         R11, R9
-	JB           loop8
-
-tail:
-	MOVQ BX, AX
-	CMPQ AX, CX
-	JAE  done
-	TAILMASK(Y8)
-	VMASKMOVPS   (SI)(AX*4), Y8, Y0
-	VMULPS       Y15, Y0, Y0
-	VADDPS       Y14, Y0, Y0
-	VCVTPS2DQ    Y0, Y0
-	VEXTRACTI128 $1, Y0, X1
-	VPACKSSDW    X1, X0, X0
-	VPACKSSWB    X0, X0, X0
-	STORE8TAIL
-
-done:
-	VZEROUPPER
-	RET
+	FUSEDPASS(ADDZERO4, ADDZERO1)
 
 refuse:
 	MOVL $0, scale+56(FP)
@@ -628,231 +656,3 @@ empty:
 	MOVL $0, scale+56(FP)
 	MOVL $0, zero+60(FP)
 	RET
-
-// The widening quantizers compute exactly what quantizeAbsmaxAVX2 and
-// quantizeZeroPointAVX2 compute, on float32 lanes widened from binary16
-// (VCVTPH2PS, exact) or bfloat16 (bits<<16). The bfloat16 main loops take
-// even and odd elements apart (BF16SPLIT, BF16PACK), which costs fewer
-// operations than widening in order. The tails load through LOAD16TAIL and
-// store through STORE8TAIL.
-
-// ABSMAXROUND4 turns the float32 lanes of Y0..Y3 into int32 as
-// quantizeAbsmaxAVX2 does: times scale (Y15), the top clamped to 127.0
-// (Y14), rounded to nearest even. Y13 holds int8 -127 for the clamp of
-// the packed bytes (CLAMP32).
-#define ABSMAXROUND4 \
-	VMULPS    Y15, Y0, Y0 \
-	VMULPS    Y15, Y1, Y1 \
-	VMULPS    Y15, Y2, Y2 \
-	VMULPS    Y15, Y3, Y3 \
-	VMINPS    Y14, Y0, Y0 \
-	VMINPS    Y14, Y1, Y1 \
-	VMINPS    Y14, Y2, Y2 \
-	VMINPS    Y14, Y3, Y3 \
-	VCVTPS2DQ Y0, Y0      \
-	VCVTPS2DQ Y1, Y1      \
-	VCVTPS2DQ Y2, Y2      \
-	VCVTPS2DQ Y3, Y3
-
-// QABSMAX8 quantizes the 8 float32 lanes of Y0 like ABSMAXROUND4 and
-// CLAMP32 into the low 8 bytes of X0.
-#define QABSMAX8 \
-	VMULPS       Y15, Y0, Y0 \
-	VMINPS       Y14, Y0, Y0 \
-	VCVTPS2DQ    Y0, Y0      \
-	VEXTRACTI128 $1, Y0, X1  \
-	VPACKSSDW    X1, X0, X0  \
-	VPACKSSWB    X0, X0, X0  \
-	VPMAXSB      X13, X0, X0
-
-// ZEROPOINTROUND4 turns the float32 lanes of Y0..Y3 into int32 as
-// quantizeZeroPointAVX2 does (a rounded product, then a rounded sum): Y15
-// holds scale, Y14 zero and Y13 127.0.
-#define ZEROPOINTROUND4 \
-	VMULPS    Y15, Y0, Y0 \
-	VMULPS    Y15, Y1, Y1 \
-	VMULPS    Y15, Y2, Y2 \
-	VMULPS    Y15, Y3, Y3 \
-	VADDPS    Y14, Y0, Y0 \
-	VADDPS    Y14, Y1, Y1 \
-	VADDPS    Y14, Y2, Y2 \
-	VADDPS    Y14, Y3, Y3 \
-	VMINPS    Y13, Y0, Y0 \
-	VMINPS    Y13, Y1, Y1 \
-	VMINPS    Y13, Y2, Y2 \
-	VMINPS    Y13, Y3, Y3 \
-	VCVTPS2DQ Y0, Y0      \
-	VCVTPS2DQ Y1, Y1      \
-	VCVTPS2DQ Y2, Y2      \
-	VCVTPS2DQ Y3, Y3
-
-// QZEROPOINT8 quantizes the 8 float32 lanes of Y0 like ZEROPOINTROUND4
-// into the low 8 bytes of X0.
-#define QZEROPOINT8 \
-	VMULPS       Y15, Y0, Y0 \
-	VADDPS       Y14, Y0, Y0 \
-	VMINPS       Y13, Y0, Y0 \
-	VCVTPS2DQ    Y0, Y0      \
-	VEXTRACTI128 $1, Y0, X1  \
-	VPACKSSDW    X1, X0, X0  \
-	VPACKSSWB    X0, X0, X0
-
-// ABSMAXCONSTS and ZEROPOINTCONSTS load the constants of the absmax and
-// zero-point macros above other than scale and zero.
-#define ABSMAXCONSTS \
-	BROADCAST32($0x42FE0000, X14, Y14) \
-	BROADCAST32($0x81818181, X13, Y13) \
-	VMOVDQU ·packOrder(SB), Y12
-
-#define ZEROPOINTCONSTS \
-	BROADCAST32($0x42FE0000, X13, Y13) \
-	VMOVDQU ·packOrder(SB), Y12
-
-// CLAMP32 clamps the bytes of Y0 to -127 (Y13), absmax's lower end.
-#define CLAMP32 \
-	VPMAXSB Y13, Y0, Y0
-
-// WIDEN32F16 and WIDEN32BF16 load the 32 values at SI+2*AX as float32
-// into Y0..Y3: in element order, or in BF16SPLIT's (for BF16PACK; Y11
-// holds 0xFFFF0000). WIDENF16 is WIDENBF16 for binary16.
-#define WIDEN32F16 \
-	VCVTPH2PS (SI)(AX*2), Y0   \
-	VCVTPH2PS 16(SI)(AX*2), Y1 \
-	VCVTPH2PS 32(SI)(AX*2), Y2 \
-	VCVTPH2PS 48(SI)(AX*2), Y3
-
-#define WIDEN32BF16 \
-	BF16SPLIT((SI)(AX*2), Y0, Y1, Y11) \
-	BF16SPLIT(32(SI)(AX*2), Y2, Y3, Y11)
-
-#define WIDENF16(m, y) \
-	VCVTPH2PS m, y
-
-// QUANTIZE16 is the body of the four quantizers of 16-bit sources, after
-// their constants and arguments are in place (DI dst, SI src, CX its
-// length): 32 values per step (WIDEN32, then the method's ROUND4, the
-// source's PACK and the method's CLAMP), then 8 (WIDEN8 and Q8), then the
-// last 1..7 through LOAD16TAIL and STORE8TAIL. AX indexes the values.
-#define QUANTIZE16(WIDEN32, ROUND4, PACK, CLAMP, WIDEN8, Q8) \
-	XORQ AX, AX             \
-	MOVQ CX, BX             \
-	ANDQ $-32, BX           \
-	JZ   vec8               \
-	                        \
-	PCALIGN $32 \
-loop32:                     \
-	WIDEN32                 \
-	ROUND4                  \
-	PACK                    \
-	CLAMP                   \
-	VMOVDQU Y0, (DI)(AX*1)  \
-	ADDQ    $32, AX         \
-	CMPQ    AX, BX          \
-	JB      loop32          \
-	                        \
-vec8:                       \
-	VEC8                    \
-	                        \
-loop8:                      \
-	WIDEN8((SI)(AX*2), Y0)  \
-	Q8                      \
-	VMOVQ X0, (DI)(AX*1)    \
-	ADDQ  $8, AX            \
-	CMPQ  AX, BX            \
-	JB    loop8             \
-	                        \
-tail:                       \
-	CMPQ AX, CX             \
-	JAE  done               \
-	LOAD16TAIL              \
-	WIDEN8(X0, Y0)          \
-	Q8                      \
-	STORE8TAIL              \
-	                        \
-done:                       \
-	VZEROUPPER              \
-	RET
-
-// func quantizeAbsmaxFloat16AVX2(dst []int8, src []uint16, scale float32)
-//
-// Registers:
-//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
-//	DI  dst                   Y12     packOrder
-//	CX  len(src)              Y13     int8 -127
-//	AX  index                 Y14     127.0
-//	BX  loop end (VEC8)       Y15     scale
-//	DX  elements left (tail)
-//	R8  scratch
-//	R9  tail pointer
-//	R10 scratch
-TEXT ·quantizeAbsmaxFloat16AVX2(SB), NOSPLIT, $0-52
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-	VBROADCASTSS scale+48(FP), Y15
-	ABSMAXCONSTS
-	QUANTIZE16(WIDEN32F16, ABSMAXROUND4, PACK4, CLAMP32, WIDENF16, QABSMAX8)
-
-// func quantizeAbsmaxBFloat16AVX2(dst []int8, src []uint16, scale float32)
-//
-// Registers:
-//	SI  src                   Y0-Y3   values (BF16SPLIT's order),
-//	DI  dst                           int32, then bytes in Y0
-//	CX  len(src)              Y11     0xFFFF0000
-//	AX  index                 Y12     packOrder (loaded, unused)
-//	BX  loop end (VEC8)       Y13     int8 -127
-//	DX  elements left (tail)  Y14     127.0
-//	R8  scratch               Y15     scale
-//	R9  tail pointer
-//	R10 scratch
-TEXT ·quantizeAbsmaxBFloat16AVX2(SB), NOSPLIT, $0-52
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-	VBROADCASTSS scale+48(FP), Y15
-	ABSMAXCONSTS
-	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
-	QUANTIZE16(WIDEN32BF16, ABSMAXROUND4, BF16PACK, CLAMP32, WIDENBF16, QABSMAX8)
-
-// func quantizeZeroPointFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
-//
-// Registers:
-//	SI  src                   Y0-Y3   values, int32, then bytes in Y0
-//	DI  dst                   Y12     packOrder
-//	CX  len(src)              Y13     127.0
-//	AX  index                 Y14     zero
-//	BX  loop end (VEC8)       Y15     scale
-//	DX  elements left (tail)
-//	R8  scratch
-//	R9  tail pointer
-//	R10 scratch
-TEXT ·quantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-	VBROADCASTSS scale+48(FP), Y15
-	VBROADCASTSS zero+52(FP), Y14
-	ZEROPOINTCONSTS
-	QUANTIZE16(WIDEN32F16, ZEROPOINTROUND4, PACK4, NOTHING, WIDENF16, QZEROPOINT8)
-
-// func quantizeZeroPointBFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
-//
-// Registers:
-//	SI  src                   Y0-Y3   values (BF16SPLIT's order),
-//	DI  dst                           int32, then bytes in Y0
-//	CX  len(src)              Y11     0xFFFF0000
-//	AX  index                 Y12     packOrder (loaded, unused)
-//	BX  loop end (VEC8)       Y13     127.0
-//	DX  elements left (tail)  Y14     zero
-//	R8  scratch               Y15     scale
-//	R9  tail pointer
-//	R10 scratch
-TEXT ·quantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
-	MOVQ dst_base+0(FP), DI
-	MOVQ src_base+24(FP), SI
-	MOVQ src_len+32(FP), CX
-	VBROADCASTSS scale+48(FP), Y15
-	VBROADCASTSS zero+52(FP), Y14
-	ZEROPOINTCONSTS
-	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
-	QUANTIZE16(WIDEN32BF16, ZEROPOINTROUND4, BF16PACK, NOTHING, WIDENBF16, QZEROPOINT8)

@@ -25,6 +25,54 @@
 	PREFETCHT1 4096(SI)(AX*4) \
 	PREFETCHT1 4160(SI)(AX*4)
 
+// REDUCE32 is the loop of the two float32 reductions, after the
+// accumulators are set: 32 values per step (STEP32, with the far loop's
+// prefetching from farElements on; "Prefetching" in kernels_amd64.s says
+// why), then 8 (STEP8), then the last 1..7 through a mask (TAIL, given the
+// mask in Y8). It falls through to the
+// expanding function's reduce label, where the accumulators are folded.
+#define REDUCE32(STEP32, STEP8, TAIL) \
+	XORQ AX, AX                \
+	MOVQ CX, BX                \
+	ANDQ $-32, BX              \
+	JZ   vec8                  \
+	                           \
+	CMPQ CX, $farElements      \
+	JAE  far32                 \
+	                           \
+	PCALIGN $32 \
+loop32:                        \
+	PREFETCHT0 2048(SI)(AX*4)  \
+	PREFETCHT0 2112(SI)(AX*4)  \
+	STEP32((SI)(AX*4))         \
+	ADDQ $32, AX               \
+	CMPQ AX, BX                \
+	JB   loop32                \
+	JMP  vec8                  \
+	                           \
+	PCALIGN $32 \
+far32:                         \
+	PREFETCHFAR                \
+	STEP32((SI)(AX*4))         \
+	ADDQ $32, AX               \
+	CMPQ AX, BX                \
+	JB   far32                 \
+	                           \
+vec8:                          \
+	VEC8                       \
+	                           \
+loop8:                         \
+	STEP8((SI)(AX*4))          \
+	ADDQ $8, AX                \
+	CMPQ AX, BX                \
+	JB   loop8                 \
+	                           \
+tail:                          \
+	CMPQ AX, CX                \
+	JAE  reduce                \
+	TAILMASK(Y8)               \
+	TAIL
+
 // func absMaxBitsAVX2(src []float32) uint32
 // Unsigned max of bits&0x7FFFFFFF, four accumulators. Masked-off tail
 // lanes load as 0, which never raises the max.
@@ -44,51 +92,7 @@ TEXT ·absMaxBitsAVX2(SB), NOSPLIT, $0-28
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
 	VPXOR Y3, Y3, Y3
-	XORQ  AX, AX
-	MOVQ  CX, BX
-	ANDQ  $-32, BX
-	JZ    vec8
-
-	CMPQ  CX, $farElements
-	JAE   far32
-
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
-	PREFETCHT0 2112(SI)(AX*4)
-	ABSMAX32((SI)(AX*4))
-	ADDQ    $32, AX
-	CMPQ    AX, BX
-	JB      loop32
-	JMP     vec8
-
-	PCALIGN $32
-far32:
-	PREFETCHFAR
-	ABSMAX32((SI)(AX*4))
-	ADDQ $32, AX
-	CMPQ AX, BX
-	JB   far32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	ABSMAX8((SI)(AX*4))
-	ADDQ $8, AX
-	CMPQ    AX, BX
-	JB      loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  reduce
-	TAILMASK(Y8)
-	VPMASKMOVD (SI)(AX*4), Y8, Y4
-	VPAND      Y4, Y15, Y4
-	VPMAXUD    Y4, Y1, Y1
+	REDUCE32(ABSMAX32, ABSMAX8, ABSMAXTAIL)
 
 reduce:
 	ABSMAXREDUCE
@@ -124,58 +128,8 @@ TEXT ·minMaxKeysAVX2(SB), NOSPLIT, $0-32
 	MOVQ src_len+8(FP), CX
 	TESTQ CX, CX
 	JZ    empty
-	VPBROADCASTD (SI), Y0
-	VMOVDQA      Y0, Y1
-	VMOVDQA      Y0, Y2
-	VMOVDQA      Y0, Y3
-	VMOVDQA      Y0, Y4
-	VMOVDQA      Y0, Y5
-	VMOVDQA      Y0, Y15
-	XORQ         AX, AX
-	MOVQ         CX, BX
-	ANDQ         $-32, BX
-	JZ           vec8
-
-	CMPQ         CX, $farElements
-	JAE          far32
-
-	PCALIGN $32
-loop32:
-	PREFETCHT0 2048(SI)(AX*4) // see "Prefetching" above
-	PREFETCHT0 2112(SI)(AX*4)
-	MINMAX32((SI)(AX*4))
-	ADDQ    $32, AX
-	CMPQ    AX, BX
-	JB      loop32
-	JMP     vec8
-
-	PCALIGN $32
-far32:
-	PREFETCHFAR
-	MINMAX32((SI)(AX*4))
-	ADDQ $32, AX
-	CMPQ AX, BX
-	JB   far32
-
-vec8:
-	MOVQ CX, BX
-	ANDQ $-8, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop8:
-	MINMAX8((SI)(AX*4))
-	ADDQ $8, AX
-	CMPQ    AX, BX
-	JB      loop8
-
-tail:
-	CMPQ AX, CX
-	JAE  reduce
-	TAILMASK(Y8)
-	VPMASKMOVD (SI)(AX*4), Y8, Y6
-	VPBLENDVB  Y8, Y6, Y15, Y6
-	MINMAX3(Y6, Y3, Y4, Y5)
+	MINMAX3START
+	REDUCE32(MINMAX32, MINMAX8, MINMAXTAIL)
 
 reduce:
 	MINMAX3REDUCE
@@ -209,6 +163,81 @@ empty:
 // 8..15 words take two overlapping 8-word loads, and shorter ones the
 // pieces of LOAD16TAIL.
 
+// REDUCE16 is the loop of the two 16-bit reductions over 16 or more
+// words, after the accumulators are set: 64 words per step (STEP64), then
+// 16 (STEP16 into the first accumulator or set), then the last 16 words
+// once more if some are left (TAIL16 into the second). It falls through to
+// the expanding function's reduce label.
+#define REDUCE16(STEP64, STEP16, TAIL16) \
+	MOVQ CX, BX             \
+	ANDQ $-64, BX           \
+	JZ   vec16              \
+	                        \
+	PCALIGN $32 \
+loop64:                     \
+	STEP64                  \
+	ADDQ $64, AX            \
+	CMPQ AX, BX             \
+	JB   loop64             \
+	                        \
+vec16:                      \
+	MOVQ CX, BX             \
+	ANDQ $-16, BX           \
+	CMPQ AX, BX             \
+	JAE  tail               \
+	                        \
+loop16:                     \
+	STEP16((SI)(AX*2))      \
+	ADDQ $16, AX            \
+	CMPQ AX, BX             \
+	JB   loop16             \
+	                        \
+tail:                       \
+	CMPQ AX, CX             \
+	JAE  reduce             \
+	TAIL16(-32(SI)(CX*2))
+
+// ABSMAX64W folds the 64 words at SI+2*AX into Y0..Y3 (Y15 is the
+// magnitude mask, Y4..Y7 scratch); ABSMAX16W0 and ABSMAX16W1 fold 16 at m
+// into Y0 and Y1.
+#define ABSMAX64W \
+	VPAND   (SI)(AX*2), Y15, Y4   \
+	VPAND   32(SI)(AX*2), Y15, Y5 \
+	VPAND   64(SI)(AX*2), Y15, Y6 \
+	VPAND   96(SI)(AX*2), Y15, Y7 \
+	VPMAXUW Y4, Y0, Y0            \
+	VPMAXUW Y5, Y1, Y1            \
+	VPMAXUW Y6, Y2, Y2            \
+	VPMAXUW Y7, Y3, Y3
+
+#define ABSMAX16W(m, acc) \
+	VPAND   m, Y15, Y4 \
+	VPMAXUW Y4, acc, acc
+
+#define ABSMAX16W0(m) ABSMAX16W(m, Y0)
+#define ABSMAX16W1(m) ABSMAX16W(m, Y1)
+
+// MINMAX64W folds the 64 words at SI+2*AX into both sets of MINMAX3W
+// accumulators (Y6..Y9 scratch); MINMAX16W0 and MINMAX16W1 fold 16 at m
+// into the first set and the second.
+#define MINMAX64W \
+	VMOVDQU (SI)(AX*2), Y6    \
+	VMOVDQU 32(SI)(AX*2), Y7  \
+	VMOVDQU 64(SI)(AX*2), Y8  \
+	VMOVDQU 96(SI)(AX*2), Y9  \
+	MINMAX3W(Y6, Y0, Y1, Y2)  \
+	MINMAX3W(Y7, Y3, Y4, Y5)  \
+	MINMAX3W(Y8, Y0, Y1, Y2)  \
+	MINMAX3W(Y9, Y3, Y4, Y5)
+
+#define MINMAX16W0(m) \
+	VMOVDQU m, Y6 \
+	MINMAX3W(Y6, Y0, Y1, Y2)
+
+#define MINMAX16W1(m) \
+	VMOVDQU m, Y6 \
+	MINMAX3W(Y6, Y3, Y4, Y5)
+
 // func absMaxBits16AVX2(src []uint16) uint16
 // Unsigned word max of bits&0x7FFF, four accumulators; the zeros that
 // LOAD16TAIL fills in never raise the max.
@@ -233,42 +262,7 @@ TEXT ·absMaxBits16AVX2(SB), NOSPLIT, $0-26
 	VPXOR Y1, Y1, Y1
 	VPXOR Y2, Y2, Y2
 	VPXOR Y3, Y3, Y3
-	MOVQ  CX, BX
-	ANDQ  $-64, BX
-	JZ    vec16
-
-	PCALIGN $32
-loop64:
-	VPAND   (SI)(AX*2), Y15, Y4
-	VPAND   32(SI)(AX*2), Y15, Y5
-	VPAND   64(SI)(AX*2), Y15, Y6
-	VPAND   96(SI)(AX*2), Y15, Y7
-	VPMAXUW Y4, Y0, Y0
-	VPMAXUW Y5, Y1, Y1
-	VPMAXUW Y6, Y2, Y2
-	VPMAXUW Y7, Y3, Y3
-	ADDQ    $64, AX
-	CMPQ    AX, BX
-	JB      loop64
-
-vec16:
-	MOVQ CX, BX
-	ANDQ $-16, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop16:
-	VPAND   (SI)(AX*2), Y15, Y4
-	VPMAXUW Y4, Y0, Y0
-	ADDQ    $16, AX
-	CMPQ    AX, BX
-	JB      loop16
-
-tail:
-	CMPQ    AX, CX
-	JAE     reduce
-	VPAND   -32(SI)(CX*2), Y15, Y4
-	VPMAXUW Y4, Y1, Y1
+	REDUCE16(ABSMAX64W, ABSMAX16W0, ABSMAX16W1)
 
 reduce:
 	VPMAXUW      Y1, Y0, Y0
@@ -329,42 +323,7 @@ TEXT ·minMaxKeys16AVX2(SB), NOSPLIT, $0-28
 	VMOVDQA      Y0, Y3
 	VMOVDQA      Y0, Y4
 	VMOVDQA      Y0, Y5
-	MOVQ         CX, BX
-	ANDQ         $-64, BX
-	JZ           vec16
-
-	PCALIGN $32
-loop64:
-	VMOVDQU (SI)(AX*2), Y6
-	VMOVDQU 32(SI)(AX*2), Y7
-	VMOVDQU 64(SI)(AX*2), Y8
-	VMOVDQU 96(SI)(AX*2), Y9
-	MINMAX3W(Y6, Y0, Y1, Y2)
-	MINMAX3W(Y7, Y3, Y4, Y5)
-	MINMAX3W(Y8, Y0, Y1, Y2)
-	MINMAX3W(Y9, Y3, Y4, Y5)
-	ADDQ    $64, AX
-	CMPQ    AX, BX
-	JB      loop64
-
-vec16:
-	MOVQ CX, BX
-	ANDQ $-16, BX
-	CMPQ AX, BX
-	JAE  tail
-
-loop16:
-	VMOVDQU (SI)(AX*2), Y6
-	MINMAX3W(Y6, Y0, Y1, Y2)
-	ADDQ    $16, AX
-	CMPQ    AX, BX
-	JB      loop16
-
-tail:
-	CMPQ    AX, CX
-	JAE     reduce
-	VMOVDQU -32(SI)(CX*2), Y6
-	MINMAX3W(Y6, Y3, Y4, Y5)
+	REDUCE16(MINMAX64W, MINMAX16W0, MINMAX16W1)
 
 reduce:
 	VPMAXSW      Y3, Y0, Y0
