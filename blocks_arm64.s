@@ -64,25 +64,9 @@ done:                                      \
 // 0; a tree of UMAX folds each 32 values first.
 #define ABSMAX_INIT VEOR V16.B16, V16.B16, V16.B16
 
-#define ABSMAX_STEP32                                 \
-	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4] \
-	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4] \
-	VAND   V31.B16, V0.B16, V0.B16              \
-	VAND   V31.B16, V1.B16, V1.B16              \
-	VAND   V31.B16, V2.B16, V2.B16              \
-	VAND   V31.B16, V3.B16, V3.B16              \
-	VAND   V31.B16, V4.B16, V4.B16              \
-	VAND   V31.B16, V5.B16, V5.B16              \
-	VAND   V31.B16, V6.B16, V6.B16              \
-	VAND   V31.B16, V7.B16, V7.B16              \
-	VUMAX  V1.S4, V0.S4, V0.S4                  \
-	VUMAX  V3.S4, V2.S4, V2.S4                  \
-	VUMAX  V5.S4, V4.S4, V4.S4                  \
-	VUMAX  V7.S4, V6.S4, V6.S4                  \
-	VUMAX  V2.S4, V0.S4, V0.S4                  \
-	VUMAX  V6.S4, V4.S4, V4.S4                  \
-	VUMAX  V4.S4, V0.S4, V0.S4                  \
-	VUMAX  V0.S4, V16.S4, V16.S4
+#define ABSMAX_STEP32                \
+	ABSTREE8(S4, V0)             \
+	VUMAX V0.S4, V16.S4, V16.S4
 
 #define ABSMAX_STEP8                   \
 	VLD1.P 32(R0), [V0.S4, V1.S4] \
@@ -120,32 +104,23 @@ TEXT ·absMaxBitsBlocksNEON(SB), NOSPLIT, $0-56
 	VMOV V28.B16, V16.B16    \
 	VMOV V29.B16, V20.B16
 
-#define MINMAX_STEP32                                 \
-	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4] \
-	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4] \
-	KEY(0, V0, 8, V8)                            \
-	KEY(1, V1, 9, V9)                            \
-	KEY(2, V2, 10, V10)                          \
-	KEY(3, V3, 11, V11)                          \
-	KEY(4, V4, 12, V12)                          \
-	KEY(5, V5, 13, V13)                          \
-	KEY(6, V6, 14, V14)                          \
-	KEY(7, V7, 15, V15)                          \
-	SMIN_4S(8, 0, 1)                             \
-	SMIN_4S(9, 2, 3)                             \
-	SMIN_4S(10, 4, 5)                            \
-	SMIN_4S(11, 6, 7)                            \
-	SMAX_4S(12, 0, 1)                            \
-	SMAX_4S(13, 2, 3)                            \
-	SMAX_4S(14, 4, 5)                            \
-	SMAX_4S(15, 6, 7)                            \
-	SMIN_4S(8, 8, 9)                             \
-	SMIN_4S(10, 10, 11)                          \
-	SMAX_4S(12, 12, 13)                          \
-	SMAX_4S(14, 14, 15)                          \
-	SMIN_4S(8, 8, 10)                            \
-	SMAX_4S(12, 12, 14)                          \
-	SMIN_4S(16, 16, 8)                           \
+#define MINMAX_STEP32        \
+	LOADKEYS8(S4, KEY)   \
+	SMIN_4S(8, 0, 1)     \
+	SMIN_4S(9, 2, 3)     \
+	SMIN_4S(10, 4, 5)    \
+	SMIN_4S(11, 6, 7)    \
+	SMAX_4S(12, 0, 1)    \
+	SMAX_4S(13, 2, 3)    \
+	SMAX_4S(14, 4, 5)    \
+	SMAX_4S(15, 6, 7)    \
+	SMIN_4S(8, 8, 9)     \
+	SMIN_4S(10, 10, 11)  \
+	SMAX_4S(12, 12, 13)  \
+	SMAX_4S(14, 14, 15)  \
+	SMIN_4S(8, 8, 10)    \
+	SMAX_4S(12, 12, 14)  \
+	SMIN_4S(16, 16, 8)   \
 	SMAX_4S(20, 20, 12)
 
 #define MINMAX_STEP8                   \
@@ -187,16 +162,9 @@ TEXT ·minMaxKeysBlocksNEON(SB), NOSPLIT, $0-80
 
 // The same on 16-bit floats: 8 values per vector, V31 = 0x7FFF and V28,
 // V29 = 0x7FFF, 0x8000 in each 16-bit lane.
-#define ABSMAX16_STEP32                               \
-	VLD1.P 64(R0), [V0.H8, V1.H8, V2.H8, V3.H8] \
-	VAND   V31.B16, V0.B16, V0.B16              \
-	VAND   V31.B16, V1.B16, V1.B16              \
-	VAND   V31.B16, V2.B16, V2.B16              \
-	VAND   V31.B16, V3.B16, V3.B16              \
-	VUMAX  V1.H8, V0.H8, V0.H8                  \
-	VUMAX  V3.H8, V2.H8, V2.H8                  \
-	VUMAX  V2.H8, V0.H8, V0.H8                  \
-	VUMAX  V0.H8, V16.H8, V16.H8
+#define ABSMAX16_STEP32              \
+	ABSTREE4(H8, V0)             \
+	VUMAX V0.H8, V16.H8, V16.H8
 
 #define ABSMAX16_STEP8                 \
 	VLD1.P 16(R0), [V0.H8]        \
@@ -225,19 +193,15 @@ TEXT ·absMaxBits16BlocksNEON(SB), NOSPLIT, $0-56
 	VDUP R3, V31.H8
 	REDUCEBLOCKS(ABSMAX_INIT, ABSMAX16_STEP32, ABSMAX16_STEP8, ABSMAX16_FINISH)
 
-#define MINMAX16_STEP32                               \
-	VLD1.P 64(R0), [V0.H8, V1.H8, V2.H8, V3.H8] \
-	KEY16(0, V0, 8, V8)                          \
-	KEY16(1, V1, 9, V9)                          \
-	KEY16(2, V2, 10, V10)                        \
-	KEY16(3, V3, 11, V11)                        \
-	SMIN_8H(8, 0, 1)                             \
-	SMIN_8H(9, 2, 3)                             \
-	SMAX_8H(12, 0, 1)                            \
-	SMAX_8H(13, 2, 3)                            \
-	SMIN_8H(8, 8, 9)                             \
-	SMAX_8H(12, 12, 13)                          \
-	SMIN_8H(16, 16, 8)                           \
+#define MINMAX16_STEP32      \
+	LOADKEYS4(H8, KEY16) \
+	SMIN_8H(8, 0, 1)     \
+	SMIN_8H(9, 2, 3)     \
+	SMAX_8H(12, 0, 1)    \
+	SMAX_8H(13, 2, 3)    \
+	SMIN_8H(8, 8, 9)     \
+	SMAX_8H(12, 12, 13)  \
+	SMIN_8H(16, 16, 8)   \
 	SMAX_8H(20, 20, 12)
 
 #define MINMAX16_STEP8          \
@@ -317,45 +281,34 @@ done:                                               \
 
 #define LOAD8_F32 VLD1.P 32(R0), [V2.S4, V3.S4]
 
-#define LOAD16_F16                    \
-	VLD1.P 32(R0), [V0.H8, V1.H8] \
-	WIDEN16_F16
-
 #define LOAD8_F16               \
 	VLD1.P 16(R0), [V0.H8] \
-	FCVTL_4S(2, 0)          \
-	FCVTL2_4S(3, 0)
+	SPLIT(FCVTL_4S, FCVTL2_4S, 2, 3, 0)
 
-#define LOAD16_BF16                   \
-	VLD1.P 32(R0), [V0.H8, V1.H8] \
-	WIDEN16_BF16
+#define LOAD8_BF16              \
+	VLD1.P 16(R0), [V0.H8] \
+	BF16SPLIT(V29, V2, V3, V0)
 
-#define LOAD8_BF16                   \
-	VLD1.P 16(R0), [V0.H8]      \
-	VZIP1  V0.H8, V29.H8, V2.H8 \
-	VZIP2  V0.H8, V29.H8, V3.H8
+// QABS8 and QZP8 are QABS16 and QZP16 (kernels_arm64.h) on V2-V3, to the
+// low 8 bytes of V8 through the int16 of V6.
+#define TOINT8_8                            \
+	FCVTNS_4S(2, 2)                     \
+	FCVTNS_4S(3, 3)                     \
+	PAIR(SQXTN_4H, SQXTN2_8H, 6, 2, 3)  \
+	SQXTN_8B(8, 6)
 
-// QABS8 and QZP8 are QABS16 and QZP16 on V2-V3.
-#define QABS8           \
-	FMUL_4S(2, 2, 31)  \
-	FMUL_4S(3, 3, 31)  \
-	FCVTNS_4S(2, 2)    \
-	FCVTNS_4S(3, 3)    \
-	SQXTN_4H(6, 2)     \
-	SQXTN2_8H(6, 3)    \
-	SQXTN_8B(8, 6)     \
+#define QABS8              \
+	FMUL_4S(2, 2, 31) \
+	FMUL_4S(3, 3, 31) \
+	TOINT8_8          \
 	SMAX_16B(8, 8, 30)
 
-#define QZP8            \
-	FMUL_4S(2, 2, 31)  \
-	FMUL_4S(3, 3, 31)  \
-	FADD_4S(2, 2, 30)  \
-	FADD_4S(3, 3, 30)  \
-	FCVTNS_4S(2, 2)    \
-	FCVTNS_4S(3, 3)    \
-	SQXTN_4H(6, 2)     \
-	SQXTN2_8H(6, 3)    \
-	SQXTN_8B(8, 6)
+#define QZP8               \
+	FMUL_4S(2, 2, 31) \
+	FMUL_4S(3, 3, 31) \
+	FADD_4S(2, 2, 30) \
+	FADD_4S(3, 3, 30) \
+	TOINT8_8
 
 // func quantizeAbsmaxBlocksNEON(dst []int8, src []float32, scales []float32, block int)
 //
@@ -374,7 +327,7 @@ TEXT ·quantizeAbsmaxBlocksNEON(SB), NOSPLIT, $0-80
 	MOVD  scales_len+56(FP), R5
 	MOVD  block+72(FP), R6
 	VMOVI $0x81, V30.B16 // -127
-	QUANTIZEBLOCKS(PARAMS_ABSMAX, LOAD16_F32, LOAD8_F32, QABS16, QABS8)
+	QUANTIZEBLOCKS(PARAMS_ABSMAX, LOAD16_F32, LOAD8_F32, QABS16(2, 3, 4, 5, 6, 7, 8), QABS8)
 
 // func quantizeZeroPointBlocksNEON(dst []int8, src []float32, scales, zeros []float32, block int)
 //
@@ -394,7 +347,7 @@ TEXT ·quantizeZeroPointBlocksNEON(SB), NOSPLIT, $0-104
 	MOVD scales_len+56(FP), R5
 	MOVD zeros_base+72(FP), R4
 	MOVD block+96(FP), R6
-	QUANTIZEBLOCKS(PARAMS_ZEROPOINT, LOAD16_F32, LOAD8_F32, QZP16, QZP8)
+	QUANTIZEBLOCKS(PARAMS_ZEROPOINT, LOAD16_F32, LOAD8_F32, QZP16(2, 3, 4, 5, 6, 7, 8), QZP8)
 
 // func quantizeAbsmaxFloat16BlocksNEON(dst []int8, src []uint16, scales []float32, block int)
 //
@@ -413,7 +366,7 @@ TEXT ·quantizeAbsmaxFloat16BlocksNEON(SB), NOSPLIT, $0-80
 	MOVD  scales_len+56(FP), R5
 	MOVD  block+72(FP), R6
 	VMOVI $0x81, V30.B16 // -127
-	QUANTIZEBLOCKS(PARAMS_ABSMAX, LOAD16_F16, LOAD8_F16, QABS16, QABS8)
+	QUANTIZEBLOCKS(PARAMS_ABSMAX, LOAD16W(WIDEN16_F16), LOAD8_F16, QABS16(2, 3, 4, 5, 6, 7, 8), QABS8)
 
 // func quantizeAbsmaxBFloat16BlocksNEON(dst []int8, src []uint16, scales []float32, block int)
 //
@@ -433,7 +386,7 @@ TEXT ·quantizeAbsmaxBFloat16BlocksNEON(SB), NOSPLIT, $0-80
 	MOVD  block+72(FP), R6
 	VMOVI $0x81, V30.B16 // -127
 	VEOR  V29.B16, V29.B16, V29.B16
-	QUANTIZEBLOCKS(PARAMS_ABSMAX, LOAD16_BF16, LOAD8_BF16, QABS16, QABS8)
+	QUANTIZEBLOCKS(PARAMS_ABSMAX, LOAD16W(WIDEN16_BF16(V29)), LOAD8_BF16, QABS16(2, 3, 4, 5, 6, 7, 8), QABS8)
 
 // func quantizeZeroPointFloat16BlocksNEON(dst []int8, src []uint16, scales, zeros []float32, block int)
 //
@@ -453,7 +406,7 @@ TEXT ·quantizeZeroPointFloat16BlocksNEON(SB), NOSPLIT, $0-104
 	MOVD scales_len+56(FP), R5
 	MOVD zeros_base+72(FP), R4
 	MOVD block+96(FP), R6
-	QUANTIZEBLOCKS(PARAMS_ZEROPOINT, LOAD16_F16, LOAD8_F16, QZP16, QZP8)
+	QUANTIZEBLOCKS(PARAMS_ZEROPOINT, LOAD16W(WIDEN16_F16), LOAD8_F16, QZP16(2, 3, 4, 5, 6, 7, 8), QZP8)
 
 // func quantizeZeroPointBFloat16BlocksNEON(dst []int8, src []uint16, scales, zeros []float32, block int)
 //
@@ -474,4 +427,4 @@ TEXT ·quantizeZeroPointBFloat16BlocksNEON(SB), NOSPLIT, $0-104
 	MOVD zeros_base+72(FP), R4
 	MOVD block+96(FP), R6
 	VEOR V29.B16, V29.B16, V29.B16
-	QUANTIZEBLOCKS(PARAMS_ZEROPOINT, LOAD16_BF16, LOAD8_BF16, QZP16, QZP8)
+	QUANTIZEBLOCKS(PARAMS_ZEROPOINT, LOAD16W(WIDEN16_BF16(V29)), LOAD8_BF16, QZP16(2, 3, 4, 5, 6, 7, 8), QZP8)

@@ -11,7 +11,56 @@
 //	dequantizeZeroPointFloat16NEON   []int8 -> binary16, rounded by FCVTN
 //	dequantizeZeroPointBFloat16NEON  []int8 -> bfloat16, rounded by BF16RNE
 //
-// BF16RNE and BF16CONSTANTS are in kernels_arm64.h.
+// The three are one body, DEQUANTIZE, with hooks for the format of the
+// results. BF16RNE and BF16CONSTANTS are in kernels_arm64.h.
+
+// DEQUANTIZE is the body of a dequantizer: SLICE (kernels_arm64.h) with
+// 16, then 4 values per iteration, then one. Each sign-extends the int8
+// values twice to int32 (V3-V6), subtracts the zero point in Vz (exact),
+// converts with SCVTF (round to nearest even), then divides by the scale
+// in register s (a number) with a true FDIV; OUT16, OUT4 and OUT1 store
+// the 16, 4 or 1 float32 results of V3-V6 (rounding them first for a
+// 16-bit format). One value at a time, MOVB sign-extends it to R3, and
+// DQONE takes V3 from there. It defines the labels of SLICE.
+#define DEQUANTIZE(Vz, s, OUT16, OUT4, OUT1) \
+	SLICE($16, DQSTEP16(Vz, s, OUT16), $4, DQSTEP4(Vz, s, OUT4), DQSTEP1(Vz, s, OUT1))
+
+#define DQSTEP16(Vz, s, OUT16)                       \
+	VLD1.P 16(R0), [V0.B16]                     \
+	SPLIT(SXTL_8H, SXTL2_8H, 1, 2, 0)           \
+	SPLITS(SXTL_4S, SXTL2_4S, 3, 4, 5, 6, 1, 2) \
+	VSUB   Vz.S4, V3.S4, V3.S4                  \
+	VSUB   Vz.S4, V4.S4, V4.S4                  \
+	VSUB   Vz.S4, V5.S4, V5.S4                  \
+	VSUB   Vz.S4, V6.S4, V6.S4                  \
+	UNOP4(SCVTF_4S, 3, 4, 5, 6)                 \
+	BINOP4(FDIV_4S, 3, 4, 5, 6, s)              \
+	OUT16
+
+#define DQSTEP4(Vz, s, OUT4)        \
+	FMOVS.P 4(R0), F0           \
+	SXTL_8H(1, 0)               \
+	SXTL_4S(3, 1)               \
+	DQONE(Vz, s)                \
+	OUT4
+
+#define DQSTEP1(Vz, s, OUT1)                \
+	MOVB.P 1(R0), R3                    \
+	VDUP   R3, V3.S4                    \
+	DQONE(Vz, s)                        \
+	OUT1
+
+#define DQONE(Vz, s)                \
+	VSUB   Vz.S4, V3.S4, V3.S4 \
+	SCVTF_4S(3, 3)             \
+	FDIV_4S(3, 3, s)
+
+#define OUT16_F32 VST1.P [V3.S4, V4.S4, V5.S4, V6.S4], 64(R1)
+
+#define OUT4_F32 VST1.P [V3.S4], 16(R1)
+
+#define OUT1_F32 FMOVS.P F3, 4(R1)
+
 
 // func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int32)
 // Sign-extend twice, an exact int32 subtraction, SCVTF (round to nearest
@@ -31,78 +80,17 @@ TEXT ·dequantizeZeroPointNEON(SB), NOSPLIT, $0-56
 	VDUP  V31.S[0], V31.S4
 	MOVW  zero+52(FP), R3
 	VDUP  R3, V30.S4
-	SUBS  $16, R2
-	BLT   four
-
-loop16:
-	VLD1.P 16(R0), [V0.B16]
-	SXTL_8H(1, 0)
-	SXTL2_8H(2, 0)
-	SXTL_4S(3, 1)
-	SXTL2_4S(4, 1)
-	SXTL_4S(5, 2)
-	SXTL2_4S(6, 2)
-	VSUB   V30.S4, V3.S4, V3.S4
-	VSUB   V30.S4, V4.S4, V4.S4
-	VSUB   V30.S4, V5.S4, V5.S4
-	VSUB   V30.S4, V6.S4, V6.S4
-	SCVTF_4S(3, 3)
-	SCVTF_4S(4, 4)
-	SCVTF_4S(5, 5)
-	SCVTF_4S(6, 6)
-	FDIV_4S(3, 3, 31)
-	FDIV_4S(4, 4, 31)
-	FDIV_4S(5, 5, 31)
-	FDIV_4S(6, 6, 31)
-	VST1.P [V3.S4, V4.S4, V5.S4, V6.S4], 64(R1)
-	SUBS   $16, R2
-	BGE    loop16
-
-four:
-	ADD $16, R2
-	CMP $4, R2
-	BLT one
-
-loop4:
-	FMOVS.P 4(R0), F0
-	SXTL_8H(1, 0)
-	SXTL_4S(3, 1)
-	VSUB    V30.S4, V3.S4, V3.S4
-	SCVTF_4S(3, 3)
-	FDIV_4S(3, 3, 31)
-	VST1.P  [V3.S4], 16(R1)
-	SUB     $4, R2
-	CMP     $4, R2
-	BGE     loop4
-
-one:
-	CBZ R2, done
-
-loop1:
-	MOVB.P  1(R0), R3 // sign-extends
-	VDUP    R3, V3.S4
-	VSUB    V30.S4, V3.S4, V3.S4
-	SCVTF_4S(3, 3)
-	FDIV_4S(3, 3, 31)
-	FMOVS.P F3, 4(R1)
-	SUBS    $1, R2
-	BNE     loop1
-
-done:
+	DEQUANTIZE(V30, 31, OUT16_F32, OUT4_F32, OUT1_F32)
 	RET
 
-// Dequantization to 16-bit floats: the float32 kernel's sequence, then
-// the rounding of float32ToFloat16NEON (FCVTN) or float32ToBFloat16NEON
-// (BF16RNE, with its constants in V30 and V31).
-
-// NARROW16_F16 and NARROW16_BF16 round the 16 float32 values of V3-V6 to
-// the 16-bit lanes of V7-V8; NARROW4_F16 and NARROW4_BF16 those of V3 to
-// the low four lanes of V7.
-#define NARROW16_F16 \
-	FCVTN_4H(7, 3)  \
-	FCVTN2_8H(7, 4) \
-	FCVTN_4H(8, 5)  \
-	FCVTN2_8H(8, 6)
+// Dequantization to 16-bit floats: the float32 kernel's sequence (with
+// the scale in V28 and the zero point in V29), then the rounding of
+// float32ToFloat16NEON (FCVTN) or float32ToBFloat16NEON (BF16RNE, with its
+// constants in V30 and V31). NARROW16_F16 and NARROW16_BF16 round the 16
+// float32 values of V3-V6 to the 16-bit lanes of V7-V8; NARROW4_F16 and
+// NARROW4_BF16 those of V3 to the low four lanes of V7. OUT16, OUT4 and
+// OUT1 store them.
+#define NARROW16_F16 PAIRS(FCVTN_4H, FCVTN2_8H, 7, 8, 3, 4, 5, 6)
 
 #define NARROW4_F16 FCVTN_4H(7, 3)
 
@@ -118,68 +106,17 @@ done:
 	BF16RNE(3, V3, V9, V13, V17, 9, 13, 17) \
 	VUZP2 V13.H8, V13.H8, V7.H8
 
-// DEQUANTIZE16 is the body of a dequantizer to 16-bit floats, shaped as
-// dequantizeZeroPointNEON with the scale in V28 and the zero point in V29;
-// NARROW16 and NARROW4 round its results. It branches only to labels of
-// its own (loop16, four, loop4, one, loop1, done), which the TEXT that
-// uses it must not define, and ends with the kernel's RET.
-#define DEQUANTIZE16(NARROW16, NARROW4)     \
-	SUBS $16, R2                         \
-	BLT  four                            \
-loop16:                                  \
-	VLD1.P 16(R0), [V0.B16]              \
-	SXTL_8H(1, 0)                        \
-	SXTL2_8H(2, 0)                       \
-	SXTL_4S(3, 1)                        \
-	SXTL2_4S(4, 1)                       \
-	SXTL_4S(5, 2)                        \
-	SXTL2_4S(6, 2)                       \
-	VSUB   V29.S4, V3.S4, V3.S4          \
-	VSUB   V29.S4, V4.S4, V4.S4          \
-	VSUB   V29.S4, V5.S4, V5.S4          \
-	VSUB   V29.S4, V6.S4, V6.S4          \
-	SCVTF_4S(3, 3)                       \
-	SCVTF_4S(4, 4)                       \
-	SCVTF_4S(5, 5)                       \
-	SCVTF_4S(6, 6)                       \
-	FDIV_4S(3, 3, 28)                    \
-	FDIV_4S(4, 4, 28)                    \
-	FDIV_4S(5, 5, 28)                    \
-	FDIV_4S(6, 6, 28)                    \
-	NARROW16                             \
-	VST1.P [V7.H8, V8.H8], 32(R1)        \
-	SUBS   $16, R2                       \
-	BGE    loop16                        \
-four:                                    \
-	ADD $16, R2                          \
-	CMP $4, R2                           \
-	BLT one                              \
-loop4:                                   \
-	FMOVS.P 4(R0), F0                    \
-	SXTL_8H(1, 0)                        \
-	SXTL_4S(3, 1)                        \
-	VSUB    V29.S4, V3.S4, V3.S4         \
-	SCVTF_4S(3, 3)                       \
-	FDIV_4S(3, 3, 28)                    \
-	NARROW4                              \
-	FMOVD.P F7, 8(R1)                    \
-	SUB     $4, R2                       \
-	CMP     $4, R2                       \
-	BGE     loop4                        \
-one:                                     \
-	CBZ R2, done                         \
-loop1:                                   \
-	MOVB.P  1(R0), R3                    \
-	VDUP    R3, V3.S4                    \
-	VSUB    V29.S4, V3.S4, V3.S4         \
-	SCVTF_4S(3, 3)                       \
-	FDIV_4S(3, 3, 28)                    \
-	NARROW4                              \
-	VST1.P  V7.H[0], 2(R1)               \
-	SUBS    $1, R2                       \
-	BNE     loop1                        \
-done:                                    \
-	RET
+#define OUT16(NARROW16)                \
+	NARROW16                       \
+	VST1.P [V7.H8, V8.H8], 32(R1)
+
+#define OUT4(NARROW4)      \
+	NARROW4            \
+	FMOVD.P F7, 8(R1)
+
+#define OUT1(NARROW4)           \
+	NARROW4                 \
+	VST1.P V7.H[0], 2(R1)
 
 // func dequantizeZeroPointFloat16NEON(dst []uint16, src []int8, scale float32, zero int32)
 //
@@ -198,7 +135,8 @@ TEXT ·dequantizeZeroPointFloat16NEON(SB), NOSPLIT, $0-56
 	VDUP  V28.S[0], V28.S4
 	MOVW  zero+52(FP), R3
 	VDUP  R3, V29.S4
-	DEQUANTIZE16(NARROW16_F16, NARROW4_F16)
+	DEQUANTIZE(V29, 28, OUT16(NARROW16_F16), OUT4(NARROW4_F16), OUT1(NARROW4_F16))
+	RET
 
 // func dequantizeZeroPointBFloat16NEON(dst []uint16, src []int8, scale float32, zero int32)
 //
@@ -223,4 +161,5 @@ TEXT ·dequantizeZeroPointBFloat16NEON(SB), NOSPLIT, $0-56
 	MOVW  zero+52(FP), R3
 	VDUP  R3, V29.S4
 	BF16CONSTANTS
-	DEQUANTIZE16(NARROW16_BF16, NARROW4_BF16)
+	DEQUANTIZE(V29, 28, OUT16(NARROW16_BF16), OUT4(NARROW4_BF16), OUT1(NARROW4_BF16))
+	RET

@@ -31,10 +31,10 @@
 //	neon_arm64.h     the WORD encodings of the instructions Go's assembler
 //	                 lacks (FCVTN_4H, SQXTN_8B, ...), checked by
 //	                 neon_encoding_test.go
-//	kernels_arm64.h  the macros that several files share (BF16RNE,
-//	                 BF16CONSTANTS, KEY, KEY16, WIDEN16_F16, WIDEN16_BF16,
-//	                 QABS16, QZP16); a macro that serves one family stays
-//	                 in that family's file, next to its users
+//	kernels_arm64.h  the macros that several files share (SLICE, BINOP4,
+//	                 PAIRS, SPLITS, BF16RNE, KEY, WIDEN16_F16, QABS16, ...,
+//	                 indexed at its top); a macro that serves one family
+//	                 stays in that family's file, next to its users
 //
 // This file holds no code: it keeps the conventions that every file
 // follows.
@@ -45,13 +45,19 @@
 // crosses the end of a slice (the 16-bit reductions take 64, then 8, then
 // 1; the Q8_0 kernels take whole blocks). R0 walks src, R1 walks dst, R2
 // counts the elements left; in the main loop it is biased by minus one
-// iteration, so that one SUBS both counts and tests.
+// iteration, so that one SUBS both counts and tests. That shape is one
+// macro, SLICE (kernels_arm64.h), whose hooks are the steps of each
+// kernel.
 //
 // Go runs with FPCR = 0: round to nearest even, no flush to zero, NaNs
 // propagated (not replaced by the default NaN). The float instructions
 // of every file depend on that.
 //
 // Each TEXT's comment ends with a table of its registers by role. A
-// macro that is the body of a kernel (QUANTIZE16, Q8BODY, DEQUANTIZE16,
-// REDUCEBLOCKS, QUANTIZEBLOCKS) defines every label it branches to and
-// ends with the kernel's RET; no macro branches to a label outside itself.
+// macro that is the body of a kernel (ABSMAXBODY, MINMAXBODY, NARROWBODY,
+// WIDENBODY, QUANTIZE, DEQUANTIZE, DECODE, all around SLICE; Q8BODY,
+// REDUCEBLOCKS, QUANTIZEBLOCKS) defines every label it branches to, so
+// that it can be expanded only once per TEXT; Q8BODY, REDUCEBLOCKS and
+// QUANTIZEBLOCKS end with the kernel's RET, the others with their label
+// done, after which the TEXT stores its results (a macro never names an
+// argument) and returns. No macro branches to a label outside itself.

@@ -43,39 +43,18 @@
 // Q8BLOCK quantizes the 32 float32 values of V4-V11 with id from lane
 // `lane` of V21, as quantizeAbsmaxNEON, and stores the block: d from lane
 // `lane` of V20, then the 32 quants.
-#define Q8BLOCK(lane)                     \
-	VDUP V21.S[lane], V23.S4             \
-	FMUL_4S(4, 4, 23)                    \
-	FMUL_4S(5, 5, 23)                    \
-	FMUL_4S(6, 6, 23)                    \
-	FMUL_4S(7, 7, 23)                    \
-	FMUL_4S(8, 8, 23)                    \
-	FMUL_4S(9, 9, 23)                    \
-	FMUL_4S(10, 10, 23)                  \
-	FMUL_4S(11, 11, 23)                  \
-	FCVTNS_4S(4, 4)                      \
-	FCVTNS_4S(5, 5)                      \
-	FCVTNS_4S(6, 6)                      \
-	FCVTNS_4S(7, 7)                      \
-	FCVTNS_4S(8, 8)                      \
-	FCVTNS_4S(9, 9)                      \
-	FCVTNS_4S(10, 10)                    \
-	FCVTNS_4S(11, 11)                    \
-	SQXTN_4H(12, 4)                      \
-	SQXTN2_8H(12, 5)                     \
-	SQXTN_4H(13, 6)                      \
-	SQXTN2_8H(13, 7)                     \
-	SQXTN_4H(14, 8)                      \
-	SQXTN2_8H(14, 9)                     \
-	SQXTN_4H(15, 10)                     \
-	SQXTN2_8H(15, 11)                    \
-	SQXTN_8B(0, 12)                      \
-	SQXTN2_16B(0, 13)                    \
-	SQXTN_8B(1, 14)                      \
-	SQXTN2_16B(1, 15)                    \
-	SMAX_16B(0, 0, 30)                   \
-	SMAX_16B(1, 1, 30)                   \
-	VST1.P V20.H[lane], 2(R1)            \
+#define Q8BLOCK(lane)                                     \
+	VDUP V21.S[lane], V23.S4                             \
+	BINOP4(FMUL_4S, 4, 5, 6, 7, 23)                      \
+	BINOP4(FMUL_4S, 8, 9, 10, 11, 23)                    \
+	UNOP4(FCVTNS_4S, 4, 5, 6, 7)                         \
+	UNOP4(FCVTNS_4S, 8, 9, 10, 11)                       \
+	PAIRS(SQXTN_4H, SQXTN2_8H, 12, 13, 4, 5, 6, 7)       \
+	PAIRS(SQXTN_4H, SQXTN2_8H, 14, 15, 8, 9, 10, 11)     \
+	PAIRS(SQXTN_8B, SQXTN2_16B, 0, 1, 12, 13, 14, 15)    \
+	SMAX_16B(0, 0, 30)                                   \
+	SMAX_16B(1, 1, 30)                                   \
+	VST1.P V20.H[lane], 2(R1)                            \
 	VST1.P [V0.B16, V1.B16], 32(R1)
 
 // Q8CONSTANTS sets V28, V29 and V30.
@@ -134,24 +113,7 @@ done:                                    \
 
 // MAX32 and friends serve float32 sources: abs max as bits (src is
 // finite), V31 = 0x7FFFFFFF.
-#define MAX32(Vm)                                  \
-	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4] \
-	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4] \
-	VAND   V31.B16, V0.B16, V0.B16              \
-	VAND   V31.B16, V1.B16, V1.B16              \
-	VAND   V31.B16, V2.B16, V2.B16              \
-	VAND   V31.B16, V3.B16, V3.B16              \
-	VAND   V31.B16, V4.B16, V4.B16              \
-	VAND   V31.B16, V5.B16, V5.B16              \
-	VAND   V31.B16, V6.B16, V6.B16              \
-	VAND   V31.B16, V7.B16, V7.B16              \
-	VUMAX  V1.S4, V0.S4, V0.S4                  \
-	VUMAX  V3.S4, V2.S4, V2.S4                  \
-	VUMAX  V5.S4, V4.S4, V4.S4                  \
-	VUMAX  V7.S4, V6.S4, V6.S4                  \
-	VUMAX  V2.S4, V0.S4, V0.S4                  \
-	VUMAX  V6.S4, V4.S4, V4.S4                  \
-	VUMAX  V4.S4, V0.S4, Vm.S4
+#define MAX32(Vm) ABSTREE8(S4, Vm)
 
 #define GATHER4_32        \
 	UMAXP_4S(16, 16, 17) \
@@ -185,15 +147,7 @@ TEXT ·encodeQ8_0NEON(SB), NOSPLIT, $0-48
 // like their bits; V31 = 0x7FFF in each 16-bit lane) and widen only the
 // maxima. GATHER4_16 leaves the four maxima in the low four 16-bit lanes
 // of V16 before widening them.
-#define MAX16(Vm)                                  \
-	VLD1.P 64(R0), [V0.H8, V1.H8, V2.H8, V3.H8] \
-	VAND   V31.B16, V0.B16, V0.B16              \
-	VAND   V31.B16, V1.B16, V1.B16              \
-	VAND   V31.B16, V2.B16, V2.B16              \
-	VAND   V31.B16, V3.B16, V3.B16              \
-	VUMAX  V1.H8, V0.H8, V0.H8                  \
-	VUMAX  V3.H8, V2.H8, V2.H8                  \
-	VUMAX  V2.H8, V0.H8, Vm.H8
+#define MAX16(Vm) ABSTREE4(H8, Vm)
 
 #define GATHER4_16        \
 	UMAXP_8H(16, 16, 17) \
@@ -219,25 +173,15 @@ TEXT ·encodeQ8_0NEON(SB), NOSPLIT, $0-48
 
 #define LOAD_F16                                    \
 	VLD1.P 64(R4), [V0.H8, V1.H8, V2.H8, V3.H8] \
-	FCVTL_4S(4, 0)                               \
-	FCVTL2_4S(5, 0)                              \
-	FCVTL_4S(6, 1)                               \
-	FCVTL2_4S(7, 1)                              \
-	FCVTL_4S(8, 2)                               \
-	FCVTL2_4S(9, 2)                              \
-	FCVTL_4S(10, 3)                              \
-	FCVTL2_4S(11, 3)
+	SPLITS(FCVTL_4S, FCVTL2_4S, 4, 5, 6, 7, 0, 1) \
+	SPLITS(FCVTL_4S, FCVTL2_4S, 8, 9, 10, 11, 2, 3)
 
 #define LOAD_BF16                                   \
 	VLD1.P 64(R4), [V0.H8, V1.H8, V2.H8, V3.H8] \
-	VZIP1  V0.H8, V27.H8, V4.H8                 \
-	VZIP2  V0.H8, V27.H8, V5.H8                 \
-	VZIP1  V1.H8, V27.H8, V6.H8                 \
-	VZIP2  V1.H8, V27.H8, V7.H8                 \
-	VZIP1  V2.H8, V27.H8, V8.H8                 \
-	VZIP2  V2.H8, V27.H8, V9.H8                 \
-	VZIP1  V3.H8, V27.H8, V10.H8                \
-	VZIP2  V3.H8, V27.H8, V11.H8
+	BF16SPLIT(V27, V4, V5, V0)                   \
+	BF16SPLIT(V27, V6, V7, V1)                   \
+	BF16SPLIT(V27, V8, V9, V2)                   \
+	BF16SPLIT(V27, V10, V11, V3)
 
 // func encodeQ8_0Float16NEON(dst []byte, src []uint16)
 //
@@ -279,38 +223,37 @@ TEXT ·encodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
 // lane of V0, the quants sign-extended twice and converted exactly by
 // SCVTF, then FMUL (exact: an 8-bit integer times a binary16 value fits in
 // float32).
-#define Q8DECODE                          \
-	VLD1R.P 2(R0), [V0.H8]               \
-	VLD1.P  32(R0), [V1.B16, V2.B16]     \
-	FCVTL_4S(0, 0)                       \
-	SXTL_8H(3, 1)                        \
-	SXTL2_8H(4, 1)                       \
-	SXTL_8H(5, 2)                        \
-	SXTL2_8H(6, 2)                       \
-	SXTL_4S(16, 3)                       \
-	SXTL2_4S(17, 3)                      \
-	SXTL_4S(18, 4)                       \
-	SXTL2_4S(19, 4)                      \
-	SXTL_4S(20, 5)                       \
-	SXTL2_4S(21, 5)                      \
-	SXTL_4S(22, 6)                       \
-	SXTL2_4S(23, 6)                      \
-	SCVTF_4S(16, 16)                     \
-	SCVTF_4S(17, 17)                     \
-	SCVTF_4S(18, 18)                     \
-	SCVTF_4S(19, 19)                     \
-	SCVTF_4S(20, 20)                     \
-	SCVTF_4S(21, 21)                     \
-	SCVTF_4S(22, 22)                     \
-	SCVTF_4S(23, 23)                     \
-	FMUL_4S(16, 16, 0)                   \
-	FMUL_4S(17, 17, 0)                   \
-	FMUL_4S(18, 18, 0)                   \
-	FMUL_4S(19, 19, 0)                   \
-	FMUL_4S(20, 20, 0)                   \
-	FMUL_4S(21, 21, 0)                   \
-	FMUL_4S(22, 22, 0)                   \
-	FMUL_4S(23, 23, 0)
+#define Q8DECODE                                      \
+	VLD1R.P 2(R0), [V0.H8]                           \
+	VLD1.P  32(R0), [V1.B16, V2.B16]                 \
+	FCVTL_4S(0, 0)                                   \
+	SPLITS(SXTL_8H, SXTL2_8H, 3, 4, 5, 6, 1, 2)      \
+	SPLITS(SXTL_4S, SXTL2_4S, 16, 17, 18, 19, 3, 4)  \
+	SPLITS(SXTL_4S, SXTL2_4S, 20, 21, 22, 23, 5, 6)  \
+	UNOP4(SCVTF_4S, 16, 17, 18, 19)                  \
+	UNOP4(SCVTF_4S, 20, 21, 22, 23)                  \
+	BINOP4(FMUL_4S, 16, 17, 18, 19, 0)               \
+	BINOP4(FMUL_4S, 20, 21, 22, 23, 0)
+
+// DECODE is the body of a decoder: one block of 34 source bytes per
+// iteration (R2 counts the bytes left, biased by minus one block), which
+// Q8DECODE decodes to V16-V23 and OUT stores (rounding the values first
+// for a 16-bit format). It branches only to labels of its own (loop,
+// done), which the TEXT that uses it must not define; done is its last
+// line, where the TEXT goes on with its RET.
+#define DECODE(OUT)     \
+	SUBS $34, R2    \
+	BLT  done       \
+loop:               \
+	Q8DECODE        \
+	OUT             \
+	SUBS $34, R2    \
+	BGE  loop       \
+done:
+
+#define OUT_F32                                          \
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R1) \
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R1)
 
 // func decodeQ8_0NEON(dst []float32, src []byte)
 //
@@ -323,22 +266,32 @@ TEXT ·decodeQ8_0NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R1
 	MOVD src_base+24(FP), R0
 	MOVD src_len+32(FP), R2
-	SUBS $34, R2
-	BLT  done
-
-loop:
-	Q8DECODE
-	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R1)
-	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R1)
-	SUBS   $34, R2
-	BGE    loop
-
-done:
+	DECODE(OUT_F32)
 	RET
 
 // Decoding to 16-bit floats: Q8DECODE, then the rounding of
 // float32ToFloat16NEON (FCVTN) or float32ToBFloat16NEON (BF16RNE, with
-// its constants in V30 and V31), as the dequantizers to 16-bit floats.
+// its constants in V30 and V31), as the dequantizers to 16-bit floats,
+// to V24-V27.
+#define OUT_F16                                            \
+	PAIRS(FCVTN_4H, FCVTN2_8H, 24, 25, 16, 17, 18, 19) \
+	PAIRS(FCVTN_4H, FCVTN2_8H, 26, 27, 20, 21, 22, 23) \
+	VST1.P [V24.H8, V25.H8, V26.H8, V27.H8], 64(R1)
+
+#define OUT_BF16                                        \
+	BF16RNE(16, V16, V1, V8, V3, 1, 8, 3)          \
+	BF16RNE(17, V17, V2, V9, V4, 2, 9, 4)          \
+	BF16RNE(18, V18, V1, V10, V3, 1, 10, 3)        \
+	BF16RNE(19, V19, V2, V11, V4, 2, 11, 4)        \
+	BF16RNE(20, V20, V1, V12, V3, 1, 12, 3)        \
+	BF16RNE(21, V21, V2, V13, V4, 2, 13, 4)        \
+	BF16RNE(22, V22, V1, V14, V3, 1, 14, 3)        \
+	BF16RNE(23, V23, V2, V15, V4, 2, 15, 4)        \
+	VUZP2  V9.H8, V8.H8, V24.H8                    \
+	VUZP2  V11.H8, V10.H8, V25.H8                  \
+	VUZP2  V13.H8, V12.H8, V26.H8                  \
+	VUZP2  V15.H8, V14.H8, V27.H8                  \
+	VST1.P [V24.H8, V25.H8, V26.H8, V27.H8], 64(R1)
 
 // func decodeQ8_0Float16NEON(dst []uint16, src []byte)
 //
@@ -352,24 +305,7 @@ TEXT ·decodeQ8_0Float16NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R1
 	MOVD src_base+24(FP), R0
 	MOVD src_len+32(FP), R2
-	SUBS $34, R2
-	BLT  done
-
-loop:
-	Q8DECODE
-	FCVTN_4H(24, 16)
-	FCVTN2_8H(24, 17)
-	FCVTN_4H(25, 18)
-	FCVTN2_8H(25, 19)
-	FCVTN_4H(26, 20)
-	FCVTN2_8H(26, 21)
-	FCVTN_4H(27, 22)
-	FCVTN2_8H(27, 23)
-	VST1.P [V24.H8, V25.H8, V26.H8, V27.H8], 64(R1)
-	SUBS   $34, R2
-	BGE    loop
-
-done:
+	DECODE(OUT_F16)
 	RET
 
 // func decodeQ8_0BFloat16NEON(dst []uint16, src []byte)
@@ -388,26 +324,5 @@ TEXT ·decodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
 	MOVD src_base+24(FP), R0
 	MOVD src_len+32(FP), R2
 	BF16CONSTANTS
-	SUBS $34, R2
-	BLT  done
-
-loop:
-	Q8DECODE
-	BF16RNE(16, V16, V1, V8, V3, 1, 8, 3)
-	BF16RNE(17, V17, V2, V9, V4, 2, 9, 4)
-	BF16RNE(18, V18, V1, V10, V3, 1, 10, 3)
-	BF16RNE(19, V19, V2, V11, V4, 2, 11, 4)
-	BF16RNE(20, V20, V1, V12, V3, 1, 12, 3)
-	BF16RNE(21, V21, V2, V13, V4, 2, 13, 4)
-	BF16RNE(22, V22, V1, V14, V3, 1, 14, 3)
-	BF16RNE(23, V23, V2, V15, V4, 2, 15, 4)
-	VUZP2  V9.H8, V8.H8, V24.H8
-	VUZP2  V11.H8, V10.H8, V25.H8
-	VUZP2  V13.H8, V12.H8, V26.H8
-	VUZP2  V15.H8, V14.H8, V27.H8
-	VST1.P [V24.H8, V25.H8, V26.H8, V27.H8], 64(R1)
-	SUBS   $34, R2
-	BGE    loop
-
-done:
+	DECODE(OUT_BF16)
 	RET
