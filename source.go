@@ -115,6 +115,17 @@ func (s source) encodeQ8_0(dst []byte, lo, hi int) {
 	s.k16.EncodeQ8_0(d, s.u16[lo:hi])
 }
 
+// firstNaN returns the index of the first NaN in [lo, hi). It runs only
+// after a reduction has found one.
+func (s source) firstNaN(lo, hi int) int {
+	for i := lo; i < hi; i++ {
+		if x := s.at(i); x != x {
+			return i
+		}
+	}
+	panic("quant: reduction reported a NaN that is not there")
+}
+
 // firstNonFinite returns the index of the first NaN or infinity in
 // [lo, hi). It runs only after a reduction has found one.
 func (s source) firstNonFinite(lo, hi int) int {
