@@ -3,6 +3,7 @@ package quant_test
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/qkernels/quant"
@@ -186,4 +187,37 @@ func ExampleGranularity_Parallel() {
 	}
 	fmt.Println(slices.Equal(q1, q2) && slices.Equal(p1, p2))
 	// Output: true
+}
+
+// Activations are quantized with parameters calibrated in advance: an
+// Observer collects the range of sample batches, and every later batch is
+// quantized with the same parameters in one pass, values beyond the
+// calibrated range taking the grid's ends.
+func ExampleQuantizeZeroPointWith() {
+	var obs quant.Observer[float32]
+	for _, batch := range [][]float32{{-1.0, 0.5, 2.0}, {-0.5, 3.0, 1.0}} {
+		if err := obs.Observe(batch); err != nil {
+			panic(err)
+		}
+	}
+	lo, hi, _ := obs.Range()
+	p, err := obs.ZeroPointParams()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("range [%v, %v]: Scale %v, ZeroPoint %v\n", lo, hi, p.Scale, p.ZeroPoint)
+
+	live := []float32{-1.0, 0, 3.0, 7.5, -2.0}
+	q := make([]int8, len(live))
+	if err := quant.QuantizeZeroPointWith(q, live, p); err != nil {
+		panic(err)
+	}
+	fmt.Println("q:", q)
+
+	live[1] = float32(math.NaN())
+	fmt.Println(quant.QuantizeZeroPointWith(q, live, p))
+	// Output:
+	// range [-1, 3]: Scale 63.75, ZeroPoint -64
+	// q: [-128 -64 127 127 -128]
+	// quant: QuantizeZeroPointWith: input is not finite: src[1] = NaN
 }

@@ -717,3 +717,43 @@ func TestFuzzCorpus(t *testing.T) {
 		}
 	}
 }
+
+// staticOutcome runs both static quantizers on src with the same
+// parameters for every group of g.
+func staticOutcome[T Float](src []T, off int, g Granularity, p ZeroPointParams) outcome {
+	var o outcome
+	ng := g.Groups(len(src))
+	whole, dst := guarded[int8](len(src), off, sentinel8)
+	err := QuantizeAbsmaxGroupsWith(dst, src, repeat(AbsmaxParams{Scale: p.Scale}, ng), g)
+	o.dst, o.err = bitsOf(whole), errText(err)
+	err = QuantizeZeroPointGroupsWith(dst, src, repeat(p, ng), g)
+	o.dst, o.err = append(o.dst, bitsOf(whole)...), o.err+"; "+errText(err)
+	return o
+}
+
+// FuzzQuantizeWith fuzzes the static quantizers: the values (as float32,
+// binary16 and bfloat16), the granularity, the scale's bits (invalid ones
+// included) and the zero point. A dst after a NaN error is unspecified
+// but must still be the same on every set.
+func FuzzQuantizeWith(f *testing.F) {
+	f.Add(encodeLE([]float32{-3.0, 3.2, 0.1, 7}), int32(0), bits32(39.6875), int32(-3))
+	f.Add(encodeLE([]float32{1e30, -1e30, f32(0x7F800000), f32(0xFF800000), 0.5, 1.5, 2.5, -0.5}), int32(2), bits32(1), int32(0))
+	f.Add(encodeLE(q8_0VectorIn), int32(3), bits32(0.001), int32(100))
+	f.Add(encodeLE([]float32{1, 2, f32(0x7FC00000), 4}), int32(-1), bits32(2), int32(1))
+	f.Add(encodeLE([]float32{1, 2}), int32(0), uint32(0), int32(0))             // scale 0
+	f.Add(encodeLE([]float32{1, 2}), int32(0), bits32(1), int32(math.MinInt32)) // zero point out of range
+	f.Fuzz(func(t *testing.T, data []byte, shape int32, scaleBits uint32, zero int32) {
+		p := ZeroPointParams{Scale: f32(scaleBits), ZeroPoint: zero}
+		desc := fmt.Sprintf("scale %v (%#08x), zero %d", p.Scale, scaleBits, zero)
+		fuzzValues(t, desc, decodeLE[float32](data), func(src []float32, off int) outcome {
+			return staticOutcome(src, off, fuzzGranularity(len(src), shape), p)
+		})
+		vals := decodeLE[uint16](data)
+		fuzzValues(t, desc, convertSlice[Float16](vals), func(src []Float16, off int) outcome {
+			return staticOutcome(src, off, fuzzGranularity(len(src), shape), p)
+		})
+		fuzzValues(t, desc, convertSlice[BFloat16](vals), func(src []BFloat16, off int) outcome {
+			return staticOutcome(src, off, fuzzGranularity(len(src), shape), p)
+		})
+	})
+}
