@@ -62,6 +62,7 @@ var avx2 = kernels.Set{
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksAVX2,
 	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
 
+	FakeQuantize:           fakeQuantizeAVX2,
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
 }
@@ -103,6 +104,9 @@ func quantizeZeroPointFusedAVX2(dst []int8, src []float32) (lo, hi int32, scale 
 
 //go:noescape
 func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func fakeQuantizeAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32)
 
 //go:noescape
 func absMaxBits16AVX2(src []uint16) uint16

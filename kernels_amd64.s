@@ -10,6 +10,7 @@
 //   quantize_amd64.s    INT8 quantizers of a slice: given parameters, fused
 //                       with their reduction, from 16-bit sources
 //   dequantize_amd64.s  INT8 back to float32, binary16 and bfloat16
+//   fakequant_amd64.s   fake quantization (quantization-aware training)
 //   q8_0_amd64.s        GGUF Q8_0 encode and decode
 //   blocks_amd64.s      one result per block: PerBlock, short PerRow groups
 //   kernels_amd64.h     the macros more than one family uses

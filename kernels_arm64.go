@@ -56,6 +56,8 @@ var neon = kernels.Set{
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksNEON,
 	// No NEON version yet: the reference, one float64 division per block.
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
+	// No NEON version yet: the reference.
+	FakeQuantize: fallback.FakeQuantize,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,

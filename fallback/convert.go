@@ -22,6 +22,7 @@ var Kernels = kernels.Set{
 	QuantizeAbsmax:      QuantizeAbsmax,
 	QuantizeZeroPoint:   QuantizeZeroPoint,
 	DequantizeZeroPoint: DequantizeZeroPoint,
+	FakeQuantize:        FakeQuantize,
 	AbsMaxBits16:        AbsMaxBits16,
 	MinMaxKeys16:        MinMaxKeys16,
 	Float16:             Float16,

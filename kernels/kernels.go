@@ -81,6 +81,17 @@ type Set struct {
 	// there is no separate kernel for it.
 	DequantizeZeroPoint func(dst []float32, src []int8, scale float32, zero int32)
 
+	// FakeQuantize stores, for each x, the dequantized value of its
+	// quantization on the grid [qmin, qmax]: with
+	// v = float32(x*scale) + float32(zero) (a rounded product, then a
+	// rounded sum, never fused) and q = clamp(roundEven(v), qmin, qmax),
+	// it stores float32(q - zero) / scale (the exact int32 difference,
+	// rounded once, then divided): QuantizeZeroPoint's arithmetic on that
+	// grid followed by DequantizeZeroPoint's, bit for bit. src must hold
+	// no NaN; -128 <= qmin <= qmax <= 127 and zero lies within
+	// [math.MinInt32+128, math.MaxInt32-128]. dst may be src.
+	FakeQuantize func(dst, src []float32, scale float32, zero, qmin, qmax int32)
+
 	// AbsMaxBits16 and MinMaxKeys16 are AbsMaxBits and MinMaxKeys on 16-bit
 	// floats: the largest bits&0x7FFF, and the smallest and largest
 	// OrderKey16. Binary16 and bfloat16 both order like their bits, so one

@@ -71,6 +71,8 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeZeroPointFused(q, f32) }
 	case "DequantizeZeroPoint":
 		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3); k.DequantizeZeroPoint(x, i8, 0.5, 0) }
+	case "FakeQuantize":
+		return func() { k.FakeQuantize(x, f32, 100, -3, -128, 127) }
 	case "AbsMaxBits16":
 		return func() { k.AbsMaxBits16(u16) }
 	case "MinMaxKeys16":

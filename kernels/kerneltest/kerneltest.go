@@ -63,6 +63,7 @@ var checks = []kernelCheck{
 	{"QuantizeAbsmax", func(k *kernels.Set) any { return k.QuantizeAbsmax }, checkQuantizeAbsmax},
 	{"QuantizeZeroPoint", func(k *kernels.Set) any { return k.QuantizeZeroPoint }, checkQuantizeZeroPoint},
 	{"DequantizeZeroPoint", func(k *kernels.Set) any { return k.DequantizeZeroPoint }, checkDequantizeZeroPoint},
+	{"FakeQuantize", func(k *kernels.Set) any { return k.FakeQuantize }, checkFakeQuantize},
 	{"QuantizeAbsmaxFused", func(k *kernels.Set) any { return k.QuantizeAbsmaxFused }, checkQuantizeAbsmaxFused},
 	{"QuantizeZeroPointFused", func(k *kernels.Set) any { return k.QuantizeZeroPointFused }, checkQuantizeZeroPointFused},
 	{"AbsMaxBits16", func(k *kernels.Set) any { return k.AbsMaxBits16 }, checkAbsMaxBits16},

@@ -43,6 +43,7 @@ func wrapped() kernels.Set {
 		QuantizeAbsmax:      func(d []int8, s []float32, sc float32) { f.QuantizeAbsmax(d, s, sc) },
 		QuantizeZeroPoint:   func(d []int8, s []float32, sc, z float32) { f.QuantizeZeroPoint(d, s, sc, z) },
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
+		FakeQuantize:        func(d, s []float32, sc float32, z, lo, hi int32) { f.FakeQuantize(d, s, sc, z, lo, hi) },
 		AbsMaxBits16:        func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
 		MinMaxKeys16:        func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
 		Float16:             wrappedFormat16(f.Float16),
@@ -526,6 +527,32 @@ var brokenKernels = []broken{
 			}
 		}
 	}},
+	{kernel: "FakeQuantize", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
+		k.FakeQuantize = fakeQuantizeWith(func(x, s, z float32) float32 { return float32(math.FMA(float64(x), float64(s), float64(z))) }, false, false)
+	}},
+	{kernel: "FakeQuantize", what: "subtracts the zero point in float32", patch: func(k *kernels.Set) {
+		k.FakeQuantize = fakeQuantizeWith(nil, true, false)
+	}},
+	{kernel: "FakeQuantize", what: "multiplies by the reciprocal", patch: func(k *kernels.Set) {
+		k.FakeQuantize = fakeQuantizeWith(nil, false, true)
+	}},
+	{kernel: "FakeQuantize", what: "ignores qmin", patch: func(k *kernels.Set) {
+		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) {
+			fallback.FakeQuantize(d, src, s, z, -128, qmax)
+		}
+	}},
+	{kernel: "FakeQuantize", what: "leaves the last tail element", patch: func(k *kernels.Set) {
+		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) {
+			n := len(src)
+			if n%8 != 0 {
+				n--
+			}
+			fallback.FakeQuantize(d, src[:n], s, z, qmin, qmax)
+			if n < len(src) {
+				d[n] = src[n]
+			}
+		}
+	}},
 	{kernel: "DequantizeZeroPoint", what: "subtracts in float32", patch: func(k *kernels.Set) {
 		k.DequantizeZeroPoint = func(d []float32, s []int8, sc float32, z int32) {
 			for i, q := range s {
@@ -742,5 +769,31 @@ func TestPassKey(t *testing.T) {
 	}
 	if f := fallback.Float32ToFloat16; passKey(f, "full") != passKey(fallback.Float32ToFloat16, "full") {
 		t.Errorf("one function has two keys")
+	}
+}
+
+// fakeQuantizeWith is fallback.FakeQuantize with one step done another
+// way: mulAdd (nil: the rounded product, then the rounded sum), the zero
+// point subtracted in float32, or a multiplication by 1/scale.
+func fakeQuantizeWith(mulAdd func(x, s, z float32) float32, floatSub, reciprocal bool) func(d, src []float32, s float32, z, qmin, qmax int32) {
+	return func(d, src []float32, s float32, z, qmin, qmax int32) {
+		for i, x := range src {
+			var v float32
+			if mulAdd != nil {
+				v = mulAdd(x, s, float32(z))
+			} else {
+				v = float32(x*s) + float32(z)
+			}
+			q := int32(math.RoundToEven(float64(min(max(v, float32(qmin)), float32(qmax)))))
+			n := float32(q - z)
+			if floatSub {
+				n = float32(q) - float32(z)
+			}
+			if reciprocal {
+				d[i] = n * (1 / s)
+			} else {
+				d[i] = n / s
+			}
+		}
 	}
 }

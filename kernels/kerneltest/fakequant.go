@@ -1,0 +1,78 @@
+package kerneltest
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/qkernels/quant/fallback"
+	"github.com/qkernels/quant/kernels"
+)
+
+// fakeGrids are the grids FakeQuantize is checked on: absmax's, zero
+// point's, and two 4-bit ones (signed, and unsigned with a zero point).
+var fakeGrids = [][2]int32{{-127, 127}, {-128, 127}, {-8, 7}, {0, 15}}
+
+// fakeScales are quantScales without 0, which the callers never pass
+// (an infinite input would make a NaN).
+var fakeScales = quantScales[:len(quantScales)-1]
+
+// fakeSpecials are the quantizers' boundary values with the infinities,
+// which FakeQuantize takes to the ends of the grid.
+var fakeSpecials = append(append([]float32(nil), quantBounds...), float32(math.Inf(1)), float32(math.Inf(-1)))
+
+// checkFakeQuantize tests FakeQuantize as the quantizer checks test
+// theirs: random data of every length and position with the parameters
+// package quant computes or arbitrary ones, on every grid; narrow ranges
+// far from zero with their own parameters; rounding ties; and each
+// boundary value and infinity at every index.
+func checkFakeQuantize(c *checker, k *kernels.Set) {
+	r := newMapRig[float32, float32](c)
+	src := quantSource32()
+	r.show = src.show
+	ss, ds := slots[float32](), slots[float32]()
+	run := func(in []float32, so, do int, ci caseInfo, s float32, z int32, grid [2]int32) {
+		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
+		ci.how += fmt.Sprintf(" grid=[%d,%d]", grid[0], grid[1])
+		r.check(func(d, x []float32) { k.FakeQuantize(d, x, s, z, grid[0], grid[1]) },
+			func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, grid[0], grid[1]) }, in, so, do, ci)
+	}
+	pools := src.pools
+	sweepPools(c, pools, ss, ds, func(in []float32, so, do, salt int, ci caseInfo) {
+		s := fakeScales[salt/len(pools)%len(fakeScales)]
+		z := quantZeros[salt/7%len(quantZeros)]
+		grid := fakeGrids[salt/3%len(fakeGrids)]
+		ci.how = "list"
+		if salt%3 == 0 {
+			if qs, qz, ok := src.zeroPoint(in); ok {
+				s, z, grid, ci.how = qs, qz, fakeGrids[1], "quant"
+			} else if qs, ok := src.absmax(in); ok {
+				s, z, grid, ci.how = qs, 0, fakeGrids[0], "quant"
+			}
+		}
+		run(in, so, do, ci, s, z, grid)
+	})
+	for _, p := range src.narrowFar {
+		for n := 1; n <= maxLen && !c.done(); n++ {
+			in, at := p.window(n, n*31)
+			if s, z, ok := src.zeroPoint(in); ok {
+				ci := p.info(at)
+				ci.how = "quant"
+				run(in, n%ss, (n*5)%ds, ci, s, z, fakeGrids[1])
+			}
+		}
+	}
+	for i, s := range tieScales {
+		for j, z := range quantZeros {
+			if ties := src.ties(s, z); len(ties) > 0 {
+				run(ties, (i+j)%ss, (i*7+j)%ds, caseInfo{data: "ties", how: "exact"}, s, z, fakeGrids[(i+j)%len(fakeGrids)])
+			}
+		}
+	}
+	for i, z := range boundZeros {
+		for j, grid := range fakeGrids {
+			everyRotation(c, fakeSpecials, func(in []float32, rot int) {
+				run(in, (rot+len(in))%ss, (rot*3+i+j)%ds, caseInfo{data: "bounds", at: rot}, boundScales[(i+j)%len(boundScales)], z, grid)
+			})
+		}
+	}
+}
