@@ -718,8 +718,8 @@ func TestFuzzCorpus(t *testing.T) {
 	}
 }
 
-// staticOutcome runs both static quantizers on src with the same
-// parameters for every group of g.
+// staticOutcome runs both static quantizers and both fake quantizers on
+// src with the same parameters for every group of g.
 func staticOutcome[T Float](src []T, off int, g Granularity, p ZeroPointParams) outcome {
 	var o outcome
 	ng := g.Groups(len(src))
@@ -728,10 +728,17 @@ func staticOutcome[T Float](src []T, off int, g Granularity, p ZeroPointParams) 
 	o.dst, o.err = bitsOf(whole), errText(err)
 	err = QuantizeZeroPointGroupsWith(dst, src, repeat(p, ng), g)
 	o.dst, o.err = append(o.dst, bitsOf(whole)...), o.err+"; "+errText(err)
+	// Fake quantization with the same parameters, into T.
+	var zero T
+	wt, dt := guarded(len(src), off, zero)
+	err = FakeQuantizeAbsmaxGroups(dt, src, repeat(AbsmaxParams{Scale: p.Scale}, ng), g)
+	o.dst, o.err = append(o.dst, bitsOf(wt)...), o.err+"; "+errText(err)
+	err = FakeQuantizeZeroPointGroups(dt, src, repeat(p, ng), g)
+	o.dst, o.err = append(o.dst, bitsOf(wt)...), o.err+"; "+errText(err)
 	return o
 }
 
-// FuzzQuantizeWith fuzzes the static quantizers: the values (as float32,
+// FuzzQuantizeWith fuzzes the static and fake quantizers: the values (as float32,
 // binary16 and bfloat16), the granularity, the scale's bits (invalid ones
 // included) and the zero point. A dst after a NaN error is unspecified
 // but must still be the same on every set.

@@ -134,6 +134,8 @@ type staticParams interface {
 	// quantizeBlocks runs the method's blockwise kernel on blocks
 	// [b0, b1) of s with the arguments in sc; the receiver is unused.
 	quantizeBlocks(dst []int8, s source, sc *blockScratch, b0, b1, block int)
+	// fakeGrid returns the arguments of kernels.Set.FakeQuantize.
+	fakeGrid() (scale float32, zero, qmin, qmax int32)
 }
 
 func (p AbsmaxParams) valid() bool { return p.Scale > 0 && p.Scale <= math.MaxFloat32 }
@@ -169,15 +171,26 @@ func quantizeGroupsWith[P staticParams](fn string, dst []int8, s source, params 
 	n := s.len()
 	ng := checkGroups(fn, len(dst), n, len(params), g)
 	params = params[:ng]
+	if err := checkParams(fn, params, g); err != nil {
+		return err
+	}
+	if w := g.workersFor(n); w > 1 {
+		return nanError(fn, s, g, staticParallel(n, g, w, func(lo, hi int) int {
+			return quantizeStaticPart(dst, s, params, g, lo, hi)
+		}))
+	}
+	return nanError(fn, s, g, quantizeStaticPart(dst, s, params, g, 0, n))
+}
+
+// checkParams returns the error for the first of params that cannot
+// quantize, or nil.
+func checkParams[P staticParams](fn string, params []P, g Granularity) error {
 	for i, p := range params {
 		if !p.valid() {
 			return paramsError(fn, g, i, p)
 		}
 	}
-	if w := g.workersFor(n); w > 1 {
-		return nanError(fn, s, g, quantizeStaticParallel(dst, s, params, g, w))
-	}
-	return nanError(fn, s, g, quantizeStaticPart(dst, s, params, g, 0, n))
+	return nil
 }
 
 // staticChunk is how many values one NaN check covers before they are
@@ -198,54 +211,65 @@ func chunkLen(g Granularity) int {
 	return staticChunk
 }
 
-// quantizeStaticPart quantizes values [lo, hi) of s with params[i] for
-// group i of g, a chunk at a time; lo is a multiple of chunkLen(g). It
-// returns the index of the first NaN, before which every value is
-// quantized, or -1.
-func quantizeStaticPart[P staticParams](dst []int8, s source, params []P, g Granularity, lo, hi int) int {
-	n, cl, blocked := s.len(), chunkLen(g), staticBlocked(g)
-	var sc *blockScratch
-	if blocked {
-		sc = scratchPool.Get().(*blockScratch)
-		defer scratchPool.Put(sc)
-	}
+// staticWalk is the walk of every static pass over values [lo, hi) of s
+// (lo a multiple of chunkLen(g)): a chunk at a time, each checked for NaN
+// by a reduction just before it is handed on, its whole blocks to blocks
+// (if not nil) and the rest to piece, one piece [a, b) of group i at a
+// time. It returns the index of the first NaN, before which every value
+// is done, or -1.
+func staticWalk(s source, g Granularity, lo, hi int, blocks func(b0, b1 int), piece func(i, a, b int)) int {
+	n, cl := s.len(), chunkLen(g)
 	for c0 := lo; c0 < hi; c0 += cl {
 		c1 := min(c0+cl, hi)
 		if s.absMaxBits(c0, c1) > 0x7F800000 {
 			return s.firstNaN(c0, c1)
 		}
 		a := c0
-		if b0, b1 := c0/max(g.size, 1), c1/max(g.size, 1); blocked && b1 > b0 {
-			for b := b0; b < b1; b++ {
-				params[b].blockArgs(sc, b-b0)
+		if blocks != nil {
+			if b0, b1 := c0/g.size, c1/g.size; b1 > b0 {
+				blocks(b0, b1)
+				a = b1 * g.size
 			}
-			var p P
-			p.quantizeBlocks(dst, s, sc, b0, b1, g.size)
-			a = b1 * g.size
 		}
-		for a < c1 { // the chunk's pieces of groups
+		for a < c1 {
 			i := 0
 			if g.size > 0 {
 				i = a / g.size
 			}
 			_, end := g.span(i, n)
 			b := min(end, c1)
-			params[i].quantize(dst, s, a, b)
+			piece(i, a, b)
 			a = b
 		}
 	}
 	return -1
 }
 
-// quantizeStaticParallel is quantizeStaticPart over all of s on w
-// goroutines, each a run of whole chunks; it returns the first NaN's
-// index whatever w is.
-func quantizeStaticParallel[P staticParams](dst []int8, s source, params []P, g Granularity, w int) int {
-	n, cl := s.len(), chunkLen(g)
+// quantizeStaticPart quantizes values [lo, hi) of s with params[i] for
+// group i of g (see staticWalk), whole blocks through the blockwise
+// kernels.
+func quantizeStaticPart[P staticParams](dst []int8, s source, params []P, g Granularity, lo, hi int) int {
+	var blocks func(b0, b1 int)
+	if staticBlocked(g) {
+		sc := scratchPool.Get().(*blockScratch)
+		defer scratchPool.Put(sc)
+		blocks = func(b0, b1 int) {
+			for b := b0; b < b1; b++ {
+				params[b].blockArgs(sc, b-b0)
+			}
+			var p P
+			p.quantizeBlocks(dst, s, sc, b0, b1, g.size)
+		}
+	}
+	return staticWalk(s, g, lo, hi, blocks, func(i, a, b int) { params[i].quantize(dst, s, a, b) })
+}
+
+// staticParallel runs part over all n values on w goroutines, each a run
+// of whole chunks, and returns the first NaN's index whatever w is.
+func staticParallel(n int, g Granularity, w int, part func(lo, hi int) int) int {
+	cl := chunkLen(g)
 	firsts := make([]int, w)
-	split(w, (n+cl-1)/cl, func(part, a, b int) {
-		firsts[part] = quantizeStaticPart(dst, s, params, g, a*cl, min(b*cl, n))
-	})
+	split(w, (n+cl-1)/cl, func(p, a, b int) { firsts[p] = part(a*cl, min(b*cl, n)) })
 	for _, i := range firsts { // in order: the first part with a NaN has the first
 		if i >= 0 {
 			return i
@@ -254,8 +278,8 @@ func quantizeStaticParallel[P staticParams](dst []int8, s source, params []P, g 
 	return -1
 }
 
-// nanError is the error for a NaN at src[i] in a static quantization, nil
-// for i < 0.
+// nanError is the error for a NaN at src[i] in a static pass, nil for
+// i < 0.
 func nanError(fn string, s source, g Granularity, i int) error {
 	if i < 0 {
 		return nil

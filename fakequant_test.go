@@ -1,0 +1,155 @@
+package quant
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Fake quantization is specified by composition: the static quantizer,
+// then the dequantizer, into the same type.
+
+func TestFakeQuantizeMatchesComposition(t *testing.T) {
+	splitSmall(t)
+	for si, sh := range groupShapes() {
+		x := groupData(uint64(si), sh.n, sh.g)
+		f16, _, bf16, _ := groupInputs(x)
+		desc := fmt.Sprintf("n=%d %v", sh.n, sh.g)
+		checkFakeMatches(t, desc+" float32", x, sh.g)
+		checkFakeMatches(t, desc+" Float16", f16, sh.g)
+		checkFakeMatches(t, desc+" BFloat16", bf16, sh.g)
+	}
+	// Values beyond the grid and infinities, on several parameters and
+	// across chunks, serial and split.
+	for _, n := range []int{13, staticChunk + 9, 3*staticChunk + 100} {
+		x := staticCase(uint64(n), n)
+		f16, _, bf16, _ := groupInputs(x)
+		for _, g := range []Granularity{PerTensor(), PerTensor().Parallel(3), PerBlock(32), PerBlock(2048).Parallel(2)} {
+			desc := fmt.Sprintf("clamping n=%d %v", n, g)
+			checkFakeWith(t, desc+" float32", x, g, 0.5, 77)
+			checkFakeWith(t, desc+" Float16", f16, g, 3, -3000)
+			checkFakeWith(t, desc+" BFloat16", bf16, g, 1e30, 0)
+		}
+	}
+}
+
+// checkFakeMatches feeds the computing quantizers' parameters to
+// checkFake.
+func checkFakeMatches[T Float](t *testing.T, desc string, src []T, g Granularity) {
+	t.Helper()
+	n, ng := len(src), g.Groups(len(src))
+	q := make([]int8, n)
+	pa, pz := make([]AbsmaxParams, ng), make([]ZeroPointParams, ng)
+	if QuantizeAbsmaxGroups(q, pa, src, g) == nil {
+		checkFake(t, desc, src, g, pa)
+	}
+	if QuantizeZeroPointGroups(q, pz, src, g) == nil {
+		checkFake(t, desc, src, g, pz)
+	}
+}
+
+// checkFakeWith checks both methods with the same parameters in every
+// group.
+func checkFakeWith[T Float](t *testing.T, desc string, src []T, g Granularity, scale float32, zero int32) {
+	t.Helper()
+	ng := g.Groups(len(src))
+	checkFake(t, desc, src, g, repeat(AbsmaxParams{Scale: scale}, ng))
+	checkFake(t, desc, src, g, repeat(ZeroPointParams{Scale: scale, ZeroPoint: zero}, ng))
+}
+
+// checkFake compares the fake quantizers of params' method with their
+// composition, into a new dst and in place.
+func checkFake[T Float, P AbsmaxParams | ZeroPointParams](t *testing.T, desc string, src []T, g Granularity, params []P) {
+	t.Helper()
+	n := len(src)
+	q, want, got, inPlace := make([]int8, n), make([]T, n), make([]T, n), slices.Clone(src)
+	var err, errInPlace error
+	switch ps := any(params).(type) {
+	case []AbsmaxParams:
+		desc += " absmax"
+		if err := QuantizeAbsmaxGroupsWith(q, src, ps, g); err != nil {
+			t.Fatalf("%s: QuantizeAbsmaxGroupsWith: %v", desc, err)
+		}
+		DequantizeAbsmaxGroups(want, q, ps, g)
+		err = FakeQuantizeAbsmaxGroups(got, src, ps, g)
+		if g.size == 0 {
+			errInPlace = FakeQuantizeAbsmax(inPlace, inPlace, ps[0])
+		}
+	case []ZeroPointParams:
+		desc += " zero point"
+		if err := QuantizeZeroPointGroupsWith(q, src, ps, g); err != nil {
+			t.Fatalf("%s: QuantizeZeroPointGroupsWith: %v", desc, err)
+		}
+		DequantizeZeroPointGroups(want, q, ps, g)
+		err = FakeQuantizeZeroPointGroups(got, src, ps, g)
+		if g.size == 0 {
+			errInPlace = FakeQuantizeZeroPoint(inPlace, inPlace, ps[0])
+		}
+	}
+	if i := firstDiff(bitsOf(got), bitsOf(want)); err != nil || i >= 0 {
+		t.Fatalf("%s: %v; at %d: got %v, want %v (q = %v)", desc, err, i, at(bitsOf(got), i), at(bitsOf(want), i), at(bitsOf(q), i))
+	}
+	if g.size != 0 {
+		return
+	}
+	if i := firstDiff(bitsOf(inPlace), bitsOf(want)); errInPlace != nil || i >= 0 {
+		t.Fatalf("%s, per tensor in place: %v; first difference at %d", desc, errInPlace, i)
+	}
+}
+
+func TestFakeQuantizeErrors(t *testing.T) {
+	splitSmall(t)
+	n := 2*parallelMin + 1000
+	x := tame(randomFloats(newRand(5), n, true))
+	at := parallelMin + 3
+	x[at] = float32(math.NaN())
+	_, _, bf16, _ := groupInputs(x)
+	dst := make([]float32, n)
+	for _, c := range []struct {
+		desc string
+		err  error
+	}{
+		{"FakeQuantizeAbsmax", FakeQuantizeAbsmax(dst, x, AbsmaxParams{Scale: 2})},
+		{"FakeQuantizeZeroPoint", FakeQuantizeZeroPoint(bf16, bf16, ZeroPointParams{Scale: 2, ZeroPoint: 1})},
+		{"FakeQuantizeAbsmaxGroups", FakeQuantizeAbsmaxGroups(dst, x, repeat(AbsmaxParams{Scale: 2}, 1), PerTensor().Parallel(4))},
+		{"FakeQuantizeZeroPointGroups", FakeQuantizeZeroPointGroups(bf16, bf16, repeat(ZeroPointParams{Scale: 2}, n/8), PerRow(8).Parallel(4))},
+	} {
+		if !errors.Is(c.err, ErrNotFinite) || !strings.Contains(c.err.Error(), fmt.Sprintf("src[%d] = NaN", at)) {
+			t.Errorf("%s with a NaN at %d: %v", c.desc, at, c.err)
+		}
+	}
+	src := []float32{1, 2, 3}
+	out := fill(make([]float32, 3), 9)
+	if err := FakeQuantizeAbsmax(out, src, AbsmaxParams{}); !errors.Is(err, ErrParams) || !slices.Equal(out, []float32{9, 9, 9}) {
+		t.Errorf("FakeQuantizeAbsmax, Scale 0: %v, dst %v", err, out)
+	}
+	if err := FakeQuantizeZeroPointGroups(out, src, []ZeroPointParams{{Scale: 1}, {Scale: 1, ZeroPoint: math.MaxInt32}, {Scale: 1}}, PerRow(1)); !errors.Is(err, ErrParams) || !strings.Contains(err.Error(), "row 1: ") || !slices.Equal(out, []float32{9, 9, 9}) {
+		t.Errorf("FakeQuantizeZeroPointGroups, bad row 1: %v, dst %v", err, out)
+	}
+	if got := panicText(func() { _ = FakeQuantizeAbsmax(make([]Float16, 2), make([]Float16, 3), AbsmaxParams{Scale: 1}) }); got != "quant: FakeQuantizeAbsmax: len(dst) = 2 < len(src) = 3" {
+		t.Errorf("short dst: panic %q", got)
+	}
+}
+
+func TestFakeQuantizeNoAllocations(t *testing.T) {
+	x := tame(randomFloats(newRand(3), 3*staticChunk+5, true))
+	_, _, bf16, _ := groupInputs(x)
+	dst, dst16 := make([]float32, len(x)), make([]BFloat16, len(x))
+	pz := repeat(ZeroPointParams{Scale: 3, ZeroPoint: 5}, PerBlock(32).Groups(len(x)))
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"FakeQuantizeAbsmax", func() { _ = FakeQuantizeAbsmax(dst, x, AbsmaxParams{Scale: 3}) }},
+		{"FakeQuantizeZeroPoint BFloat16", func() { _ = FakeQuantizeZeroPoint(dst16, bf16, pz[0]) }},
+		{"FakeQuantizeZeroPointGroups PerBlock BFloat16", func() { _ = FakeQuantizeZeroPointGroups(dst16, bf16, pz, PerBlock(32)) }},
+	} {
+		c.f()
+		if a := testing.AllocsPerRun(20, c.f); a != 0 {
+			t.Errorf("%s: %v allocations per call", c.name, a)
+		}
+	}
+}
