@@ -4,6 +4,7 @@ package quant
 
 import (
 	"github.com/qkernels/quant/dispatch"
+	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -63,6 +64,7 @@ var avx2 = kernels.Set{
 	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
 
 	FakeQuantize:           fakeQuantizeAVX2,
+	ErrorSums:              fallback.ErrorSums,
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
 }

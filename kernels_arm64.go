@@ -58,6 +58,7 @@ var neon = kernels.Set{
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
 	// No NEON version yet: the reference.
 	FakeQuantize: fallback.FakeQuantize,
+	ErrorSums:    fallback.ErrorSums,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,

@@ -23,6 +23,7 @@ var Kernels = kernels.Set{
 	QuantizeZeroPoint:   QuantizeZeroPoint,
 	DequantizeZeroPoint: DequantizeZeroPoint,
 	FakeQuantize:        FakeQuantize,
+	ErrorSums:           ErrorSums,
 	AbsMaxBits16:        AbsMaxBits16,
 	MinMaxKeys16:        MinMaxKeys16,
 	Float16:             Float16,

@@ -135,3 +135,19 @@ func ZeroPointFusedOf(dst []int8, src []float32, minMaxKeys func([]float32) (int
 	quantize(dst, src, s, float32(z))
 	return lo, hi, s, int32(z)
 }
+
+// ErrorSums is kernels.Set.ErrorSums: lane i%16 of each sum takes pair i,
+// in index order, and kernels.ErrorLanes adds the lanes.
+func ErrorSums(x, y []float32) (sse, ss, maxAbs float64) {
+	y = y[:len(x)]
+	var le, lx [16]float64
+	for i, v := range x {
+		e := float64(v) - float64(y[i])
+		// The conversions keep each product from being fused into its
+		// sum.
+		le[i%16] += float64(e * e)
+		lx[i%16] += float64(float64(v) * float64(v))
+		maxAbs = max(maxAbs, math.Abs(e))
+	}
+	return kernels.ErrorLanes(&le), kernels.ErrorLanes(&lx), maxAbs
+}

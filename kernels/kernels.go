@@ -92,6 +92,16 @@ type Set struct {
 	// [math.MinInt32+128, math.MaxInt32-128]. dst may be src.
 	FakeQuantize func(dst, src []float32, scale float32, zero, qmin, qmax int32)
 
+	// ErrorSums returns, over the pairs (x[i], y[i]) of x and y (equal
+	// lengths), with e = float64(x) - float64(y): the sum of e*e, the sum
+	// of float64(x)*float64(x), and the largest |e|. Every product and
+	// sum is a float64 operation rounded to nearest (never fused), and
+	// the sums run in a fixed order: pair i goes to lane i%16, each lane
+	// adds its pairs in index order from +0, and the lanes are added as
+	// ErrorLanes does. That is for finite inputs; if x or y holds a NaN or
+	// an infinity, sse or ss is NaN or infinite (maxAbs unspecified).
+	ErrorSums func(x, y []float32) (sse, ss, maxAbs float64)
+
 	// AbsMaxBits16 and MinMaxKeys16 are AbsMaxBits and MinMaxKeys on 16-bit
 	// floats: the largest bits&0x7FFF, and the smallest and largest
 	// OrderKey16. Binary16 and bfloat16 both order like their bits, so one
@@ -215,3 +225,21 @@ const (
 	Q8_0Values = 32
 	Q8_0Bytes  = 2 + Q8_0Values
 )
+
+// ErrorLanes adds the 16 lane sums of ErrorSums in its fixed order: lanes
+// l and l+8, then l and l+4, then l and l+2, then the last two, each
+// step on pairs of the previous step's results (a tree that SIMD code
+// folds by halving its registers).
+func ErrorLanes(l *[16]float64) float64 {
+	var a [8]float64
+	for i := range 8 {
+		a[i] = l[i] + l[i+8]
+	}
+	for i := range 4 {
+		a[i] += a[i+4]
+	}
+	for i := range 2 {
+		a[i] += a[i+2]
+	}
+	return a[0] + a[1]
+}

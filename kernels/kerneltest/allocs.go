@@ -71,6 +71,8 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeZeroPointFused(q, f32) }
 	case "DequantizeZeroPoint":
 		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3); k.DequantizeZeroPoint(x, i8, 0.5, 0) }
+	case "ErrorSums":
+		return func() { k.ErrorSums(f32, f32) }
 	case "FakeQuantize":
 		return func() { k.FakeQuantize(x, f32, 100, -3, -128, 127) }
 	case "AbsMaxBits16":

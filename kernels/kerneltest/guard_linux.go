@@ -289,6 +289,28 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 				func(d []float32, x []int8) { fallback.DequantizeZeroPoint(d, x, 0.37, z) }, bytes)
 		}
 	})
+	run("FakeQuantize", func(c *checker) {
+		s, z, _ := zeroPointParams(weights(maxLen))
+		guardMap(c, p, func(d, x []float32) { k.FakeQuantize(d, x, s, z, -128, 127) },
+			func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, -128, 127) }, weights)
+	})
+	run("ErrorSums", func(c *checker) {
+		// The guarded slice as x, then as y, against a reconstruction.
+		sums := func(f func(x, y []float32) (float64, float64, float64), guardX bool) func([]float32) errorResult {
+			return func(w []float32) errorResult {
+				o := coarse(w, 3)
+				var r errorResult
+				if guardX {
+					r.sse, r.ss, r.maxAbs = f(w, o)
+				} else {
+					r.sse, r.ss, r.maxAbs = f(o, w)
+				}
+				return r
+			}
+		}
+		guardReduce(c, p, sums(k.ErrorSums, true), sums(fallback.ErrorSums, true), weights)
+		guardReduce(c, p, sums(k.ErrorSums, false), sums(fallback.ErrorSums, false), weights)
+	})
 	guardPages16AndQ8_0(t, k, p, run)
 	guardPagesBlocks(t, k, p, run)
 }

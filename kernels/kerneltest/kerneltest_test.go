@@ -44,6 +44,7 @@ func wrapped() kernels.Set {
 		QuantizeZeroPoint:   func(d []int8, s []float32, sc, z float32) { f.QuantizeZeroPoint(d, s, sc, z) },
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
 		FakeQuantize:        func(d, s []float32, sc float32, z, lo, hi int32) { f.FakeQuantize(d, s, sc, z, lo, hi) },
+		ErrorSums:           func(x, y []float32) (float64, float64, float64) { return f.ErrorSums(x, y) },
 		AbsMaxBits16:        func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
 		MinMaxKeys16:        func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
 		Float16:             wrappedFormat16(f.Float16),
