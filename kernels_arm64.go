@@ -56,9 +56,9 @@ var neon = kernels.Set{
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksNEON,
 	// No NEON version yet: the reference, one float64 division per block.
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
+	FakeQuantize:          fakeQuantizeNEON,
 	// No NEON version yet: the reference.
-	FakeQuantize: fallback.FakeQuantize,
-	ErrorSums:    fallback.ErrorSums,
+	ErrorSums: fallback.ErrorSums,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,
@@ -120,6 +120,9 @@ func quantizeZeroPointNEON(dst []int8, src []float32, scale, zero float32)
 
 //go:noescape
 func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func fakeQuantizeNEON(dst, src []float32, scale float32, zero, qmin, qmax int32)
 
 //go:noescape
 func absMaxBits16NEON(src []uint16) uint16
