@@ -116,6 +116,7 @@ var x86Extension = func() map[string]string {
 		vbroadcastss vbroadcastsd vbroadcastf128 vinsertf128 vextractf128 vperm2f128
 		vaddps vsubps vmulps vdivps vminps vmaxps vsqrtps vandps vandnps vorps vxorps
 		vaddpd vsubpd vmulpd vdivpd vaddss vsubss vmulss vdivss vaddsd vsubsd vmulsd vdivsd
+		vminpd vmaxpd vminss vmaxss vminsd vmaxsd vandpd vandnpd vorpd vxorpd vunpcklpd vunpckhpd vshufpd vpermilpd
 		vcvtps2dq vcvttps2dq vcvtdq2ps vcvtps2pd vcvtpd2ps vcvtpd2dq vcvttpd2dq
 		vcvtss2sd vcvtsd2ss vcvttss2si vcvtss2si vcvttsd2si vcvtsd2si vcvtsi2ss vcvtsi2sd
 		vroundps vroundpd vroundss vroundsd vblendvps vblendvpd vblendps vmaskmovps

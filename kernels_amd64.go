@@ -4,7 +4,6 @@ package quant
 
 import (
 	"github.com/qkernels/quant/dispatch"
-	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -64,7 +63,7 @@ var avx2 = kernels.Set{
 	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
 
 	FakeQuantize:           fakeQuantizeAVX2,
-	ErrorSums:              fallback.ErrorSums,
+	ErrorSums:              errorSumsAVX2,
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
 }
@@ -106,6 +105,9 @@ func quantizeZeroPointFusedAVX2(dst []int8, src []float32) (lo, hi int32, scale 
 
 //go:noescape
 func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func errorSumsAVX2(x, y []float32) (sse, ss, maxAbs float64)
 
 //go:noescape
 func fakeQuantizeAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32)

@@ -11,6 +11,7 @@
 //   minMaxKeysAVX2
 //   absMaxBits16AVX2
 //   minMaxKeys16AVX2
+//   errorSumsAVX2
 
 // farElements is where the float32 reductions take their far loops: 2^21
 // values (8 MiB), beyond any L2, so the input streams from L3 or memory.
@@ -384,4 +385,122 @@ pieces:
 empty:
 	MOVW $0, lo+24(FP)
 	MOVW $0, hi+26(FP)
+	RET
+
+
+// The error sums: float64 lanes in a fixed order (kernels.Set.ErrorSums),
+// 16 of them in Y0..Y3 (e*e) and Y4..Y7 (x*x), value i of a 16-value step
+// in lane i%4 of register i/4, which is lane i%16 of the specification;
+// the max |e| in Y8 (order does not matter to a max).
+
+// ERRORSTEP4 folds the 4 pairs at xm and ym into the lanes of sse and ss
+// and into Y8. Y9..Y11 are scratch; Y15 is the magnitude mask.
+#define ERRORSTEP4(xm, ym, sse, ss) \
+	VCVTPS2PD xm, Y9        \
+	VCVTPS2PD ym, Y10       \
+	VSUBPD    Y10, Y9, Y10  \
+	VMULPD    Y9, Y9, Y9    \
+	VADDPD    Y9, ss, ss    \
+	VMULPD    Y10, Y10, Y11 \
+	VADDPD    Y11, sse, sse \
+	VANDPD    Y15, Y10, Y10 \
+	VMAXPD    Y10, Y8, Y8
+
+// ERRORTAIL4 is ERRORSTEP4 for the group of 4 that starts k4 pairs (off
+// bytes) into the last 1..15 pairs (BX of them): a whole group, or the
+// rest of them through a mask of ·tailMask (R9), zeros in the lanes past
+// the end, which add +0. It jumps to the expanding function's reduce
+// when no pair of the group is left; partial and next are its own
+// labels.
+#define ERRORTAIL4(k4, off, sse, ss, partial, next) \
+	CMPQ       BX, $k4                    \
+	JBE        reduce                     \
+	MOVQ       BX, DX                     \
+	SUBQ       $k4, DX                    \
+	CMPQ       DX, $4                     \
+	JB         partial                    \
+	ERRORSTEP4(off(SI)(AX*4), off(DI)(AX*4), sse, ss) \
+	JMP        next                       \
+partial:                                  \
+	NEGQ       DX                         \
+	VMOVDQU    (R9)(DX*4), X12            \
+	VMASKMOVPS off(SI)(AX*4), X12, X13    \
+	VMASKMOVPS off(DI)(AX*4), X12, X14    \
+	ERRORSTEP4(X13, X14, sse, ss)         \
+next:
+
+// FOLDLANES adds the 16 lanes of a, b, c, d as kernels.ErrorLanes does,
+// into the low float64 of X of a; t is scratch, xa and xt the X names.
+#define FOLDLANES(a, b, c, d, t, xa, xt) \
+	VADDPD       c, a, a   \
+	VADDPD       d, b, b   \
+	VADDPD       b, a, a   \
+	VEXTRACTF128 $1, a, xt \
+	VADDPD       xt, xa, xa \
+	VUNPCKHPD    xa, xa, xt \
+	VADDSD       xt, xa, xa
+
+// func errorSumsAVX2(x, y []float32) (sse, ss, maxAbs float64)
+//
+// Registers:
+//	SI  x                     Y0-Y3   sums of e*e, 16 lanes
+//	DI  y                     Y4-Y7   sums of x*x, 16 lanes
+//	CX  len(x)                Y8      max |e|
+//	AX  index                 Y9-Y11  scratch
+//	BX  loop end, then pairs  X12     tail mask
+//	    left (tail)           X13-X14 tail values
+//	DX  scratch (tail)        Y15     0x7FFFFFFFFFFFFFFF
+//	R8  scratch
+//	R9  ·tailMask+32
+TEXT ·errorSumsAVX2(SB), NOSPLIT, $0-72
+	MOVQ         x_base+0(FP), SI
+	MOVQ         y_base+24(FP), DI
+	MOVQ         x_len+8(FP), CX
+	MOVQ         $0x7FFFFFFFFFFFFFFF, R8
+	VMOVQ        R8, X15
+	VPBROADCASTQ X15, Y15
+	VXORPD       Y0, Y0, Y0
+	VXORPD       Y1, Y1, Y1
+	VXORPD       Y2, Y2, Y2
+	VXORPD       Y3, Y3, Y3
+	VXORPD       Y4, Y4, Y4
+	VXORPD       Y5, Y5, Y5
+	VXORPD       Y6, Y6, Y6
+	VXORPD       Y7, Y7, Y7
+	VXORPD       Y8, Y8, Y8
+	XORQ         AX, AX
+	MOVQ         CX, BX
+	ANDQ         $-16, BX
+	JZ           tail
+
+	PCALIGN $32
+loop16:
+	ERRORSTEP4((SI)(AX*4), (DI)(AX*4), Y0, Y4)
+	ERRORSTEP4(16(SI)(AX*4), 16(DI)(AX*4), Y1, Y5)
+	ERRORSTEP4(32(SI)(AX*4), 32(DI)(AX*4), Y2, Y6)
+	ERRORSTEP4(48(SI)(AX*4), 48(DI)(AX*4), Y3, Y7)
+	ADDQ $16, AX
+	CMPQ AX, BX
+	JB   loop16
+
+tail:
+	MOVQ CX, BX
+	SUBQ AX, BX
+	LEAQ ·tailMask+32(SB), R9
+	ERRORTAIL4(0, 0, Y0, Y4, partial0, next0)
+	ERRORTAIL4(4, 16, Y1, Y5, partial1, next1)
+	ERRORTAIL4(8, 32, Y2, Y6, partial2, next2)
+	ERRORTAIL4(12, 48, Y3, Y7, partial3, next3)
+
+reduce:
+	FOLDLANES(Y0, Y1, Y2, Y3, Y9, X0, X9)
+	FOLDLANES(Y4, Y5, Y6, Y7, Y9, X4, X9)
+	VEXTRACTF128 $1, Y8, X9
+	VMAXPD       X9, X8, X8
+	VUNPCKHPD    X8, X8, X9
+	VMAXSD       X9, X8, X8
+	VMOVSD       X0, sse+48(FP)
+	VMOVSD       X4, ss+56(FP)
+	VMOVSD       X8, maxAbs+64(FP)
+	VZEROUPPER
 	RET

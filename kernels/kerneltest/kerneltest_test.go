@@ -528,6 +528,31 @@ var brokenKernels = []broken{
 			}
 		}
 	}},
+	{kernel: "ErrorSums", what: "sums in index order, one lane", patch: func(k *kernels.Set) {
+		k.ErrorSums = func(x, y []float32) (sse, ss, m float64) {
+			for i, v := range x {
+				e := float64(v) - float64(y[i])
+				sse += float64(e * e)
+				ss += float64(float64(v) * float64(v))
+				m = max(m, math.Abs(e))
+			}
+			return sse, ss, m
+		}
+	}},
+	{kernel: "ErrorSums", what: "fuses the square into the sum", patch: func(k *kernels.Set) {
+		k.ErrorSums = errorSumsWith(func(acc, e float64) float64 { return math.FMA(e, e, acc) }, false)
+	}},
+	{kernel: "ErrorSums", what: "takes the difference in float32", patch: func(k *kernels.Set) {
+		k.ErrorSums = errorSumsWith(nil, true)
+	}},
+	{kernel: "ErrorSums", what: "leaves the last pair out", patch: func(k *kernels.Set) {
+		k.ErrorSums = func(x, y []float32) (float64, float64, float64) {
+			if len(x) > 0 {
+				x = x[:len(x)-1]
+			}
+			return fallback.ErrorSums(x, y)
+		}
+	}},
 	{kernel: "FakeQuantize", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
 		k.FakeQuantize = fakeQuantizeWith(func(x, s, z float32) float32 { return float32(math.FMA(float64(x), float64(s), float64(z))) }, false, false)
 	}},
@@ -796,5 +821,29 @@ func fakeQuantizeWith(mulAdd func(x, s, z float32) float32, floatSub, reciprocal
 				d[i] = n / s
 			}
 		}
+	}
+}
+
+// errorSumsWith is fallback.ErrorSums with the square added by addSquare
+// (nil: rounded, then added) and, if float32Diff, the difference taken
+// in float32.
+func errorSumsWith(addSquare func(acc, e float64) float64, float32Diff bool) func(x, y []float32) (float64, float64, float64) {
+	return func(x, y []float32) (float64, float64, float64) {
+		var le, lx [16]float64
+		var m float64
+		for i, v := range x {
+			e := float64(v) - float64(y[i])
+			if float32Diff {
+				e = float64(v - y[i])
+			}
+			if addSquare != nil {
+				le[i%16] = addSquare(le[i%16], e)
+			} else {
+				le[i%16] += float64(e * e)
+			}
+			lx[i%16] += float64(float64(v) * float64(v))
+			m = max(m, math.Abs(e))
+		}
+		return kernels.ErrorLanes(&le), kernels.ErrorLanes(&lx), m
 	}
 }
