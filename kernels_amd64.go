@@ -63,6 +63,8 @@ var avx2 = kernels.Set{
 	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
 
 	FakeQuantize:           fakeQuantizeAVX2,
+	FakeQuantizeMask:       fakeQuantizeMaskAVX2,
+	MaskGradient:           maskGradientAVX2,
 	ErrorSums:              errorSumsAVX2,
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
@@ -111,6 +113,12 @@ func errorSumsAVX2(x, y []float32) (sse, ss, maxAbs float64)
 
 //go:noescape
 func fakeQuantizeAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32)
+
+//go:noescape
+func fakeQuantizeMaskAVX2(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
+
+//go:noescape
+func maskGradientAVX2(dst, grad []float32, mask []uint8)
 
 //go:noescape
 func absMaxBits16AVX2(src []uint16) uint16

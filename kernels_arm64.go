@@ -57,6 +57,9 @@ var neon = kernels.Set{
 	// No NEON version yet: the reference, one float64 division per block.
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
 	FakeQuantize:          fakeQuantizeNEON,
+	// No NEON versions yet: the references.
+	FakeQuantizeMask: fallback.FakeQuantizeMask,
+	MaskGradient:     fallback.MaskGradient,
 	// No NEON version yet: the reference.
 	ErrorSums: fallback.ErrorSums,
 

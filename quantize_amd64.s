@@ -16,29 +16,6 @@
 //   quantizeZeroPointFloat16AVX2
 //   quantizeZeroPointBFloat16AVX2
 
-// STORE8TAIL stores the first CX-AX (1..7) bytes of X0 at DI+AX: four,
-// two, then one. It jumps to done when no single byte is left, else falls
-// through after storing it. DX holds the count and R9 the address.
-#define STORE8TAIL \
-	MOVQ    CX, DX         \
-	SUBQ    AX, DX         \
-	LEAQ    (DI)(AX*1), R9 \
-	TESTQ   $4, DX         \
-	JZ      st2            \
-	VMOVD   X0, (R9)       \
-	VPSRLDQ $4, X0, X0     \
-	ADDQ    $4, R9         \
-st2:                       \
-	TESTQ   $2, DX         \
-	JZ      st1            \
-	VPEXTRW $0, X0, (R9)   \
-	VPSRLDQ $2, X0, X0     \
-	ADDQ    $2, R9         \
-st1:                       \
-	TESTQ   $1, DX         \
-	JZ      done           \
-	VPEXTRB $0, X0, (R9)
-
 // CVTPACK4 converts the float32 lanes of Y0..Y3 to int32, rounding to
 // nearest even, and packs them with signed saturation into the 32 bytes of
 // Y0 in element order (Y12 holds ·packOrder).

@@ -23,6 +23,8 @@ var Kernels = kernels.Set{
 	QuantizeZeroPoint:   QuantizeZeroPoint,
 	DequantizeZeroPoint: DequantizeZeroPoint,
 	FakeQuantize:        FakeQuantize,
+	FakeQuantizeMask:    FakeQuantizeMask,
+	MaskGradient:        MaskGradient,
 	ErrorSums:           ErrorSums,
 	AbsMaxBits16:        AbsMaxBits16,
 	MinMaxKeys16:        MinMaxKeys16,

@@ -87,6 +87,34 @@ func FakeQuantize(dst, src []float32, scale float32, zero, qmin, qmax int32) {
 	}
 }
 
+// FakeQuantizeMask is FakeQuantize that also stores the mask of the
+// values whose rounding fell within [qmin, qmax] before the clamp.
+func FakeQuantizeMask(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32) {
+	dst, mask = dst[:len(src)], mask[:len(src)]
+	z, lo, hi := float32(zero), float32(qmin), float32(qmax)
+	for i, x := range src {
+		v := float32(x*scale) + z
+		r := float32(math.RoundToEven(float64(v)))
+		mask[i] = 0
+		if lo <= r && r <= hi {
+			mask[i] = 1
+		}
+		q := int32(min(max(r, lo), hi))
+		dst[i] = float32(q-zero) / scale
+	}
+}
+
+// MaskGradient stores grad[i] where mask[i] is 1 and +0 where it is 0.
+func MaskGradient(dst, grad []float32, mask []uint8) {
+	dst, mask = dst[:len(grad)], mask[:len(grad)]
+	for i, g := range grad {
+		if mask[i] == 0 {
+			g = 0
+		}
+		dst[i] = g
+	}
+}
+
 // QuantizeAbsmaxFused is AbsMaxBits, the scale 127/max|x| and
 // QuantizeAbsmax in one call; see kernels.Set.QuantizeAbsmaxFused.
 func QuantizeAbsmaxFused(dst []int8, src []float32) (maxBits uint32, scale float32) {

@@ -91,6 +91,15 @@ type Set struct {
 	// no NaN; -128 <= qmin <= qmax <= 127 and zero lies within
 	// [math.MinInt32+128, math.MaxInt32-128]. dst may be src.
 	FakeQuantize func(dst, src []float32, scale float32, zero, qmin, qmax int32)
+	// FakeQuantizeMask is FakeQuantize that also stores in mask[i] 1 if
+	// roundEven(v) of x[i] lies within [qmin, qmax] before the clamp, else
+	// 0: the straight-through estimator's mask, where the gradient
+	// passes. mask holds len(src) bytes.
+	FakeQuantizeMask func(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
+	// MaskGradient stores grad[i] where mask[i] is 1 and +0 where it is 0
+	// (the only values a mask holds): the backward pass of fake
+	// quantization. dst may be grad.
+	MaskGradient func(dst, grad []float32, mask []uint8)
 
 	// ErrorSums returns, over the pairs (x[i], y[i]) of x and y (equal
 	// lengths), with e = float64(x) - float64(y): the sum of e*e, the sum

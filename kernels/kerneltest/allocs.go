@@ -3,6 +3,7 @@ package kerneltest
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/qkernels/quant/kernels"
 )
@@ -73,6 +74,10 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.DequantizeZeroPoint(x, i8, 0.5, -3); k.DequantizeZeroPoint(x, i8, 0.5, 0) }
 	case "ErrorSums":
 		return func() { k.ErrorSums(f32, f32) }
+	case "FakeQuantizeMask":
+		return func() { k.FakeQuantizeMask(x, f32, i8u(i8), 100, -3, -128, 127) }
+	case "MaskGradient":
+		return func() { k.MaskGradient(x, f32, i8u(i8)) }
 	case "FakeQuantize":
 		return func() { k.FakeQuantize(x, f32, 100, -3, -128, 127) }
 	case "AbsMaxBits16":
@@ -134,4 +139,10 @@ func kernelCall(k *kernels.Set, name string) func() {
 		}
 	}
 	panic("kerneltest: no kernel " + name)
+}
+
+// i8u views int8 test data as the uint8 of a mask (any bytes serve an
+// allocation count).
+func i8u(s []int8) []uint8 {
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(s))), len(s))
 }

@@ -29,13 +29,18 @@ func checkFakeQuantize(c *checker, k *kernels.Set) {
 	r := newMapRig[float32, float32](c)
 	src := quantSource32()
 	r.show = src.show
-	ss, ds := slots[float32](), slots[float32]()
 	run := func(in []float32, so, do int, ci caseInfo, s float32, z int32, grid [2]int32) {
 		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
 		ci.how += fmt.Sprintf(" grid=[%d,%d]", grid[0], grid[1])
 		r.check(func(d, x []float32) { k.FakeQuantize(d, x, s, z, grid[0], grid[1]) },
 			func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, grid[0], grid[1]) }, in, so, do, ci)
 	}
+	fakeCases(c, src, slots[float32](), slots[float32](), run)
+}
+
+// fakeCases calls run with the cases of the fake quantizers (see
+// checkFakeQuantize): input, offsets, case, scale, zero point and grid.
+func fakeCases(c *checker, src *source[float32], ss, ds int, run func(in []float32, so, do int, ci caseInfo, s float32, z int32, grid [2]int32)) {
 	pools := src.pools
 	sweepPools(c, pools, ss, ds, func(in []float32, so, do, salt int, ci caseInfo) {
 		s := fakeScales[salt/len(pools)%len(fakeScales)]
@@ -75,4 +80,73 @@ func checkFakeQuantize(c *checker, k *kernels.Set) {
 			})
 		}
 	}
+}
+
+// checkFakeQuantizeMask tests FakeQuantizeMask on checkFakeQuantize's
+// cases: its values must be FakeQuantize's reference and its mask the
+// reference's, the mask written in a guarded window of its own at an
+// offset of its own.
+func checkFakeQuantizeMask(c *checker, k *kernels.Set) {
+	r := newMapRig[float32, float32](c)
+	masks, want := newArena[uint8](maxRigLen), make([]uint8, maxRigLen)
+	src := quantSource32()
+	r.show = src.show
+	ss, ds := slots[float32](), slots[float32]()
+	run := func(in []float32, so, do int, ci caseInfo, s float32, z int32, grid [2]int32) {
+		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
+		ci.how += fmt.Sprintf(" grid=[%d,%d]", grid[0], grid[1])
+		n := len(in)
+		var m []uint8
+		ok := r.check(func(d, x []float32) {
+			m = masks.window(n, (so+do)%slots[uint8]())
+			complementOf(m, want[:n])
+			k.FakeQuantizeMask(d, x, m, s, z, grid[0], grid[1])
+		}, func(d, x []float32) {
+			fallback.FakeQuantizeMask(d, x, want[:n], s, z, grid[0], grid[1])
+		}, in, so, do, ci)
+		if !ok {
+			return
+		}
+		if i := firstDiff(m, want[:n]); i >= 0 {
+			c.errorf("n=%d srcOff=%d %v: mask[%d] of input %s: got %d, want %d", n, so, ci, i, src.show(in[i]), m[i], want[i])
+		} else if at, bad := masks.damage(); bad {
+			c.errorf("n=%d srcOff=%d %v: wrote outside mask: byte %d relative to its start", n, so, ci, at)
+		}
+	}
+	fakeCases(c, src, ss, ds, run)
+}
+
+// checkMaskGradient tests MaskGradient on gradients of every kind and
+// masks of random, all-set and all-clear bytes.
+func checkMaskGradient(c *checker, k *kernels.Set) {
+	r := newMapRig[float32, float32](c)
+	masks := newArena[uint8](maxRigLen)
+	pools := f32Pools()
+	rng := newRand(0x6d61736b)
+	pattern := make([]uint8, maxRigLen)
+	sweepPools(c, pools, slots[float32](), slots[float32](), func(in []float32, so, do, salt int, ci caseInfo) {
+		n := len(in)
+		for i := range pattern[:n] {
+			switch salt % 3 {
+			case 0:
+				pattern[i] = uint8(rng.IntN(2))
+			case 1:
+				pattern[i] = 1
+			default:
+				pattern[i] = 0
+			}
+		}
+		ci.how = []string{"random mask", "all set", "all clear"}[salt%3]
+		m := masks.window(n, salt%slots[uint8]())
+		copy(m, pattern[:n])
+		if !r.check(func(d, g []float32) { k.MaskGradient(d, g, m) },
+			func(d, g []float32) { fallback.MaskGradient(d, g, pattern[:n]) }, in, so, do, ci) {
+			return
+		}
+		if i := firstDiff(m, pattern[:n]); i >= 0 {
+			c.errorf("n=%d %v: mask modified at %d", n, ci, i)
+		} else if at, bad := masks.damage(); bad {
+			c.errorf("n=%d %v: mask guard damaged at byte %d", n, ci, at)
+		}
+	})
 }

@@ -294,6 +294,20 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		guardMap(c, p, func(d, x []float32) { k.FakeQuantize(d, x, s, z, -128, 127) },
 			func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, -128, 127) }, weights)
 	})
+	run("FakeQuantizeMask", func(c *checker) {
+		s, z, _ := zeroPointParams(weights(maxLen))
+		mask := make([]uint8, maxLen)
+		guardMap(c, p, func(d, x []float32) { k.FakeQuantizeMask(d, x, mask, s, z, -128, 127) },
+			func(d, x []float32) { fallback.FakeQuantizeMask(d, x, mask, s, z, -128, 127) }, weights)
+	})
+	run("MaskGradient", func(c *checker) {
+		mask := make([]uint8, maxLen)
+		for i := range mask {
+			mask[i] = uint8(i % 3 % 2)
+		}
+		guardMap(c, p, func(d, g []float32) { k.MaskGradient(d, g, mask) },
+			func(d, g []float32) { fallback.MaskGradient(d, g, mask) }, bits)
+	})
 	run("ErrorSums", func(c *checker) {
 		// The guarded slice as x, then as y, against a reconstruction.
 		sums := func(f func(x, y []float32) (float64, float64, float64), guardX bool) func([]float32) errorResult {

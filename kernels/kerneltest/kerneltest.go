@@ -64,6 +64,8 @@ var checks = []kernelCheck{
 	{"QuantizeZeroPoint", func(k *kernels.Set) any { return k.QuantizeZeroPoint }, checkQuantizeZeroPoint},
 	{"DequantizeZeroPoint", func(k *kernels.Set) any { return k.DequantizeZeroPoint }, checkDequantizeZeroPoint},
 	{"FakeQuantize", func(k *kernels.Set) any { return k.FakeQuantize }, checkFakeQuantize},
+	{"FakeQuantizeMask", func(k *kernels.Set) any { return k.FakeQuantizeMask }, checkFakeQuantizeMask},
+	{"MaskGradient", func(k *kernels.Set) any { return k.MaskGradient }, checkMaskGradient},
 	{"ErrorSums", func(k *kernels.Set) any { return k.ErrorSums }, checkErrorSums},
 	{"QuantizeAbsmaxFused", func(k *kernels.Set) any { return k.QuantizeAbsmaxFused }, checkQuantizeAbsmaxFused},
 	{"QuantizeZeroPointFused", func(k *kernels.Set) any { return k.QuantizeZeroPointFused }, checkQuantizeZeroPointFused},

@@ -45,12 +45,16 @@ func wrapped() kernels.Set {
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
 		FakeQuantize:        func(d, s []float32, sc float32, z, lo, hi int32) { f.FakeQuantize(d, s, sc, z, lo, hi) },
 		ErrorSums:           func(x, y []float32) (float64, float64, float64) { return f.ErrorSums(x, y) },
-		AbsMaxBits16:        func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
-		MinMaxKeys16:        func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
-		Float16:             wrappedFormat16(f.Float16),
-		BFloat16:            wrappedFormat16(f.BFloat16),
-		EncodeQ8_0:          func(d []byte, s []float32) { f.EncodeQ8_0(d, s) },
-		DecodeQ8_0:          func(d []float32, s []byte) { f.DecodeQ8_0(d, s) },
+		FakeQuantizeMask: func(d, s []float32, m []uint8, sc float32, z, lo, hi int32) {
+			f.FakeQuantizeMask(d, s, m, sc, z, lo, hi)
+		},
+		MaskGradient: func(d, g []float32, m []uint8) { f.MaskGradient(d, g, m) },
+		AbsMaxBits16: func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
+		MinMaxKeys16: func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
+		Float16:      wrappedFormat16(f.Float16),
+		BFloat16:     wrappedFormat16(f.BFloat16),
+		EncodeQ8_0:   func(d []byte, s []float32) { f.EncodeQ8_0(d, s) },
+		DecodeQ8_0:   func(d []float32, s []byte) { f.DecodeQ8_0(d, s) },
 
 		AbsMaxBitsBlocks:   func(d []uint32, s []float32, b int) { f.AbsMaxBitsBlocks(d, s, b) },
 		MinMaxKeysBlocks:   func(lo, hi []int32, s []float32, b int) { f.MinMaxKeysBlocks(lo, hi, s, b) },
@@ -551,6 +555,46 @@ var brokenKernels = []broken{
 				x = x[:len(x)-1]
 			}
 			return fallback.ErrorSums(x, y)
+		}
+	}},
+	{kernel: "FakeQuantizeMask", what: "masks the clamped value (every mask 1)", patch: func(k *kernels.Set) {
+		k.FakeQuantizeMask = func(d, src []float32, m []uint8, s float32, z, qmin, qmax int32) {
+			fallback.FakeQuantize(d, src, s, z, qmin, qmax)
+			for i := range src {
+				m[i] = 1
+			}
+		}
+	}},
+	{kernel: "FakeQuantizeMask", what: "compares before rounding (a tie at qmin-0.5 counts as out)", patch: func(k *kernels.Set) {
+		k.FakeQuantizeMask = func(d, src []float32, m []uint8, s float32, z, qmin, qmax int32) {
+			fallback.FakeQuantizeMask(d, src, m, s, z, qmin, qmax)
+			for i, x := range src {
+				m[i] = 0
+				if v := float32(x*s) + float32(z); v < float32(qmax)+0.5 && v > float32(qmin)-0.5 {
+					m[i] = 1
+				}
+			}
+		}
+	}},
+	{kernel: "FakeQuantizeMask", what: "writes 0xFF for in", patch: func(k *kernels.Set) {
+		k.FakeQuantizeMask = func(d, src []float32, m []uint8, s float32, z, qmin, qmax int32) {
+			fallback.FakeQuantizeMask(d, src, m, s, z, qmin, qmax)
+			for i := range m[:len(src)] {
+				m[i] *= 0xFF
+			}
+		}
+	}},
+	{kernel: "MaskGradient", what: "passes every gradient", patch: func(k *kernels.Set) {
+		k.MaskGradient = func(d, g []float32, m []uint8) { copy(d, g) }
+	}},
+	{kernel: "MaskGradient", what: "zeroes with the gradient's sign (-0)", patch: func(k *kernels.Set) {
+		k.MaskGradient = func(d, g []float32, m []uint8) {
+			for i, v := range g {
+				if m[i] == 0 {
+					v *= 0
+				}
+				d[i] = v
+			}
 		}
 	}},
 	{kernel: "FakeQuantize", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
