@@ -1,6 +1,9 @@
 package quant
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // Fake quantization, the forward pass of quantization-aware training:
 // each value is replaced by the dequantized value of its quantization,
@@ -24,7 +27,7 @@ func FakeQuantizeAbsmax[T Float](dst, src []T, p AbsmaxParams) error {
 	}
 	params := [1]AbsmaxParams{p}
 	s := sourceOf(active(), src)
-	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), s, params[:], PerTensor(), 0, len(src)))
+	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), nil, s, params[:], PerTensor(), 0, len(src)))
 }
 
 // FakeQuantizeZeroPoint is FakeQuantizeAbsmax for zero-point
@@ -39,25 +42,29 @@ func FakeQuantizeZeroPoint[T Float](dst, src []T, p ZeroPointParams) error {
 	}
 	params := [1]ZeroPointParams{p}
 	s := sourceOf(active(), src)
-	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), s, params[:], PerTensor(), 0, len(src)))
+	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), nil, s, params[:], PerTensor(), 0, len(src)))
 }
 
 // FakeQuantizeAbsmaxGroups is FakeQuantizeAbsmax with params[i] for group
 // i of g, parallel if g is; its errors and panics are those of
 // QuantizeAbsmaxGroupsWith.
 func FakeQuantizeAbsmaxGroups[T Float](dst, src []T, params []AbsmaxParams, g Granularity) error {
-	return fakeGroups("FakeQuantizeAbsmaxGroups", dst, src, params, g)
+	return fakeGroups("FakeQuantizeAbsmaxGroups", dst, nil, src, params, g)
 }
 
 // FakeQuantizeZeroPointGroups is FakeQuantizeZeroPoint with params[i] for
 // group i of g; see FakeQuantizeAbsmaxGroups.
 func FakeQuantizeZeroPointGroups[T Float](dst, src []T, params []ZeroPointParams, g Granularity) error {
-	return fakeGroups("FakeQuantizeZeroPointGroups", dst, src, params, g)
+	return fakeGroups("FakeQuantizeZeroPointGroups", dst, nil, src, params, g)
 }
 
-func fakeGroups[T Float, P staticParams](fn string, dst, src []T, params []P, g Granularity) error {
+func fakeGroups[T Float, P staticParams](fn string, dst []T, mask []bool, src []T, params []P, g Granularity) error {
 	n := len(src)
 	ng := checkGroups(fn, len(dst), n, len(params), g)
+	if mask != nil && len(mask) < n {
+		panicMask(fn, len(mask), n)
+	}
+	m := maskBytes(mask)
 	params = params[:ng]
 	if err := checkParams(fn, params, g); err != nil {
 		return err
@@ -65,10 +72,10 @@ func fakeGroups[T Float, P staticParams](fn string, dst, src []T, params []P, g 
 	s, out := sourceOf(active(), src), sourceOf(active(), dst)
 	if w := g.workersFor(n); w > 1 {
 		return nanError(fn, s, g, staticParallel(n, g, w, func(lo, hi int) int {
-			return fakeStaticPart(out, s, params, g, lo, hi)
+			return fakeStaticPart(out, m, s, params, g, lo, hi)
 		}))
 	}
-	return nanError(fn, s, g, fakeStaticPart(out, s, params, g, 0, n))
+	return nanError(fn, s, g, fakeStaticPart(out, m, s, params, g, 0, n))
 }
 
 // fakeGrid is the kernel's view of a parameters type: absmax is zero
@@ -86,16 +93,22 @@ type fakeScratch [staticChunk]float32
 
 var fakePool = sync.Pool{New: func() any { return new(fakeScratch) }}
 
-// fakeStaticPart fake-quantizes values [lo, hi) of s into out (see
-// staticWalk). 16-bit values are widened into scratch, fake-quantized
-// there and rounded into out, a piece at a time.
-func fakeStaticPart[P staticParams](out, s source, params []P, g Granularity, lo, hi int) int {
+// fakeStaticPart fake-quantizes values [lo, hi) of s into out, and
+// writes their mask if mask is not nil (see staticWalk). 16-bit values
+// are widened into scratch, fake-quantized there and rounded into out, a
+// piece at a time.
+func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params []P, g Granularity, lo, hi int) int {
 	k := s.k
+	fake := func(d, x []float32, i, a, b int) {
+		scale, zero, qmin, qmax := params[i].fakeGrid()
+		if mask == nil {
+			k.FakeQuantize(d, x, scale, zero, qmin, qmax)
+		} else {
+			k.FakeQuantizeMask(d, x, mask[a:b], scale, zero, qmin, qmax)
+		}
+	}
 	if s.kind == elemFloat32 {
-		return staticWalk(s, g, lo, hi, nil, func(i, a, b int) {
-			scale, zero, qmin, qmax := params[i].fakeGrid()
-			k.FakeQuantize(out.f32[a:b], s.f32[a:b], scale, zero, qmin, qmax)
-		})
+		return staticWalk(s, g, lo, hi, nil, func(i, a, b int) { fake(out.f32[a:b], s.f32[a:b], i, a, b) })
 	}
 	buf := fakePool.Get().(*fakeScratch)
 	defer fakePool.Put(buf)
@@ -104,10 +117,98 @@ func fakeStaticPart[P staticParams](out, s source, params []P, g Granularity, lo
 		widen, narrow = k.BFloat16ToFloat32, k.Float32ToBFloat16
 	}
 	return staticWalk(s, g, lo, hi, nil, func(i, a, b int) {
-		scale, zero, qmin, qmax := params[i].fakeGrid()
 		x := buf[:b-a]
 		widen(x, s.u16[a:b])
-		k.FakeQuantize(x, x, scale, zero, qmin, qmax)
+		fake(x, x, i, a, b)
 		narrow(out.u16[a:b], x)
 	})
+}
+
+// maskBytes views a mask as the bytes the kernels write: a Go bool is
+// one byte, 0 or 1.
+func maskBytes(mask []bool) []uint8 {
+	if mask == nil {
+		return nil
+	}
+	return unsafe.Slice((*uint8)(unsafe.Pointer(unsafe.SliceData(mask))), len(mask))
+}
+
+// FakeQuantizeAbsmaxMask is FakeQuantizeAbsmax that also stores in
+// mask[i] whether value i's quantization fell inside the grid before the
+// clamp (roundEven(x*p.Scale) within [-127, 127]): where the
+// straight-through estimator lets the gradient through, the mask
+// FakeQuantizeBackward applies. PyTorch's
+// fake_quantize_per_tensor_affine_cachemask returns the same mask, a bool
+// per value. It panics if mask is shorter than src; errors are
+// FakeQuantizeAbsmax's (mask, like dst, unspecified after a NaN).
+func FakeQuantizeAbsmaxMask[T Float](dst []T, mask []bool, src []T, p AbsmaxParams) error {
+	params := [1]AbsmaxParams{p}
+	return fakeTensor("FakeQuantizeAbsmaxMask", dst, mask, src, params[:])
+}
+
+// FakeQuantizeZeroPointMask is FakeQuantizeZeroPoint with the mask of
+// FakeQuantizeAbsmaxMask: roundEven(float32(x*p.Scale) +
+// float32(p.ZeroPoint)) within [-128, 127].
+func FakeQuantizeZeroPointMask[T Float](dst []T, mask []bool, src []T, p ZeroPointParams) error {
+	params := [1]ZeroPointParams{p}
+	return fakeTensor("FakeQuantizeZeroPointMask", dst, mask, src, params[:])
+}
+
+// fakeTensor is fakeGroups for one group, serial: without the parallel
+// path, params does not escape and the call does not allocate.
+func fakeTensor[T Float, P staticParams](fn string, dst []T, mask []bool, src []T, params []P) error {
+	n := len(src)
+	checkLen(fn, len(dst), n)
+	if len(mask) < n {
+		panicMask(fn, len(mask), n)
+	}
+	if err := checkParams(fn, params, PerTensor()); err != nil {
+		return err
+	}
+	s := sourceOf(active(), src)
+	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), maskBytes(mask), s, params, PerTensor(), 0, n))
+}
+
+// FakeQuantizeAbsmaxGroupsMask is FakeQuantizeAbsmaxGroups with the mask
+// of FakeQuantizeAbsmaxMask.
+func FakeQuantizeAbsmaxGroupsMask[T Float](dst []T, mask []bool, src []T, params []AbsmaxParams, g Granularity) error {
+	return fakeGroups("FakeQuantizeAbsmaxGroupsMask", dst, mask, src, params, g)
+}
+
+// FakeQuantizeZeroPointGroupsMask is FakeQuantizeZeroPointGroups with the
+// mask of FakeQuantizeZeroPointMask.
+func FakeQuantizeZeroPointGroupsMask[T Float](dst []T, mask []bool, src []T, params []ZeroPointParams, g Granularity) error {
+	return fakeGroups("FakeQuantizeZeroPointGroupsMask", dst, mask, src, params, g)
+}
+
+// FakeQuantizeBackward is the backward pass of fake quantization with the
+// straight-through estimator: gradIn[i] = gradOut[i] where mask[i], +0
+// where not. gradIn may be gradOut. It panics if gradIn or mask is
+// shorter than gradOut.
+func FakeQuantizeBackward[T Float](gradIn, gradOut []T, mask []bool) {
+	const fn = "FakeQuantizeBackward"
+	n := len(gradOut)
+	checkLen(fn, len(gradIn), n)
+	if len(mask) < n {
+		panicMask(fn, len(mask), n)
+	}
+	k, m := active(), maskBytes(mask)
+	switch g := any(gradOut).(type) {
+	case []float32:
+		k.MaskGradient(any(gradIn).([]float32)[:n], g, m[:n])
+		return
+	}
+	// 16-bit gradients: the selection on their bits, which a round trip
+	// through float32 would change for signalling NaNs.
+	in, out := sourceOf(k, gradOut).u16, sourceOf(k, gradIn).u16[:n]
+	for i, h := range in {
+		if !mask[i] {
+			h = 0
+		}
+		out[i] = h
+	}
+}
+
+func panicMask(fn string, nmask, n int) {
+	panic("quant: " + fn + ": len(mask) = " + itoa(nmask) + " < " + itoa(n) + " values")
 }

@@ -153,3 +153,108 @@ func TestFakeQuantizeNoAllocations(t *testing.T) {
 		}
 	}
 }
+
+// inGrid is the mask's formula, one value at a time.
+func inGrid(x, scale float32, zero, qmin, qmax int32) bool {
+	r := math.RoundToEven(float64(float32(x*scale) + float32(zero)))
+	return float64(qmin) <= r && r <= float64(qmax)
+}
+
+func TestFakeQuantizeMask(t *testing.T) {
+	splitSmall(t)
+	for _, n := range []int{0, 5, 33, staticChunk + 9, 2*parallelMin + 3} {
+		x := staticCase(uint64(n)+1, n)
+		f16, f16x, bf16, bf16x := groupInputs(x)
+		checkMask(t, fmt.Sprintf("n=%d float32", n), x, x)
+		checkMask(t, fmt.Sprintf("n=%d Float16", n), f16, f16x)
+		checkMask(t, fmt.Sprintf("n=%d BFloat16", n), bf16, bf16x)
+	}
+}
+
+func checkMask[T Float](t *testing.T, desc string, src []T, x []float32) {
+	t.Helper()
+	n := len(src)
+	const scale, zero = 3, -100
+	pa, pz := AbsmaxParams{Scale: scale}, ZeroPointParams{Scale: scale, ZeroPoint: zero}
+	want, got := make([]T, n), make([]T, n)
+	mask := make([]bool, n)
+	check := func(name string, err error, zero, qmin int32) {
+		t.Helper()
+		if err != nil || firstDiff(bitsOf(got), bitsOf(want)) >= 0 {
+			t.Fatalf("%s: %s: %v; values differ from the unmasked call at %d", desc, name, err, firstDiff(bitsOf(got), bitsOf(want)))
+		}
+		for i, v := range x {
+			if mask[i] != inGrid(v, scale, zero, qmin, 127) {
+				t.Fatalf("%s: %s: mask[%d] = %v for x = %v", desc, name, i, mask[i], v)
+			}
+		}
+	}
+	_ = FakeQuantizeAbsmax(want, src, pa)
+	check("FakeQuantizeAbsmaxMask", FakeQuantizeAbsmaxMask(got, mask, src, pa), 0, -127)
+	g := PerBlock(64).Parallel(3)
+	check("FakeQuantizeAbsmaxGroupsMask", FakeQuantizeAbsmaxGroupsMask(got, mask, src, repeat(pa, g.Groups(n)), g), 0, -127)
+	_ = FakeQuantizeZeroPoint(want, src, pz)
+	check("FakeQuantizeZeroPointMask", FakeQuantizeZeroPointMask(got, mask, src, pz), zero, -128)
+	check("FakeQuantizeZeroPointGroupsMask", FakeQuantizeZeroPointGroupsMask(got, mask, src, repeat(pz, g.Groups(n)), g), zero, -128)
+}
+
+func TestFakeQuantizeBackward(t *testing.T) {
+	r := newRand(11)
+	for _, n := range []int{0, 1, 7, 8, 33, 300, 5000} {
+		g := randomFloats(r, n, false) // NaN payloads included
+		mask := make([]bool, n)
+		for i := range mask {
+			mask[i] = r.IntN(3) > 0
+		}
+		checkBackward(t, g, mask)
+		h := make([]uint16, n)
+		for i := range h {
+			h[i] = uint16(r.Uint32())
+		}
+		checkBackward(t, convertSlice[Float16](h), mask)
+		checkBackward(t, convertSlice[BFloat16](h), mask)
+	}
+	if got := panicText(func() { FakeQuantizeBackward(make([]float32, 3), make([]float32, 3), make([]bool, 2)) }); got != "quant: FakeQuantizeBackward: len(mask) = 2 < 3 values" {
+		t.Errorf("short mask: panic %q", got)
+	}
+}
+
+func checkBackward[T Float](t *testing.T, gradOut []T, mask []bool) {
+	t.Helper()
+	want := make([]T, len(gradOut))
+	for i, v := range gradOut {
+		if mask[i] {
+			want[i] = v
+		}
+	}
+	got := make([]T, len(gradOut))
+	FakeQuantizeBackward(got, gradOut, mask)
+	if i := firstDiff(bitsOf(got), bitsOf(want)); i >= 0 {
+		t.Fatalf("%T n=%d: at %d (mask %v): got %v, want %v", gradOut, len(gradOut), i, mask[i], got[i], want[i])
+	}
+	inPlace := slices.Clone(gradOut)
+	FakeQuantizeBackward(inPlace, inPlace, mask)
+	if i := firstDiff(bitsOf(inPlace), bitsOf(want)); i >= 0 {
+		t.Fatalf("%T n=%d in place: at %d", gradOut, len(gradOut), i)
+	}
+}
+
+func TestFakeQuantizeMaskNoAllocations(t *testing.T) {
+	x := tame(randomFloats(newRand(3), 3*staticChunk+5, true))
+	_, _, bf16, _ := groupInputs(x)
+	dst, dst16, mask := make([]float32, len(x)), make([]BFloat16, len(x)), make([]bool, len(x))
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"FakeQuantizeAbsmaxMask", func() { _ = FakeQuantizeAbsmaxMask(dst, mask, x, AbsmaxParams{Scale: 3}) }},
+		{"FakeQuantizeZeroPointMask BFloat16", func() { _ = FakeQuantizeZeroPointMask(dst16, mask, bf16, ZeroPointParams{Scale: 3}) }},
+		{"FakeQuantizeBackward", func() { FakeQuantizeBackward(dst, x, mask) }},
+		{"FakeQuantizeBackward BFloat16", func() { FakeQuantizeBackward(dst16, bf16, mask) }},
+	} {
+		c.f()
+		if a := testing.AllocsPerRun(20, c.f); a != 0 {
+			t.Errorf("%s: %v allocations per call", c.name, a)
+		}
+	}
+}
