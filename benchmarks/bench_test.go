@@ -15,14 +15,26 @@ import (
 	"github.com/qkernels/quant/dispatch"
 )
 
-func BenchmarkFloat32ToFloat16(b *testing.B)    { benchKernel(b, "Float32ToFloat16") }
-func BenchmarkFloat16ToFloat32(b *testing.B)    { benchKernel(b, "Float16ToFloat32") }
-func BenchmarkFloat32ToBFloat16(b *testing.B)   { benchKernel(b, "Float32ToBFloat16") }
-func BenchmarkBFloat16ToFloat32(b *testing.B)   { benchKernel(b, "BFloat16ToFloat32") }
-func BenchmarkAbsMax(b *testing.B)              { benchKernel(b, "AbsMax") }
-func BenchmarkMinMax(b *testing.B)              { benchKernel(b, "MinMax") }
-func BenchmarkQuantizeAbsmax(b *testing.B)      { benchKernel(b, "QuantizeAbsmax") }
-func BenchmarkQuantizeZeroPoint(b *testing.B)   { benchKernel(b, "QuantizeZeroPoint") }
+func BenchmarkFloat32ToFloat16(b *testing.B)  { benchKernel(b, "Float32ToFloat16") }
+func BenchmarkFloat16ToFloat32(b *testing.B)  { benchKernel(b, "Float16ToFloat32") }
+func BenchmarkFloat32ToBFloat16(b *testing.B) { benchKernel(b, "Float32ToBFloat16") }
+func BenchmarkBFloat16ToFloat32(b *testing.B) { benchKernel(b, "BFloat16ToFloat32") }
+func BenchmarkAbsMax(b *testing.B)            { benchKernel(b, "AbsMax") }
+func BenchmarkMinMax(b *testing.B)            { benchKernel(b, "MinMax") }
+func BenchmarkQuantizeAbsmax(b *testing.B)    { benchKernel(b, "QuantizeAbsmax") }
+func BenchmarkQuantizeZeroPoint(b *testing.B) { benchKernel(b, "QuantizeZeroPoint") }
+
+// The static quantizers, given the parameters the computing quantizers
+// find for the same input, from float32 and bfloat16.
+func BenchmarkQuantizeAbsmaxWith(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxWith") }
+func BenchmarkQuantizeZeroPointWith(b *testing.B) { benchKernel(b, "QuantizeZeroPointWith") }
+func BenchmarkQuantizeAbsmaxWithBFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeAbsmaxWithBFloat16")
+}
+func BenchmarkQuantizeZeroPointWithBFloat16(b *testing.B) {
+	benchKernel(b, "QuantizeZeroPointWithBFloat16")
+}
+
 func BenchmarkDequantizeAbsmax(b *testing.B)    { benchKernel(b, "DequantizeAbsmax") }
 func BenchmarkDequantizeZeroPoint(b *testing.B) { benchKernel(b, "DequantizeZeroPoint") }
 
@@ -199,6 +211,7 @@ func benchCases(kernel string, n int) []benchCase {
 	var raw [][]byte
 	switch op {
 	case "Float32ToFloat16", "Float32ToBFloat16", "AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
+		"QuantizeAbsmaxWith", "QuantizeZeroPointWith",
 		"EncodeQ8_0", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
 		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock":
 		raw = asBytes(in.F32())
@@ -206,7 +219,7 @@ func benchCases(kernel string, n int) []benchCase {
 		"QuantizeAbsmaxPerRowFloat16", "QuantizeZeroPointPerRowFloat16",
 		"QuantizeAbsmaxPerBlockFloat16", "QuantizeZeroPointPerBlockFloat16":
 		raw = asBytes(in.F16())
-	case "BFloat16ToFloat32", "EncodeQ8_0BFloat16",
+	case "BFloat16ToFloat32", "EncodeQ8_0BFloat16", "QuantizeAbsmaxWithBFloat16", "QuantizeZeroPointWithBFloat16",
 		"QuantizeAbsmaxPerRowBFloat16", "QuantizeZeroPointPerRowBFloat16",
 		"QuantizeAbsmaxPerBlockBFloat16", "QuantizeZeroPointPerBlockBFloat16":
 		raw = asBytes(in.BF16())
@@ -280,6 +293,20 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 		return quantizeSetup(im.QuantizeAbsmax, in)
 	case "QuantizeZeroPoint":
 		return quantizeSetup(im.QuantizeZeroPoint, in)
+	case "QuantizeAbsmaxWith":
+		return withSetup(im.QuantizeAbsmaxWith, in.F32, func() []quant.AbsmaxParams {
+			_, p := in.Absmax()
+			return p
+		}, in)
+	case "QuantizeZeroPointWith":
+		return withSetup(im.QuantizeZeroPointWith, in.F32, func() []quant.ZeroPointParams {
+			_, p := in.ZeroPoint()
+			return p
+		}, in)
+	case "QuantizeAbsmaxWithBFloat16":
+		return withSetup(im.QuantizeAbsmaxWithBFloat16, in.BF16, in.AbsmaxParamsBF16, in)
+	case "QuantizeZeroPointWithBFloat16":
+		return withSetup(im.QuantizeZeroPointWithBFloat16, in.BF16, in.ZeroPointParamsBF16, in)
 	case "DequantizeAbsmax":
 		return dequantizeSetup(im.DequantizeAbsmax, in.Absmax, in)
 	case "DequantizeZeroPoint":
@@ -335,6 +362,19 @@ func quantizeSetup[P any](f func(dst []int8, src []float32) (P, error), in *Inpu
 		src, dst := in.F32(), Buffers[int8](in.Count, in.N)
 		return func(i int) {
 			if _, err := f(dst[i], src[i]); err != nil {
+				panic(err)
+			}
+		}
+	}
+}
+
+// withSetup is the setup of a static quantizer f of the inputs that input
+// returns, given for buffer i the parameters params()[i].
+func withSetup[S, P any](f func(dst []int8, src []S, p P) error, input func() [][]S, params func() []P, in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, ps, dst := input(), params(), Buffers[int8](in.Count, in.N)
+		return func(i int) {
+			if err := f(dst[i], src[i], ps[i]); err != nil {
 				panic(err)
 			}
 		}

@@ -218,6 +218,67 @@ static void sc_dequantize_zeropoint(float *dst, const int8_t *src, size_t n, flo
 		dst[i] = (float)((int32_t)src[i] - zero) / scale;
 }
 
+// Static quantization (package quant's QuantizeAbsmaxWith and
+// QuantizeZeroPointWith): q with parameters given by the caller, the
+// arithmetic of the quantizers above, and the NaN check in the same pass.
+// Every variant's *_with functions quantize all of src and return 1 if it
+// held a NaN (whose quant is then unspecified: the caller reports an
+// error), else 0. src is float32 (kind QB_SRC_F32) or bfloat16 bits
+// (QB_SRC_BF16), widened by <<16; kind and zp (1: zero point, 0: absmax)
+// are constants after inlining.
+
+static QB_INLINE float sc_load(const void *src, size_t i, int kind) {
+	if (kind == QB_SRC_BF16)
+		return u2f((uint32_t)((const uint16_t *)src)[i] << 16);
+	return ((const float *)src)[i];
+}
+
+// Values [i, n): the scalar variant, and the tails of the others.
+static QB_INLINE int sc_with_from(int8_t *dst, const void *src, size_t i, size_t n, float scale, float zero, int kind,
+                                  int zp) {
+	const float lo = zp ? -128.0f : -127.0f;
+	int nan = 0;
+	for (; i < n; i++) {
+		float x = sc_load(src, i, kind);
+		nan |= x != x;
+		float v = x * scale; // rounded: a separate statement, never fused
+		if (zp)
+			v = v + zero;
+		v = v >= lo ? v : lo; // a NaN takes lo: no undefined conversion below
+		v = v <= 127.0f ? v : 127.0f;
+		dst[i] = (int8_t)(int32_t)QB_ROUNDEVENF(v);
+	}
+	return nan;
+}
+
+static QB_INLINE int sc_quantize_with(int8_t *dst, const void *src, size_t n, float scale, float zero, int kind,
+                                      int zp) {
+	return sc_with_from(dst, src, 0, n, scale, zero, kind, zp);
+}
+
+// QB_WITH_FUNCS defines the four static quantizers of a variant,
+// PREFIX_quantize_{absmax,zeropoint}_with{,_bf16}, from its
+// PREFIX_quantize_with, returning QB_NOT_FINITE for a NaN, else QB_OK;
+// ATTR is the variant's target attribute.
+#define QB_WITH_FUNCS(PREFIX, ATTR)                                                                        \
+	ATTR static int PREFIX##_quantize_absmax_with(int8_t *dst, const float *src, size_t n, float scale) {  \
+		return PREFIX##_quantize_with(dst, src, n, scale, 0, QB_SRC_F32, 0) ? QB_NOT_FINITE : QB_OK;       \
+	}                                                                                                      \
+	ATTR static int PREFIX##_quantize_zeropoint_with(int8_t *dst, const float *src, size_t n, float scale, \
+	                                                 float zero) {                                         \
+		return PREFIX##_quantize_with(dst, src, n, scale, zero, QB_SRC_F32, 1) ? QB_NOT_FINITE : QB_OK;    \
+	}                                                                                                      \
+	ATTR static int PREFIX##_quantize_absmax_with_bf16(int8_t *dst, const uint16_t *src, size_t n,         \
+	                                                   float scale) {                                      \
+		return PREFIX##_quantize_with(dst, src, n, scale, 0, QB_SRC_BF16, 0) ? QB_NOT_FINITE : QB_OK;      \
+	}                                                                                                      \
+	ATTR static int PREFIX##_quantize_zeropoint_with_bf16(int8_t *dst, const uint16_t *src, size_t n,      \
+	                                                      float scale, float zero) {                       \
+		return PREFIX##_quantize_with(dst, src, n, scale, zero, QB_SRC_BF16, 1) ? QB_NOT_FINITE : QB_OK;   \
+	}
+
+QB_WITH_FUNCS(sc, )
+
 // Q8_0 (GGUF): blocks of 32 values, each stored as d (binary16,
 // little-endian) and 32 int8 q. Lengths are whole blocks.
 #define QB_Q8_0_VALUES 32
@@ -666,6 +727,35 @@ QB_AVX2 static void avx2_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
 		}
 	}
 }
+
+// The static quantizers, 32 values a step: q as QB_AVX2_QUANT computes it,
+// but clamped at 127 only, before VCVTPS2DQ, whose out-of-range result
+// (0x80000000) the saturating packs turn into the grid's bottom, -128;
+// absmax then takes -127 with one byte max. VCMPUNORDPS finds the NaNs.
+QB_AVX2 static QB_INLINE int avx2_quantize_with(int8_t *dst, const void *src, size_t n, float scale, float zero,
+                                                int kind, int zp) {
+	const __m256 s = _mm256_set1_ps(scale), z = _mm256_set1_ps(zero), hi = _mm256_set1_ps(127.0f);
+	const __m256i lo = _mm256_set1_epi8(-127);
+	__m256 nan = _mm256_setzero_ps();
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		__m256i q[4];
+		for (int j = 0; j < 4; j++) {
+			__m256 x = avx2_load8(src, i + 8 * j, kind);
+			nan = _mm256_or_ps(nan, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+			__m256 v = _mm256_mul_ps(x, s);
+			if (zp)
+				v = _mm256_add_ps(v, z);
+			q[j] = _mm256_cvtps_epi32(_mm256_min_ps(v, hi));
+		}
+		__m256i p = avx2_pack_i8(q[0], q[1], q[2], q[3]);
+		_mm256_storeu_si256((__m256i *)(dst + i), zp ? p : _mm256_max_epi8(p, lo));
+	}
+	int seen = !_mm256_testz_ps(nan, nan);
+	return sc_with_from(dst, src, i, n, scale, zero, kind, zp) | seen;
+}
+
+QB_WITH_FUNCS(avx2, QB_AVX2)
 #endif // QB_X86
 
 // ---- x86-64 AVX-512. ----
@@ -812,6 +902,40 @@ QB_AVX512F static void avx512_dequantize_zeropoint(float *dst, const int8_t *src
 	_mm256_zeroupper(); // the tail call below would skip GCC's own VZEROUPPER
 	sc_dequantize_zeropoint(dst + i, src + i, n - i, scale, zero);
 }
+
+// The static quantizers: as avx2_quantize_with, 16 values a vector,
+// narrowed by VPMOVSDB (saturating), the NaNs found by a compare into a
+// mask register.
+QB_AVX512F static QB_INLINE __m512 avx512_load16(const void *src, size_t i, int kind) {
+	if (kind == QB_SRC_BF16) {
+		__m512i h = _mm512_cvtepu16_epi32(_mm256_loadu_si256((const __m256i *)((const uint16_t *)src + i)));
+		return _mm512_castsi512_ps(_mm512_slli_epi32(h, 16));
+	}
+	return _mm512_loadu_ps((const float *)src + i);
+}
+
+QB_AVX512F static QB_INLINE int avx512_quantize_with(int8_t *dst, const void *src, size_t n, float scale, float zero,
+                                                     int kind, int zp) {
+	const __m512 s = _mm512_set1_ps(scale), z = _mm512_set1_ps(zero), hi = _mm512_set1_ps(127.0f);
+	const __m128i lo = _mm_set1_epi8(-127);
+	__mmask16 nan = 0;
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		for (int j = 0; j < 2; j++) {
+			__m512 x = avx512_load16(src, i + 16 * j, kind);
+			nan |= _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+			__m512 v = _mm512_mul_ps(x, s);
+			if (zp)
+				v = _mm512_add_ps(v, z);
+			__m128i q = _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(_mm512_min_ps(v, hi)));
+			_mm_storeu_si128((__m128i *)(dst + i + 16 * j), zp ? q : _mm_max_epi8(q, lo));
+		}
+	}
+	int seen = nan != 0;
+	return sc_with_from(dst, src, i, n, scale, zero, kind, zp) | seen;
+}
+
+QB_WITH_FUNCS(avx512, QB_AVX512F)
 #endif // QB_HAVE_AVX512
 
 // ---- arm64 NEON. ----
@@ -1086,6 +1210,35 @@ static void neon_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
 		}
 	}
 }
+
+// The static quantizers, 16 values a step: FCVTNS saturates and SQXTN
+// narrows with saturation, so nothing clamps the top or (zero point) the
+// bottom; absmax takes -127 with one byte max. FCMEQ x, x is false for
+// NaNs only.
+static QB_INLINE int neon_quantize_with(int8_t *dst, const void *src, size_t n, float scale, float zero, int kind,
+                                        int zp) {
+	const float32x4_t s = vdupq_n_f32(scale), z = vdupq_n_f32(zero);
+	const int8x16_t lo = vdupq_n_s8(-127);
+	uint32x4_t ok = vdupq_n_u32(0xFFFFFFFF);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		int16x4_t h[4];
+		for (int j = 0; j < 4; j++) {
+			float32x4_t x = neon_load4(src, i + 4 * j, kind);
+			ok = vandq_u32(ok, vceqq_f32(x, x));
+			float32x4_t v = vmulq_f32(x, s);
+			if (zp)
+				v = vaddq_f32(v, z);
+			h[j] = vqmovn_s32(vcvtnq_s32_f32(v));
+		}
+		int8x16_t q = vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3])));
+		vst1q_s8(dst + i, zp ? q : vmaxq_s8(q, lo));
+	}
+	int seen = vminvq_u32(ok) == 0;
+	return sc_with_from(dst, src, i, n, scale, zero, kind, zp) | seen;
+}
+
+QB_WITH_FUNCS(neon, )
 #endif // QB_ARM64
 
 // ---- Dispatch on the variant. ----
@@ -1172,6 +1325,20 @@ void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n) {
 		QB_SIMD_CALL(decode_q8_0, dst, src, n);
 	else
 		sc_decode_q8_0(dst, src, n);
+}
+
+// The static quantizers have SIMD, AVX-512 and scalar variants.
+int qb_quantize_absmax_with(int v, int8_t *dst, const float *src, size_t n, float scale) {
+	QB_DISPATCH(quantize_absmax_with, dst, src, n, scale)
+}
+int qb_quantize_zeropoint_with(int v, int8_t *dst, const float *src, size_t n, float scale, float zero) {
+	QB_DISPATCH(quantize_zeropoint_with, dst, src, n, scale, zero)
+}
+int qb_quantize_absmax_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale) {
+	QB_DISPATCH(quantize_absmax_with_bf16, dst, src, n, scale)
+}
+int qb_quantize_zeropoint_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale, float zero) {
+	QB_DISPATCH(quantize_zeropoint_with_bf16, dst, src, n, scale, zero)
 }
 
 // ---- Whole quantizers: the parameters exactly as package quant computes them. ----

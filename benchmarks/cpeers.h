@@ -82,6 +82,18 @@ int qb_absmax_quantize_rows16(int v, int kind, int8_t *dst, float *scales, float
 int qb_zeropoint_quantize_rows16(int v, int kind, int8_t *dst, qb_zp *params, qb_zp *scratch, float *row,
                                  const uint16_t *src, size_t rows, size_t cols);
 
+// Static quantizers, as package quant's QuantizeAbsmaxWith and
+// QuantizeZeroPointWith: the n values of src quantized with the given
+// scale (and zero point, a float32 of an integer), and checked for NaNs,
+// in one pass. The status is QB_NOT_FINITE if src holds a NaN (dst is
+// then written all the same, the NaNs' quants unspecified), else QB_OK.
+// The parameters are the caller's to check. The _bf16 forms take bfloat16
+// bits, widened by <<16.
+int qb_quantize_absmax_with(int v, int8_t *dst, const float *src, size_t n, float scale);
+int qb_quantize_zeropoint_with(int v, int8_t *dst, const float *src, size_t n, float scale, float zero);
+int qb_quantize_absmax_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale);
+int qb_quantize_zeropoint_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale, float zero);
+
 // GGUF Q8_0: n (a multiple of 32) values to and from n/32 blocks of 34
 // bytes. The encoders check the whole input (one reduction) before they
 // encode, as package quant's EncodeQ8_0 does, and return its status; on

@@ -119,6 +119,41 @@ func cPeer(name string, v C.int) *Impl {
 		}
 		return quant.ZeroPointParams{Scale: float32(r.scale), ZeroPoint: int32(r.zero)}, nil
 	}
+	// The static quantizers: one fused C pass that quantizes and finds the
+	// NaNs, its status read afterwards (package quant checks each chunk of
+	// 4096 values with its reduction, then quantizes it). On a NaN, dst
+	// is written all the same, which quant's contract allows. The
+	// parameters are checked here, as quant checks them.
+	im.QuantizeAbsmaxWith = func(dst []int8, src []float32, p quant.AbsmaxParams) error {
+		dst = dst[:len(src)]
+		if !validAbsmax(p) {
+			return errParams
+		}
+		return cStatus(C.qb_quantize_absmax_with(v, i8p(dst), f32p(src), C.size_t(len(src)), C.float(p.Scale)))
+	}
+	im.QuantizeZeroPointWith = func(dst []int8, src []float32, p quant.ZeroPointParams) error {
+		dst = dst[:len(src)]
+		if !validZeroPoint(p) {
+			return errParams
+		}
+		return cStatus(C.qb_quantize_zeropoint_with(v, i8p(dst), f32p(src), C.size_t(len(src)),
+			C.float(p.Scale), C.float(float32(p.ZeroPoint))))
+	}
+	im.QuantizeAbsmaxWithBFloat16 = func(dst []int8, src []uint16, p quant.AbsmaxParams) error {
+		dst = dst[:len(src)]
+		if !validAbsmax(p) {
+			return errParams
+		}
+		return cStatus(C.qb_quantize_absmax_with_bf16(v, i8p(dst), u16p(src), C.size_t(len(src)), C.float(p.Scale)))
+	}
+	im.QuantizeZeroPointWithBFloat16 = func(dst []int8, src []uint16, p quant.ZeroPointParams) error {
+		dst = dst[:len(src)]
+		if !validZeroPoint(p) {
+			return errParams
+		}
+		return cStatus(C.qb_quantize_zeropoint_with_bf16(v, i8p(dst), u16p(src), C.size_t(len(src)),
+			C.float(p.Scale), C.float(float32(p.ZeroPoint))))
+	}
 	// The per-row quantizers: every row's parameters, then every row, in
 	// one call; they write the parameters in place (see below). Their
 	// scratch holds the parameters between the two passes: grown to the

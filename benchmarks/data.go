@@ -87,6 +87,8 @@ type Inputs struct {
 	qa, qz    [][]int8
 	pa        []quant.AbsmaxParams
 	pz        []quant.ZeroPointParams
+	pabf      []quant.AbsmaxParams
+	pzbf      []quant.ZeroPointParams
 	q8        [][]byte
 }
 
@@ -158,6 +160,34 @@ func quantized[P any](in *Inputs, qs *[][]int8, params *[]P, quantize func(dst [
 		}
 	}
 	return *qs, *params
+}
+
+// AbsmaxParamsBF16 returns the parameters QuantizeAbsmax finds for each
+// bfloat16 input (QuantizeAbsmaxGroups with PerTensor).
+func (in *Inputs) AbsmaxParamsBF16() []quant.AbsmaxParams {
+	return paramsOf(in, &in.pabf, in.BF16, Reference.QuantizeAbsmaxPerRowBFloat16)
+}
+
+// ZeroPointParamsBF16 returns the parameters QuantizeZeroPoint finds for
+// each bfloat16 input.
+func (in *Inputs) ZeroPointParamsBF16() []quant.ZeroPointParams {
+	return paramsOf(in, &in.pzbf, in.BF16, Reference.QuantizeZeroPointPerRowBFloat16)
+}
+
+// paramsOf returns *params, first filled with the parameters that the
+// per-row quantizer quantize finds for each input of input as one row.
+func paramsOf[S, P any](in *Inputs, params *[]P, input func() [][]S, quantize func([]int8, []P, []S, int) error) []P {
+	if *params == nil {
+		q := make([]int8, in.N)
+		for _, src := range input() {
+			p := make([]P, 1)
+			if err := quantize(q, p, src, len(src)); err != nil {
+				panic(err)
+			}
+			*params = append(*params, p[0])
+		}
+	}
+	return *params
 }
 
 // Q8_0 returns the weights encoded as Q8_0 blocks (N must be a multiple

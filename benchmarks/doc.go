@@ -26,6 +26,11 @@
 //
 //   - BenchmarkFloat32ToFloat16, ..., BenchmarkDequantizeZeroPoint (to
 //     float32);
+//   - the static quantizers BenchmarkQuantizeAbsmaxWith and
+//     BenchmarkQuantizeZeroPointWith from float32, and
+//     BenchmarkQuantizeAbsmaxWithBFloat16 and
+//     BenchmarkQuantizeZeroPointWithBFloat16 from bfloat16, each given the
+//     parameters that the computing quantizer finds for the same input;
 //   - BenchmarkDequantizeZeroPointFloat16 and
 //     BenchmarkDequantizeZeroPointBFloat16, the dequantizer to binary16 and
 //     bfloat16 (DequantizeZeroPointGroups with PerTensor);
@@ -87,6 +92,13 @@
 //     array kept by the Go side), then quantize the rows: two passes over
 //     the input, as quant makes. c-llama-ref, like llama.cpp, checks
 //     nothing and makes one.
+//   - The C static quantizers make one fused pass: each vector is
+//     quantized with the given parameters and checked for NaNs (compared
+//     unordered with itself, the masks ORed), and a NaN is reported after
+//     the pass, dst then written, as package quant's contract allows.
+//     Package quant checks each chunk of 4096 values with its reduction
+//     kernel and then quantizes it from L1: src comes from memory once in
+//     both. From bfloat16 the C peer widens in registers (<<16).
 //   - From binary16 and bfloat16, the C per-row quantizers do what a C
 //     programmer composing these kernels would write: each row is widened
 //     into a float32 row (kept by the Go side) by the variant's own

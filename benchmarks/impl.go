@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -35,6 +36,13 @@ type Impl struct {
 	DequantizeAbsmax    func(dst []float32, src []int8, p quant.AbsmaxParams)
 	DequantizeZeroPoint func(dst []float32, src []int8, p quant.ZeroPointParams)
 
+	// The static quantizers, with parameters given (QuantizeAbsmaxWith,
+	// QuantizeZeroPointWith), from float32 and bfloat16 (raw bits).
+	QuantizeAbsmaxWith            func(dst []int8, src []float32, p quant.AbsmaxParams) error
+	QuantizeZeroPointWith         func(dst []int8, src []float32, p quant.ZeroPointParams) error
+	QuantizeAbsmaxWithBFloat16    func(dst []int8, src []uint16, p quant.AbsmaxParams) error
+	QuantizeZeroPointWithBFloat16 func(dst []int8, src []uint16, p quant.ZeroPointParams) error
+
 	EncodeQ8_0         func(dst []byte, src []float32) error
 	EncodeQ8_0Float16  func(dst []byte, src []uint16) error
 	EncodeQ8_0BFloat16 func(dst []byte, src []uint16) error
@@ -63,6 +71,7 @@ type Impl struct {
 var KernelNames = []string{
 	"Float32ToFloat16", "Float16ToFloat32", "Float32ToBFloat16", "BFloat16ToFloat32",
 	"AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
+	"QuantizeAbsmaxWith", "QuantizeZeroPointWith", "QuantizeAbsmaxWithBFloat16", "QuantizeZeroPointWithBFloat16",
 	"DequantizeAbsmax", "DequantizeZeroPoint", "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16",
 	"EncodeQ8_0", "EncodeQ8_0Float16", "EncodeQ8_0BFloat16",
 	"DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16",
@@ -152,6 +161,14 @@ func (im *Impl) Has(op string) bool {
 		return im.QuantizeAbsmax != nil
 	case "QuantizeZeroPoint":
 		return im.QuantizeZeroPoint != nil
+	case "QuantizeAbsmaxWith":
+		return im.QuantizeAbsmaxWith != nil
+	case "QuantizeZeroPointWith":
+		return im.QuantizeZeroPointWith != nil
+	case "QuantizeAbsmaxWithBFloat16":
+		return im.QuantizeAbsmaxWithBFloat16 != nil
+	case "QuantizeZeroPointWithBFloat16":
+		return im.QuantizeZeroPointWithBFloat16 != nil
 	case "DequantizeAbsmax":
 		return im.DequantizeAbsmax != nil
 	case "DequantizeZeroPoint":
@@ -273,6 +290,14 @@ func API() *Impl {
 			pz[0] = p
 			quant.DequantizeZeroPointGroups(as16[quant.BFloat16](dst), src, pz, quant.PerTensor())
 		},
+		QuantizeAbsmaxWith:    quant.QuantizeAbsmaxWith[float32],
+		QuantizeZeroPointWith: quant.QuantizeZeroPointWith[float32],
+		QuantizeAbsmaxWithBFloat16: func(dst []int8, src []uint16, p quant.AbsmaxParams) error {
+			return quant.QuantizeAbsmaxWith(dst, as16[quant.BFloat16](src), p)
+		},
+		QuantizeZeroPointWithBFloat16: func(dst []int8, src []uint16, p quant.ZeroPointParams) error {
+			return quant.QuantizeZeroPointWith(dst, as16[quant.BFloat16](src), p)
+		},
 	}
 }
 
@@ -337,6 +362,33 @@ func FromSet(k *kernels.Set) *Impl {
 		im.QuantizeZeroPoint = func(dst []int8, src []float32) (quant.ZeroPointParams, error) {
 			defer dispatch.Swap(dispatch.Swap(k))
 			return quant.QuantizeZeroPoint(dst, src)
+		}
+	}
+	// The static quantizers check each chunk for NaNs with the reduction
+	// kernel, then quantize it (the 16-bit ones with the source format's
+	// kernels).
+	if k.AbsMaxBits != nil && k.QuantizeAbsmax != nil {
+		im.QuantizeAbsmaxWith = func(dst []int8, src []float32, p quant.AbsmaxParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.QuantizeAbsmaxWith(dst, src, p)
+		}
+	}
+	if k.AbsMaxBits != nil && k.QuantizeZeroPoint != nil {
+		im.QuantizeZeroPointWith = func(dst []int8, src []float32, p quant.ZeroPointParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.QuantizeZeroPointWith(dst, src, p)
+		}
+	}
+	if k.AbsMaxBits16 != nil && k.BFloat16.QuantizeAbsmax != nil {
+		im.QuantizeAbsmaxWithBFloat16 = func(dst []int8, src []uint16, p quant.AbsmaxParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeAbsmaxWithBFloat16(dst, src, p)
+		}
+	}
+	if k.AbsMaxBits16 != nil && k.BFloat16.QuantizeZeroPoint != nil {
+		im.QuantizeZeroPointWithBFloat16 = func(dst []int8, src []uint16, p quant.ZeroPointParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.QuantizeZeroPointWithBFloat16(dst, src, p)
 		}
 	}
 	if k.DequantizeZeroPoint != nil { // DequantizeAbsmax runs it with zero 0
@@ -495,11 +547,23 @@ func workersImpl(w int) *Impl {
 	}
 }
 
-// Errors of the C quantizers, which compute their parameters themselves.
+// Errors of the C quantizers, which compute their parameters themselves
+// or (the static ones) check them.
 var (
 	errNotFinite = fmt.Errorf("benchmarks: %w", quant.ErrNotFinite)
 	errRange     = fmt.Errorf("benchmarks: %w", quant.ErrRange)
+	errParams    = fmt.Errorf("benchmarks: %w", quant.ErrParams)
 )
+
+// validAbsmax and validZeroPoint report whether the static quantizers of
+// package quant accept p: a positive finite scale, and a zero point in
+// [math.MinInt32+128, math.MaxInt32-128].
+func validAbsmax(p quant.AbsmaxParams) bool { return p.Scale > 0 && p.Scale <= math.MaxFloat32 }
+
+func validZeroPoint(p quant.ZeroPointParams) bool {
+	return p.Scale > 0 && p.Scale <= math.MaxFloat32 &&
+		p.ZeroPoint >= math.MinInt32+128 && p.ZeroPoint <= math.MaxInt32-128
+}
 
 // x448Set is github.com/x448/float16 as a (partial) kernel table: a plain
 // loop over its per-element conversions.

@@ -100,6 +100,7 @@ func TestImplsMatchReference(t *testing.T) {
 			checkConversions(t, im, r)
 			checkReductions(t, im, r)
 			checkQuantizers(t, im, r)
+			checkStatic(t, im, r)
 			checkDequantizers(t, im, r)
 			checkDequantizers16(t, im, r)
 			checkQ8_0Impl(t, im, r)
@@ -321,7 +322,199 @@ func checkWholeQuantizer[P comparable](t *testing.T, kernel string, got, ref fun
 
 func sameErr(a, b error) bool {
 	return errors.Is(a, quant.ErrNotFinite) == errors.Is(b, quant.ErrNotFinite) &&
-		errors.Is(a, quant.ErrRange) == errors.Is(b, quant.ErrRange) && (a == nil) == (b == nil)
+		errors.Is(a, quant.ErrRange) == errors.Is(b, quant.ErrRange) &&
+		errors.Is(a, quant.ErrParams) == errors.Is(b, quant.ErrParams) && (a == nil) == (b == nil)
+}
+
+// checkStatic compares the static quantizers of im (QuantizeAbsmaxWith,
+// QuantizeZeroPointWith, from float32 and bfloat16) with the reference's
+// on finite inputs of every magnitude, ties and infinities, with the
+// parameters the computing quantizers find for each input and fixed ones
+// from tiny to huge: the same quants, and with the computed parameters
+// those of the computing quantizer. Inputs with a NaN (quiet, signalling,
+// negative; first, last, in a vector or in a tail) must give ErrNotFinite,
+// parameters that quant rejects ErrParams with dst untouched.
+func checkStatic(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.QuantizeAbsmaxWith == nil && im.QuantizeZeroPointWith == nil &&
+		im.QuantizeAbsmaxWithBFloat16 == nil && im.QuantizeZeroPointWithBFloat16 == nil {
+		return
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	absmax := []quant.AbsmaxParams{{Scale: 1}, {Scale: 127 / 0.02}, {Scale: 1e-30}, {Scale: 1e30},
+		{Scale: math.MaxFloat32}, {Scale: math.SmallestNonzeroFloat32},
+		{Scale: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan}} // the last four are rejected
+	zeroPoint := []quant.ZeroPointParams{{Scale: 1}, {Scale: 127 / 0.05, ZeroPoint: 3}, {Scale: 1e-30, ZeroPoint: -128},
+		{Scale: 1e30, ZeroPoint: 127}, {Scale: 0.5, ZeroPoint: 1000}, {Scale: 2, ZeroPoint: -1000},
+		{Scale: math.MaxFloat32, ZeroPoint: 1}, {Scale: 3.3, ZeroPoint: 1000}, {Scale: 0.7, ZeroPoint: -1000},
+		{Scale: 1, ZeroPoint: math.MinInt32 + 128},
+		{Scale: 1, ZeroPoint: math.MaxInt32 - 128},
+		// Rejected:
+		{Scale: 1, ZeroPoint: math.MinInt32 + 127}, {Scale: 1, ZeroPoint: math.MaxInt32 - 127},
+		{Scale: 0, ZeroPoint: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan}}
+
+	var inputs [][]float32
+	w := Weights(4099, 13)
+	lengthsAndOffsets(len(w), func(lo, hi int) { inputs = append(inputs, w[lo:hi]) })
+	wide := make([]float32, 300)
+	for i := range wide {
+		b := r.Uint32()
+		if b&0x7F800000 == 0x7F800000 {
+			b &^= 0x007FFFFF // infinities, no NaN
+		}
+		wide[i] = math.Float32frombits(b)
+	}
+	lengthsAndOffsets(len(wide), func(lo, hi int) { inputs = append(inputs, wide[lo:hi]) })
+	ties := make([]float32, 0, 800)
+	for q := -130; q <= 130; q++ {
+		ties = append(ties, float32(q)+0.5, float32(q)-0.5, float32(q)-0.5+1e-5)
+	}
+	inputs = append(inputs, ties, []float32{inf, -inf, 1, -1, 0}, append(slices.Clone(w[:70]), -inf, inf))
+	// Values whose x*scale lands a few ulps from a tie of q for the two
+	// large zero points above, where the product's rounding decides q (an
+	// FMA would round once and give a different q).
+	for _, p := range []quant.ZeroPointParams{{Scale: 3.3, ZeroPoint: 1000}, {Scale: 0.7, ZeroPoint: -1000}} {
+		var near []float32
+		for q := -129; q <= 128; q++ {
+			x := float32((float64(q) + 0.5 - float64(p.ZeroPoint)) / float64(p.Scale))
+			for range 4 {
+				x = math.Nextafter32(x, 0)
+			}
+			for range 9 {
+				near = append(near, x)
+				x = math.Nextafter32(x, float32(math.Copysign(math.Inf(1), float64(x))))
+			}
+		}
+		inputs = append(inputs, near)
+	}
+	for _, bits := range []uint32{0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345} {
+		for _, at := range []int{0, 5, 31, 32, 63, 64, 100, 136} {
+			x := slices.Clone(w[:137])
+			x[at] = math.Float32frombits(bits)
+			inputs = append(inputs, x)
+		}
+	}
+	for _, in := range inputs {
+		q := make([]int8, len(in))
+		if im.QuantizeAbsmaxWith != nil {
+			ps, want := absmax, []int8(nil)
+			if p, err := Reference.QuantizeAbsmax(q, in); err == nil {
+				ps, want = append(slices.Clone(absmax), p), q
+			}
+			for i, p := range ps {
+				checkStaticQuantizer(t, "QuantizeAbsmaxWith", im.QuantizeAbsmaxWith, Reference.QuantizeAbsmaxWith,
+					in, p, validAbsmax(p), isNaN32, computed(want, i == len(absmax)))
+			}
+		}
+		if im.QuantizeZeroPointWith != nil {
+			ps, want := zeroPoint, []int8(nil)
+			if p, err := Reference.QuantizeZeroPoint(q, in); err == nil {
+				ps, want = append(slices.Clone(zeroPoint), p), q
+			}
+			for i, p := range ps {
+				checkStaticQuantizer(t, "QuantizeZeroPointWith", im.QuantizeZeroPointWith, Reference.QuantizeZeroPointWith,
+					in, p, validZeroPoint(p), isNaN32, computed(want, i == len(zeroPoint)))
+			}
+		}
+	}
+
+	// bfloat16: the inputs above narrowed, and random bit patterns
+	// (NaNs made infinities), NaNs placed as above.
+	var inputs16 [][]uint16
+	for _, in := range inputs {
+		h := make([]uint16, len(in))
+		fallback.Float32ToBFloat16(h, in)
+		inputs16 = append(inputs16, h)
+	}
+	bits16 := make([]uint16, 300)
+	for i := range bits16 {
+		h := uint16(r.Uint32())
+		if h&0x7F80 == 0x7F80 {
+			h &^= 0x007F
+		}
+		bits16[i] = h
+	}
+	lengthsAndOffsets(len(bits16), func(lo, hi int) { inputs16 = append(inputs16, bits16[lo:hi]) })
+	for _, in := range inputs16 {
+		q := make([]int8, len(in))
+		var pa [1]quant.AbsmaxParams
+		var pz [1]quant.ZeroPointParams
+		if im.QuantizeAbsmaxWithBFloat16 != nil {
+			ps, want := absmax, []int8(nil)
+			if len(in) > 0 && Reference.QuantizeAbsmaxPerRowBFloat16(q, pa[:], in, len(in)) == nil {
+				ps, want = append(slices.Clone(absmax), pa[0]), q
+			}
+			for i, p := range ps {
+				checkStaticQuantizer(t, "QuantizeAbsmaxWithBFloat16", im.QuantizeAbsmaxWithBFloat16,
+					Reference.QuantizeAbsmaxWithBFloat16, in, p, validAbsmax(p), isNaNBF16, computed(want, i == len(absmax)))
+			}
+		}
+		if im.QuantizeZeroPointWithBFloat16 != nil {
+			ps, want := zeroPoint, []int8(nil)
+			if len(in) > 0 && Reference.QuantizeZeroPointPerRowBFloat16(q, pz[:], in, len(in)) == nil {
+				ps, want = append(slices.Clone(zeroPoint), pz[0]), q
+			}
+			for i, p := range ps {
+				checkStaticQuantizer(t, "QuantizeZeroPointWithBFloat16", im.QuantizeZeroPointWithBFloat16,
+					Reference.QuantizeZeroPointWithBFloat16, in, p, validZeroPoint(p), isNaNBF16,
+					computed(want, i == len(zeroPoint)))
+			}
+		}
+	}
+}
+
+func isNaN32(x float32) bool  { return x != x }
+func isNaNBF16(h uint16) bool { return h&0x7FFF > 0x7F80 }
+func computed(q []int8, ok bool) []int8 {
+	if ok {
+		return q
+	}
+	return nil
+}
+
+// checkStaticQuantizer compares the static quantizer got with the
+// reference ref on in and p: the same error, and without one the same
+// quants, which must also be want where that is not nil (the quants of
+// the computing quantizer whose parameters p are). It also asserts what
+// the reference must do: ErrParams, dst untouched, for parameters that
+// are not valid; else ErrNotFinite where in holds a NaN.
+func checkStaticQuantizer[S any, P comparable](t *testing.T, kernel string, got, ref func([]int8, []S, P) error,
+	in []S, p P, valid bool, isNaN func(S) bool, want []int8) {
+	t.Helper()
+	gq, wq := staleInt8(len(in)), make([]int8, len(in))
+	gerr, werr := got(gq, in, p), ref(wq, in, p)
+	if !sameErr(gerr, werr) {
+		t.Fatalf("%s(%v, %+v): got %v, want %v", kernel, short(in), p, gerr, werr)
+	}
+	if i := firstQuantDiff(gq, wq); werr == nil && i >= 0 {
+		t.Fatalf("%s(%v, %+v): q[%d] = %d for %v, want %d", kernel, short(in), p, i, gq[i], in[i], wq[i])
+	}
+	switch {
+	case !valid:
+		if !errors.Is(gerr, quant.ErrParams) || !allAre(gq, stale) {
+			t.Fatalf("%s(%v, %+v): %v, dst %v; want ErrParams, dst untouched", kernel, short(in), p, gerr, short(gq))
+		}
+	case slices.ContainsFunc(in, isNaN):
+		if !errors.Is(gerr, quant.ErrNotFinite) {
+			t.Fatalf("%s(%v, %+v): %v, want ErrNotFinite", kernel, short(in), p, gerr)
+		}
+	case gerr != nil:
+		t.Fatalf("%s(%v, %+v): %v", kernel, short(in), p, gerr)
+	case want != nil && firstQuantDiff(gq, want) >= 0:
+		i := firstQuantDiff(gq, want)
+		t.Fatalf("%s(%v, %+v): q[%d] = %d for %v, but the computing quantizer gives %d", kernel, short(in), p,
+			i, gq[i], in[i], want[i])
+	}
+}
+
+// firstQuantDiff returns the first index where a and b (of one length)
+// differ, or -1.
+func firstQuantDiff(a, b []int8) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return -1
 }
 
 // dequantInputs returns the quants (every int8, then random ones), the

@@ -89,6 +89,14 @@ var traffic = map[string]struct{ in, passes, out float64 }{
 	"QuantizeZeroPointPerBlockFloat16":  {2, 2, 1},
 	"QuantizeAbsmaxPerBlockBFloat16":    {2, 2, 1},
 	"QuantizeZeroPointPerBlockBFloat16": {2, 2, 1},
+	// The static quantizers with given parameters (and their C peers)
+	// read src from memory once: package quant checks each chunk of 4096
+	// values for NaNs and then quantizes it from L1, the C peers check
+	// and quantize in one pass.
+	"QuantizeAbsmaxWith":            {4, 1, 1},
+	"QuantizeZeroPointWith":         {4, 1, 1},
+	"QuantizeAbsmaxWithBFloat16":    {2, 1, 1},
+	"QuantizeZeroPointWithBFloat16": {2, 1, 1},
 }
 
 // bound is the throughput (input bytes per second) of a kernel limited
