@@ -108,7 +108,10 @@ func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params [
 		}
 	}
 	if s.kind == elemFloat32 {
-		return staticWalk(s, g, lo, hi, nil, func(i, a, b int) { fake(out.f32[a:b], s.f32[a:b], i, a, b) })
+		return staticWalk(s, g, lo, hi, true, nil, func(i, a, b int) bool {
+			fake(out.f32[a:b], s.f32[a:b], i, a, b)
+			return false
+		})
 	}
 	buf := fakePool.Get().(*fakeScratch)
 	defer fakePool.Put(buf)
@@ -116,11 +119,12 @@ func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params [
 	if s.kind == elemBFloat16 {
 		widen, narrow = k.BFloat16ToFloat32, k.Float32ToBFloat16
 	}
-	return staticWalk(s, g, lo, hi, nil, func(i, a, b int) {
+	return staticWalk(s, g, lo, hi, true, nil, func(i, a, b int) bool {
 		x := buf[:b-a]
 		widen(x, s.u16[a:b])
 		fake(x, x, i, a, b)
 		narrow(out.u16[a:b], x)
+		return false
 	})
 }
 

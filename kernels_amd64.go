@@ -29,11 +29,19 @@ var avx2 = kernels.Set{
 	QuantizeAbsmax:      quantizeAbsmaxAVX2,
 	QuantizeZeroPoint:   quantizeZeroPointAVX2,
 	DequantizeZeroPoint: dequantizeZeroPointAVX2,
-	AbsMaxBits16:        absMaxBits16AVX2,
-	MinMaxKeys16:        minMaxKeys16AVX2,
+
+	QuantizeAbsmaxChecked:    quantizeAbsmaxCheckedAVX2,
+	QuantizeZeroPointChecked: quantizeZeroPointCheckedAVX2,
+
+	AbsMaxBits16: absMaxBits16AVX2,
+	MinMaxKeys16: minMaxKeys16AVX2,
 	Float16: kernels.Format16{
-		QuantizeAbsmax:      quantizeAbsmaxFloat16AVX2,
-		QuantizeZeroPoint:   quantizeZeroPointFloat16AVX2,
+		QuantizeAbsmax:    quantizeAbsmaxFloat16AVX2,
+		QuantizeZeroPoint: quantizeZeroPointFloat16AVX2,
+
+		QuantizeAbsmaxChecked:    quantizeAbsmaxFloat16CheckedAVX2,
+		QuantizeZeroPointChecked: quantizeZeroPointFloat16CheckedAVX2,
+
 		EncodeQ8_0:          encodeQ8_0Float16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0Float16AVX2,
@@ -42,8 +50,12 @@ var avx2 = kernels.Set{
 		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksAVX2,
 	},
 	BFloat16: kernels.Format16{
-		QuantizeAbsmax:      quantizeAbsmaxBFloat16AVX2,
-		QuantizeZeroPoint:   quantizeZeroPointBFloat16AVX2,
+		QuantizeAbsmax:    quantizeAbsmaxBFloat16AVX2,
+		QuantizeZeroPoint: quantizeZeroPointBFloat16AVX2,
+
+		QuantizeAbsmaxChecked:    quantizeAbsmaxBFloat16CheckedAVX2,
+		QuantizeZeroPointChecked: quantizeZeroPointBFloat16CheckedAVX2,
+
 		EncodeQ8_0:          encodeQ8_0BFloat16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointBFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0BFloat16AVX2,
@@ -98,6 +110,24 @@ func quantizeAbsmaxAVX2(dst []int8, src []float32, scale float32)
 
 //go:noescape
 func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
+
+//go:noescape
+func quantizeAbsmaxCheckedAVX2(dst []int8, src []float32, scale float32) (nan bool)
+
+//go:noescape
+func quantizeZeroPointCheckedAVX2(dst []int8, src []float32, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizeAbsmaxFloat16CheckedAVX2(dst []int8, src []uint16, scale float32) (nan bool)
+
+//go:noescape
+func quantizeAbsmaxBFloat16CheckedAVX2(dst []int8, src []uint16, scale float32) (nan bool)
+
+//go:noescape
+func quantizeZeroPointFloat16CheckedAVX2(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizeZeroPointBFloat16CheckedAVX2(dst []int8, src []uint16, scale, zero float32) (nan bool)
 
 //go:noescape
 func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)

@@ -318,8 +318,14 @@ ldok:
 // step jumps to, or is NOTHING), then 8 (STEP8), then the last 1..7
 // (TAIL). The steps index with AX; BX holds the loop's end. It ends the
 // expanding function, whose labels loop32, vec8, loop8, tail and done it
-// defines (a fast path may jump to tail, TAIL to done).
+// defines (a fast path may jump to tail, TAIL to done). ELEMENTWISELOOP
+// is the same without the return, for a kernel with results to store.
 #define ELEMENTWISE(STEP32, AFTER32, STEP8, TAIL) \
+	ELEMENTWISELOOP(STEP32, AFTER32, STEP8, TAIL) \
+	VZEROUPPER \
+	RET
+
+#define ELEMENTWISELOOP(STEP32, AFTER32, STEP8, TAIL) \
 	MOVQ CX, BX   \
 	ANDQ $-32, BX \
 	JZ   vec8     \
@@ -346,9 +352,7 @@ tail:             \
 	JAE  done     \
 	TAIL          \
 	              \
-done:             \
-	VZEROUPPER    \
-	RET
+done:
 
 // MAXTREE32 reduces the dwords of Y0..Y7 into Y0, whose lane b becomes the
 // max of Yb: interleaving dwords, then qwords, then 128-bit lanes of pairs

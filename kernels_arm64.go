@@ -26,25 +26,33 @@ var neon = kernels.Set{
 	QuantizeAbsmax:      quantizeAbsmaxNEON,
 	QuantizeZeroPoint:   quantizeZeroPointNEON,
 	DequantizeZeroPoint: dequantizeZeroPointNEON,
-	AbsMaxBits16:        absMaxBits16NEON,
-	MinMaxKeys16:        minMaxKeys16NEON,
+
+	QuantizeAbsmaxChecked:    quantizeAbsmaxCheckedNEON,
+	QuantizeZeroPointChecked: quantizeZeroPointCheckedNEON,
+
+	AbsMaxBits16: absMaxBits16NEON,
+	MinMaxKeys16: minMaxKeys16NEON,
 	Float16: kernels.Format16{
-		QuantizeAbsmax:          quantizeAbsmaxFloat16NEON,
-		QuantizeZeroPoint:       quantizeZeroPointFloat16NEON,
-		EncodeQ8_0:              encodeQ8_0Float16NEON,
-		DequantizeZeroPoint:     dequantizeZeroPointFloat16NEON,
-		DecodeQ8_0:              decodeQ8_0Float16NEON,
-		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksNEON,
-		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksNEON,
+		QuantizeAbsmax:           quantizeAbsmaxFloat16NEON,
+		QuantizeZeroPoint:        quantizeZeroPointFloat16NEON,
+		QuantizeAbsmaxChecked:    quantizeAbsmaxFloat16CheckedNEON,
+		QuantizeZeroPointChecked: quantizeZeroPointFloat16CheckedNEON,
+		EncodeQ8_0:               encodeQ8_0Float16NEON,
+		DequantizeZeroPoint:      dequantizeZeroPointFloat16NEON,
+		DecodeQ8_0:               decodeQ8_0Float16NEON,
+		QuantizeAbsmaxBlocks:     quantizeAbsmaxFloat16BlocksNEON,
+		QuantizeZeroPointBlocks:  quantizeZeroPointFloat16BlocksNEON,
 	},
 	BFloat16: kernels.Format16{
-		QuantizeAbsmax:          quantizeAbsmaxBFloat16NEON,
-		QuantizeZeroPoint:       quantizeZeroPointBFloat16NEON,
-		EncodeQ8_0:              encodeQ8_0BFloat16NEON,
-		DequantizeZeroPoint:     dequantizeZeroPointBFloat16NEON,
-		DecodeQ8_0:              decodeQ8_0BFloat16NEON,
-		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksNEON,
-		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksNEON,
+		QuantizeAbsmax:           quantizeAbsmaxBFloat16NEON,
+		QuantizeZeroPoint:        quantizeZeroPointBFloat16NEON,
+		QuantizeAbsmaxChecked:    quantizeAbsmaxBFloat16CheckedNEON,
+		QuantizeZeroPointChecked: quantizeZeroPointBFloat16CheckedNEON,
+		EncodeQ8_0:               encodeQ8_0BFloat16NEON,
+		DequantizeZeroPoint:      dequantizeZeroPointBFloat16NEON,
+		DecodeQ8_0:               decodeQ8_0BFloat16NEON,
+		QuantizeAbsmaxBlocks:     quantizeAbsmaxBFloat16BlocksNEON,
+		QuantizeZeroPointBlocks:  quantizeZeroPointBFloat16BlocksNEON,
 	},
 	EncodeQ8_0:              encodeQ8_0NEON,
 	DecodeQ8_0:              decodeQ8_0NEON,
@@ -88,6 +96,59 @@ func quantizeAbsmaxFusedNEON(dst []int8, src []float32) (maxBits uint32, scale f
 
 func quantizeZeroPointFusedNEON(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32) {
 	return fallback.ZeroPointFusedOf(dst, src, minMaxKeysNEON, quantizeZeroPointNEON)
+}
+
+// The checked quantizers have no NEON assembly yet: the NEON reduction
+// finds a NaN (the bits of a NaN's magnitude lie above the infinity's),
+// then the NEON quantizer runs on NaN-free input, two passes where the
+// AVX2 kernels take one.
+
+func quantizeAbsmaxCheckedNEON(dst []int8, src []float32, scale float32) bool {
+	if absMaxBitsNEON(src) > 0x7F800000 {
+		return true
+	}
+	quantizeAbsmaxNEON(dst, src, scale)
+	return false
+}
+
+func quantizeZeroPointCheckedNEON(dst []int8, src []float32, scale, zero float32) bool {
+	if absMaxBitsNEON(src) > 0x7F800000 {
+		return true
+	}
+	quantizeZeroPointNEON(dst, src, scale, zero)
+	return false
+}
+
+func quantizeAbsmaxFloat16CheckedNEON(dst []int8, src []uint16, scale float32) bool {
+	if absMaxBits16NEON(src) > 0x7C00 {
+		return true
+	}
+	quantizeAbsmaxFloat16NEON(dst, src, scale)
+	return false
+}
+
+func quantizeAbsmaxBFloat16CheckedNEON(dst []int8, src []uint16, scale float32) bool {
+	if absMaxBits16NEON(src) > 0x7F80 {
+		return true
+	}
+	quantizeAbsmaxBFloat16NEON(dst, src, scale)
+	return false
+}
+
+func quantizeZeroPointFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) bool {
+	if absMaxBits16NEON(src) > 0x7C00 {
+		return true
+	}
+	quantizeZeroPointFloat16NEON(dst, src, scale, zero)
+	return false
+}
+
+func quantizeZeroPointBFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) bool {
+	if absMaxBits16NEON(src) > 0x7F80 {
+		return true
+	}
+	quantizeZeroPointBFloat16NEON(dst, src, scale, zero)
+	return false
 }
 
 // The kernels below are in the *_arm64.s files (kernels_arm64.s has the

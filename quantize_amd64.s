@@ -15,6 +15,7 @@
 //   quantizeAbsmaxBFloat16AVX2
 //   quantizeZeroPointFloat16AVX2
 //   quantizeZeroPointBFloat16AVX2
+//   quantize{Absmax,ZeroPoint}{,Float16,BFloat16}CheckedAVX2
 
 // CVTPACK4 converts the float32 lanes of Y0..Y3 to int32, rounding to
 // nearest even, and packs them with signed saturation into the 32 bytes of
@@ -170,9 +171,16 @@
 // length): ELEMENTWISE with 32 values per step (the source's LOAD32, the
 // method's ROUND4, the source's PACK, the method's CLAMP), then 8 (LOAD8,
 // ROUND8), then the last 1..7 (LOADTAIL, ROUND8) through STORE8TAIL.
+// QUANTIZELOOP is the same loop, ending at its done label, with hooks
+// after each load (CHECK32, CHECK8) for the checked quantizers.
 #define QUANTIZE(LOAD32, ROUND4, PACK, CLAMP, LOAD8, ROUND8, LOADTAIL) \
+	QUANTIZELOOP(LOAD32, NOTHING, ROUND4, PACK, CLAMP, LOAD8, NOTHING, ROUND8, LOADTAIL) \
+	VZEROUPPER \
+	RET
+
+#define QUANTIZELOOP(LOAD32, CHECK32, ROUND4, PACK, CLAMP, LOAD8, CHECK8, ROUND8, LOADTAIL) \
 	XORQ AX, AX \
-	ELEMENTWISE(LOAD32; ROUND4; PACK; CLAMP; STOREBYTES32, NOTHING, LOAD8; ROUND8; STOREBYTES8, LOADTAIL; ROUND8; STORE8TAIL)
+	ELEMENTWISELOOP(LOAD32; CHECK32; ROUND4; PACK; CLAMP; STOREBYTES32, NOTHING, LOAD8; CHECK8; ROUND8; STOREBYTES8, LOADTAIL; CHECK8; ROUND8; STORE8TAIL)
 
 // STOREBYTES32 and STOREBYTES8 store the 32 bytes of Y0, or the low 8 of
 // X0, at DI+AX.
@@ -632,4 +640,113 @@ empty:
 	MOVL $0, hi+52(FP)
 	MOVL $0, scale+56(FP)
 	MOVL $0, zero+60(FP)
+	RET
+
+// The checked quantizers are the six above for inputs that may hold NaNs
+// (the static quantizers'): the same loop, with the products of each
+// step tested for NaN in the same pass (x*scale is NaN exactly where x
+// is, scale being positive and finite) and the tests ORed into Y6, which
+// says at the end whether a NaN was seen. The values stored for a NaN
+// are unspecified (the packs make them -128 or 127).
+
+// NANCHECK32 and NANCHECK8 OR into Y6 the unordered test of the products
+// in Y0..Y3 (in pairs) or Y0. Y9 and Y10 are scratch.
+#define NANCHECK32 \
+	VCMPPS $3, Y1, Y0, Y9  \
+	VCMPPS $3, Y3, Y2, Y10 \
+	VPOR   Y10, Y9, Y9     \
+	VPOR   Y9, Y6, Y6
+
+#define NANCHECK8 \
+	VCMPPS $3, Y0, Y0, Y9 \
+	VPOR   Y9, Y6, Y6
+
+// func quantizeAbsmaxCheckedAVX2(dst []int8, src []float32, scale float32) (nan bool)
+// func quantizeZeroPointCheckedAVX2(dst []int8, src []float32, scale, zero float32) (nan bool)
+// and the same from binary16 and bfloat16.
+//
+// Registers: those of the unchecked kernel, and
+//	Y6      NaN seen (lanes)
+//	Y9-Y10  scratch (NANCHECK32, NANCHECK8)
+TEXT ·quantizeAbsmaxCheckedAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F32, NANCHECK32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F32, NANCHECK8, ABSMAXROUND8, SCALEDTAILF32)
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeZeroPointCheckedAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F32, NANCHECK32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F32, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILF32)
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeAbsmaxFloat16CheckedAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F16, NANCHECK32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F16, NANCHECK8, ABSMAXROUND8, SCALEDTAILF16)
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeAbsmaxBFloat16CheckedAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	ABSMAXCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32BF16, NANCHECK32, ABSMAXROUND4, BF16PACK, CLAMP32, SCALED8BF16, NANCHECK8, ABSMAXROUND8, SCALEDTAILBF16)
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeZeroPointFloat16CheckedAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F16, NANCHECK32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F16, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILF16)
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeZeroPointBFloat16CheckedAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32BF16, NANCHECK32, ZEROPOINTROUND4, BF16PACK, NOTHING, SCALED8BF16, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILBF16)
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
 	RET

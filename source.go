@@ -106,6 +106,22 @@ func (s source) quantizeZeroPoint(dst []int8, lo, hi int, scale, zero float32) {
 	s.k16.QuantizeZeroPoint(dst[lo:hi], s.u16[lo:hi], scale, zero)
 }
 
+// quantizeAbsmaxChecked and quantizeZeroPointChecked are the checked
+// kernels on values [lo, hi): they report a NaN among them.
+func (s source) quantizeAbsmaxChecked(dst []int8, lo, hi int, scale float32) bool {
+	if s.kind == elemFloat32 {
+		return s.k.QuantizeAbsmaxChecked(dst[lo:hi], s.f32[lo:hi], scale)
+	}
+	return s.k16.QuantizeAbsmaxChecked(dst[lo:hi], s.u16[lo:hi], scale)
+}
+
+func (s source) quantizeZeroPointChecked(dst []int8, lo, hi int, scale, zero float32) bool {
+	if s.kind == elemFloat32 {
+		return s.k.QuantizeZeroPointChecked(dst[lo:hi], s.f32[lo:hi], scale, zero)
+	}
+	return s.k16.QuantizeZeroPointChecked(dst[lo:hi], s.u16[lo:hi], scale, zero)
+}
+
 func (s source) encodeQ8_0(dst []byte, lo, hi int) {
 	d := dst[lo/kernels.Q8_0Values*kernels.Q8_0Bytes : hi/kernels.Q8_0Values*kernels.Q8_0Bytes]
 	if s.kind == elemFloat32 {

@@ -72,9 +72,10 @@ func isNonFinite(x float32) bool { return math.Float32bits(x)&0x7F800000 == 0x7F
 // It returns an error wrapping ErrParams if p.Scale is not positive and
 // finite (dst is then untouched), and ErrNotFinite, naming the first NaN,
 // if src holds one; dst is then partly written, its contents unspecified.
-// (The check runs on each chunk of a few thousand values just before
-// the chunk is quantized, so that src is read from memory once.) It
-// panics if dst is shorter than src.
+// (The kernels find a NaN in the pass that quantizes; the blockwise ones
+// of small PerBlock groups have a chunk of a few thousand values checked
+// just before they quantize it. Either way src is read from memory once.)
+// It panics if dst is shorter than src.
 func QuantizeAbsmaxWith[T Float](dst []int8, src []T, p AbsmaxParams) error {
 	const fn = "QuantizeAbsmaxWith"
 	checkLen(fn, len(dst), len(src))
@@ -126,8 +127,8 @@ type staticParams interface {
 	AbsmaxParams | ZeroPointParams
 	valid() bool
 	// quantize quantizes values [lo, hi) of s into dst with these
-	// parameters.
-	quantize(dst []int8, s source, lo, hi int)
+	// parameters and reports whether they hold a NaN.
+	quantize(dst []int8, s source, lo, hi int) (nan bool)
 	// blockArgs stores the blockwise kernel's arguments for these
 	// parameters as block k of the chunk in sc.
 	blockArgs(sc *blockScratch, k int)
@@ -144,12 +145,12 @@ func (p ZeroPointParams) valid() bool {
 	return p.Scale > 0 && p.Scale <= math.MaxFloat32 && p.ZeroPoint >= minZeroPoint && p.ZeroPoint <= maxZeroPoint
 }
 
-func (p AbsmaxParams) quantize(dst []int8, s source, lo, hi int) {
-	s.quantizeAbsmax(dst, lo, hi, p.Scale)
+func (p AbsmaxParams) quantize(dst []int8, s source, lo, hi int) bool {
+	return s.quantizeAbsmaxChecked(dst, lo, hi, p.Scale)
 }
 
-func (p ZeroPointParams) quantize(dst []int8, s source, lo, hi int) {
-	s.quantizeZeroPoint(dst, lo, hi, p.Scale, float32(p.ZeroPoint))
+func (p ZeroPointParams) quantize(dst []int8, s source, lo, hi int) bool {
+	return s.quantizeZeroPointChecked(dst, lo, hi, p.Scale, float32(p.ZeroPoint))
 }
 
 func (p AbsmaxParams) blockArgs(sc *blockScratch, k int) { sc.scales[k] = p.Scale }
@@ -193,10 +194,11 @@ func checkParams[P staticParams](fn string, params []P, g Granularity) error {
 	return nil
 }
 
-// staticChunk is how many values one NaN check covers before they are
-// quantized: few enough that they are still in L1 for the quantizing
-// pass, so that src streams from memory once, and enough that the two
-// kernel calls a chunk takes cost little.
+// staticChunk is how many values a static pass hands on at a time:
+// where a chunk is checked for NaN before it is quantized (the kernels
+// that cannot report one), few enough that they are still in L1 for the
+// second pass, so that src streams from memory once; and enough that the
+// calls a chunk takes cost little.
 const staticChunk = 4096
 
 // staticBlocked reports whether g's groups go through the blockwise
@@ -212,16 +214,17 @@ func chunkLen(g Granularity) int {
 }
 
 // staticWalk is the walk of every static pass over values [lo, hi) of s
-// (lo a multiple of chunkLen(g)): a chunk at a time, each checked for NaN
-// by a reduction just before it is handed on, its whole blocks to blocks
-// (if not nil) and the rest to piece, one piece [a, b) of group i at a
-// time. It returns the index of the first NaN, before which every value
-// is done, or -1.
-func staticWalk(s source, g Granularity, lo, hi int, blocks func(b0, b1 int), piece func(i, a, b int)) int {
+// (lo a multiple of chunkLen(g)), a chunk at a time: its whole blocks go
+// to blocks (if not nil) and the rest to piece, one piece [a, b) of
+// group i at a time, which reports whether it met a NaN. Where precheck
+// is set (a pass whose kernels report no NaN), each chunk is first
+// checked for NaN by a reduction. It returns the index of the first NaN,
+// before which every value is done, or -1.
+func staticWalk(s source, g Granularity, lo, hi int, precheck bool, blocks func(b0, b1 int), piece func(i, a, b int) bool) int {
 	n, cl := s.len(), chunkLen(g)
 	for c0 := lo; c0 < hi; c0 += cl {
 		c1 := min(c0+cl, hi)
-		if s.absMaxBits(c0, c1) > 0x7F800000 {
+		if precheck && s.absMaxBits(c0, c1) > 0x7F800000 {
 			return s.firstNaN(c0, c1)
 		}
 		a := c0
@@ -238,7 +241,9 @@ func staticWalk(s source, g Granularity, lo, hi int, blocks func(b0, b1 int), pi
 			}
 			_, end := g.span(i, n)
 			b := min(end, c1)
-			piece(i, a, b)
+			if piece(i, a, b) {
+				return s.firstNaN(a, b)
+			}
 			a = b
 		}
 	}
@@ -246,11 +251,13 @@ func staticWalk(s source, g Granularity, lo, hi int, blocks func(b0, b1 int), pi
 }
 
 // quantizeStaticPart quantizes values [lo, hi) of s with params[i] for
-// group i of g (see staticWalk), whole blocks through the blockwise
-// kernels.
+// group i of g (see staticWalk): whole blocks through the blockwise
+// kernels after a check, the rest through the checked quantizers, which
+// find a NaN in the same pass.
 func quantizeStaticPart[P staticParams](dst []int8, s source, params []P, g Granularity, lo, hi int) int {
 	var blocks func(b0, b1 int)
-	if staticBlocked(g) {
+	blocked := staticBlocked(g)
+	if blocked {
 		sc := scratchPool.Get().(*blockScratch)
 		defer scratchPool.Put(sc)
 		blocks = func(b0, b1 int) {
@@ -261,7 +268,7 @@ func quantizeStaticPart[P staticParams](dst []int8, s source, params []P, g Gran
 			p.quantizeBlocks(dst, s, sc, b0, b1, g.size)
 		}
 	}
-	return staticWalk(s, g, lo, hi, blocks, func(i, a, b int) { params[i].quantize(dst, s, a, b) })
+	return staticWalk(s, g, lo, hi, blocked, blocks, func(i, a, b int) bool { return params[i].quantize(dst, s, a, b) })
 }
 
 // staticParallel runs part over all n values on w goroutines, each a run

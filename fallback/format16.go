@@ -31,21 +31,27 @@ func MinMaxKeys16(src []uint16) (lo, hi int16) {
 // bfloat16 sources.
 var (
 	Float16 = kernels.Format16{
-		QuantizeAbsmax:      QuantizeAbsmaxFloat16,
-		QuantizeZeroPoint:   QuantizeZeroPointFloat16,
-		EncodeQ8_0:          EncodeQ8_0Float16,
-		DequantizeZeroPoint: DequantizeZeroPointFloat16,
-		DecodeQ8_0:          DecodeQ8_0Float16,
+		QuantizeAbsmax:    QuantizeAbsmaxFloat16,
+		QuantizeZeroPoint: QuantizeZeroPointFloat16,
+
+		QuantizeAbsmaxChecked:    QuantizeAbsmaxFloat16Checked,
+		QuantizeZeroPointChecked: QuantizeZeroPointFloat16Checked,
+		EncodeQ8_0:               EncodeQ8_0Float16,
+		DequantizeZeroPoint:      DequantizeZeroPointFloat16,
+		DecodeQ8_0:               DecodeQ8_0Float16,
 
 		QuantizeAbsmaxBlocks:    QuantizeAbsmaxFloat16Blocks,
 		QuantizeZeroPointBlocks: QuantizeZeroPointFloat16Blocks,
 	}
 	BFloat16 = kernels.Format16{
-		QuantizeAbsmax:      QuantizeAbsmaxBFloat16,
-		QuantizeZeroPoint:   QuantizeZeroPointBFloat16,
-		EncodeQ8_0:          EncodeQ8_0BFloat16,
-		DequantizeZeroPoint: DequantizeZeroPointBFloat16,
-		DecodeQ8_0:          DecodeQ8_0BFloat16,
+		QuantizeAbsmax:    QuantizeAbsmaxBFloat16,
+		QuantizeZeroPoint: QuantizeZeroPointBFloat16,
+
+		QuantizeAbsmaxChecked:    QuantizeAbsmaxBFloat16Checked,
+		QuantizeZeroPointChecked: QuantizeZeroPointBFloat16Checked,
+		EncodeQ8_0:               EncodeQ8_0BFloat16,
+		DequantizeZeroPoint:      DequantizeZeroPointBFloat16,
+		DecodeQ8_0:               DecodeQ8_0BFloat16,
 
 		QuantizeAbsmaxBlocks:    QuantizeAbsmaxBFloat16Blocks,
 		QuantizeZeroPointBlocks: QuantizeZeroPointBFloat16Blocks,
@@ -77,6 +83,25 @@ func EncodeQ8_0Float16(dst []byte, src []uint16) { encodeQ8_016(dst, src, FromFl
 
 // EncodeQ8_0BFloat16 is EncodeQ8_0 on FromBFloat16(h).
 func EncodeQ8_0BFloat16(dst []byte, src []uint16) { encodeQ8_016(dst, src, FromBFloat16) }
+
+// The checked 16-bit quantizers, as QuantizeAbsmaxChecked and
+// QuantizeZeroPointChecked on the widened values.
+
+func QuantizeAbsmaxFloat16Checked(dst []int8, src []uint16, scale float32) bool {
+	return checked(dst[:len(src)], func(i int) float32 { return FromFloat16(src[i]) }, absmaxQ(scale))
+}
+
+func QuantizeAbsmaxBFloat16Checked(dst []int8, src []uint16, scale float32) bool {
+	return checked(dst[:len(src)], func(i int) float32 { return FromBFloat16(src[i]) }, absmaxQ(scale))
+}
+
+func QuantizeZeroPointFloat16Checked(dst []int8, src []uint16, scale, zero float32) bool {
+	return checked(dst[:len(src)], func(i int) float32 { return FromFloat16(src[i]) }, zeroPointQ(scale, zero))
+}
+
+func QuantizeZeroPointBFloat16Checked(dst []int8, src []uint16, scale, zero float32) bool {
+	return checked(dst[:len(src)], func(i int) float32 { return FromBFloat16(src[i]) }, zeroPointQ(scale, zero))
+}
 
 func quantizeAbsmax16(dst []int8, src []uint16, scale float32, widen func(uint16) float32) {
 	dst = dst[:len(src)]

@@ -53,6 +53,40 @@ func QuantizeZeroPoint(dst []int8, src []float32, scale, zero float32) {
 	}
 }
 
+// QuantizeAbsmaxChecked is QuantizeAbsmax for inputs that may hold NaNs:
+// it reports whether src holds one, and stores 0 for it.
+func QuantizeAbsmaxChecked(dst []int8, src []float32, scale float32) (nan bool) {
+	return checked(dst[:len(src)], func(i int) float32 { return src[i] }, absmaxQ(scale))
+}
+
+// QuantizeZeroPointChecked is QuantizeZeroPoint for inputs that may hold
+// NaNs: it reports whether src holds one, and stores 0 for it.
+func QuantizeZeroPointChecked(dst []int8, src []float32, scale, zero float32) (nan bool) {
+	return checked(dst[:len(src)], func(i int) float32 { return src[i] }, zeroPointQ(scale, zero))
+}
+
+func absmaxQ(scale float32) func(float32) int8 {
+	return func(x float32) int8 { return roundClamp(x*scale, -127, 127) }
+}
+
+func zeroPointQ(scale, zero float32) func(float32) int8 {
+	return func(x float32) int8 { return roundClamp(float32(x*scale)+zero, -128, 127) }
+}
+
+// checked stores q of each value(i) that is not NaN, and 0 for a NaN, for
+// every i of dst, and reports whether there was a NaN.
+func checked(dst []int8, value func(i int) float32, q func(float32) int8) (nan bool) {
+	for i := range dst {
+		x := value(i)
+		if x != x {
+			dst[i], nan = 0, true
+			continue
+		}
+		dst[i] = q(x)
+	}
+	return nan
+}
+
 // roundClamp clamps v to [lo, hi] and rounds it to the nearest integer,
 // ties to even. Clamping first is the same as clamping after, since lo and
 // hi are integers, and keeps huge values from overflowing the conversion.

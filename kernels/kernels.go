@@ -53,6 +53,13 @@ type Set struct {
 	// float32 product, then a rounded float32 sum, never a fused
 	// multiply-add. src must hold no NaN.
 	QuantizeZeroPoint func(dst []int8, src []float32, scale, zero float32)
+	// QuantizeAbsmaxChecked and QuantizeZeroPointChecked are the
+	// quantizers above for inputs that may hold NaNs (the static
+	// quantizers'): they report whether src holds one, in the same pass.
+	// Every non-NaN value is quantized as above; what is stored for a
+	// NaN is unspecified. scale is positive and finite.
+	QuantizeAbsmaxChecked    func(dst []int8, src []float32, scale float32) (nan bool)
+	QuantizeZeroPointChecked func(dst []int8, src []float32, scale, zero float32) (nan bool)
 
 	// QuantizeAbsmaxFused is AbsMaxBits, the scale and QuantizeAbsmax in
 	// one call. With m = AbsMaxBits(src): if 0 < m < 0x7F800000 (src is
@@ -171,11 +178,13 @@ type Set struct {
 // matches its float32 namesake preceded or followed by the conversion,
 // bit for bit.
 type Format16 struct {
-	QuantizeAbsmax      func(dst []int8, src []uint16, scale float32)
-	QuantizeZeroPoint   func(dst []int8, src []uint16, scale, zero float32)
-	EncodeQ8_0          func(dst []byte, src []uint16)
-	DequantizeZeroPoint func(dst []uint16, src []int8, scale float32, zero int32)
-	DecodeQ8_0          func(dst []uint16, src []byte)
+	QuantizeAbsmax           func(dst []int8, src []uint16, scale float32)
+	QuantizeZeroPoint        func(dst []int8, src []uint16, scale, zero float32)
+	QuantizeAbsmaxChecked    func(dst []int8, src []uint16, scale float32) (nan bool)
+	QuantizeZeroPointChecked func(dst []int8, src []uint16, scale, zero float32) (nan bool)
+	EncodeQ8_0               func(dst []byte, src []uint16)
+	DequantizeZeroPoint      func(dst []uint16, src []int8, scale float32, zero int32)
+	DecodeQ8_0               func(dst []uint16, src []byte)
 
 	// Blockwise, as in Set.
 	QuantizeAbsmaxBlocks    func(dst []int8, src []uint16, scales []float32, block int)

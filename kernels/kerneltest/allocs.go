@@ -66,6 +66,10 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.QuantizeAbsmax(q, f32, 100) }
 	case "QuantizeZeroPoint":
 		return func() { k.QuantizeZeroPoint(q, f32, 100, -3) }
+	case "QuantizeAbsmaxChecked":
+		return func() { k.QuantizeAbsmaxChecked(q, f32, 100) }
+	case "QuantizeZeroPointChecked":
+		return func() { k.QuantizeZeroPointChecked(q, f32, 100, -3) }
 	case "QuantizeAbsmaxFused":
 		return func() { k.QuantizeAbsmaxFused(q, f32) }
 	case "QuantizeZeroPointFused":
@@ -125,6 +129,10 @@ func kernelCall(k *kernels.Set, name string) func() {
 			return func() { w.QuantizeAbsmax(q, src16, 100) }
 		case f.name + ".QuantizeZeroPoint":
 			return func() { w.QuantizeZeroPoint(q, src16, 100, -3) }
+		case f.name + ".QuantizeAbsmaxChecked":
+			return func() { w.QuantizeAbsmaxChecked(q, src16, 100) }
+		case f.name + ".QuantizeZeroPointChecked":
+			return func() { w.QuantizeZeroPointChecked(q, src16, 100, -3) }
 		case f.name + ".EncodeQ8_0":
 			in, _ := blockWindow(f.q8Source().pools[0], q8EveryBlocks, kernels.Q8_0Values, 0)
 			return func() { w.EncodeQ8_0(blocks, in) }

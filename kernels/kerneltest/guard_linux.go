@@ -277,6 +277,16 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		guardMap(c, p, func(d []int8, x []float32) { k.QuantizeZeroPoint(d, x, s, float32(z)) },
 			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, float32(z)) }, weights)
 	})
+	run("QuantizeAbsmaxChecked", func(c *checker) {
+		s, _ := absmaxScale(weights(maxLen))
+		guardMap(c, p, func(d []int8, x []float32) { k.QuantizeAbsmaxChecked(d, x, s) },
+			func(d []int8, x []float32) { fallback.QuantizeAbsmax(d, x, s) }, weights)
+	})
+	run("QuantizeZeroPointChecked", func(c *checker) {
+		s, z, _ := zeroPointParams(weights(maxLen))
+		guardMap(c, p, func(d []int8, x []float32) { k.QuantizeZeroPointChecked(d, x, s, float32(z)) },
+			func(d []int8, x []float32) { fallback.QuantizeZeroPoint(d, x, s, float32(z)) }, weights)
+	})
 	run("QuantizeAbsmaxFused", func(c *checker) {
 		guardFused(c, p, absmaxFused(k.QuantizeAbsmaxFused), absmaxFused(fallback.QuantizeAbsmaxFused), weights)
 	})

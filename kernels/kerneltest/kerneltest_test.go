@@ -43,8 +43,14 @@ func wrapped() kernels.Set {
 		QuantizeAbsmax:      func(d []int8, s []float32, sc float32) { f.QuantizeAbsmax(d, s, sc) },
 		QuantizeZeroPoint:   func(d []int8, s []float32, sc, z float32) { f.QuantizeZeroPoint(d, s, sc, z) },
 		DequantizeZeroPoint: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeZeroPoint(d, s, sc, z) },
-		FakeQuantize:        func(d, s []float32, sc float32, z, lo, hi int32) { f.FakeQuantize(d, s, sc, z, lo, hi) },
-		ErrorSums:           func(x, y []float32) (float64, float64, float64) { return f.ErrorSums(x, y) },
+		QuantizeAbsmaxChecked: func(d []int8, s []float32, sc float32) bool {
+			return f.QuantizeAbsmaxChecked(d, s, sc)
+		},
+		QuantizeZeroPointChecked: func(d []int8, s []float32, sc, z float32) bool {
+			return f.QuantizeZeroPointChecked(d, s, sc, z)
+		},
+		FakeQuantize: func(d, s []float32, sc float32, z, lo, hi int32) { f.FakeQuantize(d, s, sc, z, lo, hi) },
+		ErrorSums:    func(x, y []float32) (float64, float64, float64) { return f.ErrorSums(x, y) },
 		FakeQuantizeMask: func(d, s []float32, m []uint8, sc float32, z, lo, hi int32) {
 			f.FakeQuantizeMask(d, s, m, sc, z, lo, hi)
 		},
@@ -80,7 +86,13 @@ func wrappedFormat16(w kernels.Format16) kernels.Format16 {
 	return kernels.Format16{
 		QuantizeAbsmax:    func(d []int8, s []uint16, sc float32) { w.QuantizeAbsmax(d, s, sc) },
 		QuantizeZeroPoint: func(d []int8, s []uint16, sc, z float32) { w.QuantizeZeroPoint(d, s, sc, z) },
-		EncodeQ8_0:        func(d []byte, s []uint16) { w.EncodeQ8_0(d, s) },
+		QuantizeAbsmaxChecked: func(d []int8, s []uint16, sc float32) bool {
+			return w.QuantizeAbsmaxChecked(d, s, sc)
+		},
+		QuantizeZeroPointChecked: func(d []int8, s []uint16, sc, z float32) bool {
+			return w.QuantizeZeroPointChecked(d, s, sc, z)
+		},
+		EncodeQ8_0: func(d []byte, s []uint16) { w.EncodeQ8_0(d, s) },
 		DequantizeZeroPoint: func(d []uint16, s []int8, sc float32, z int32) {
 			w.DequantizeZeroPoint(d, s, sc, z)
 		},
@@ -595,6 +607,35 @@ var brokenKernels = []broken{
 				}
 				d[i] = v
 			}
+		}
+	}},
+	{kernel: "QuantizeAbsmaxChecked", what: "never reports a NaN", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxChecked = func(d []int8, s []float32, sc float32) bool {
+			fallback.QuantizeAbsmaxChecked(d, s, sc)
+			return false
+		}
+	}},
+	{kernel: "QuantizeAbsmaxChecked", what: "always reports a NaN", patch: func(k *kernels.Set) {
+		k.QuantizeAbsmaxChecked = func(d []int8, s []float32, sc float32) bool {
+			fallback.QuantizeAbsmaxChecked(d, s, sc)
+			return true
+		}
+	}},
+	{kernel: "QuantizeZeroPointChecked", what: "misses a NaN in the tail", patch: func(k *kernels.Set) {
+		k.QuantizeZeroPointChecked = func(d []int8, s []float32, sc, z float32) bool {
+			nan := fallback.QuantizeZeroPointChecked(d, s, sc, z)
+			return fallback.QuantizeZeroPointChecked(d[:len(s)&^7], s[:len(s)&^7], sc, z) && nan
+		}
+	}},
+	{kernel: "BFloat16.QuantizeAbsmaxChecked", what: "misses a signalling NaN", patch: func(k *kernels.Set) {
+		k.BFloat16.QuantizeAbsmaxChecked = func(d []int8, s []uint16, sc float32) bool {
+			nan := fallback.QuantizeAbsmaxBFloat16Checked(d, s, sc)
+			for _, h := range s {
+				if h&0x7FFF > 0x7F80 && h&0x40 == 0 {
+					return false
+				}
+			}
+			return nan
 		}
 	}},
 	{kernel: "FakeQuantize", what: "fuses the multiply and add", patch: func(k *kernels.Set) {
