@@ -65,11 +65,10 @@ var neon = kernels.Set{
 	// No NEON version yet: the reference, one float64 division per block.
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
 	FakeQuantize:          fakeQuantizeNEON,
+	ErrorSums:             errorSumsNEON,
 	// No NEON versions yet: the references.
 	FakeQuantizeMask: fallback.FakeQuantizeMask,
 	MaskGradient:     fallback.MaskGradient,
-	// No NEON version yet: the reference.
-	ErrorSums: fallback.ErrorSums,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,
@@ -187,6 +186,9 @@ func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int3
 
 //go:noescape
 func fakeQuantizeNEON(dst, src []float32, scale float32, zero, qmin, qmax int32)
+
+//go:noescape
+func errorSumsNEON(x, y []float32) (sse, ss, maxAbs float64)
 
 //go:noescape
 func absMaxBits16NEON(src []uint16) uint16

@@ -7,7 +7,8 @@
 //	                    float32ToBFloat16NEON, float32ToBFloat16BFCVT,
 //	                    bfloat16ToFloat32NEON
 //	reduce_arm64.s      absMaxBitsNEON, minMaxKeysNEON,
-//	                    absMaxBits16NEON, minMaxKeys16NEON
+//	                    absMaxBits16NEON, minMaxKeys16NEON,
+//	                    errorSumsNEON
 //	quantize_arm64.s    quantizeAbsmaxNEON, quantizeZeroPointNEON,
 //	                    quantizeAbsmaxFloat16NEON, quantizeAbsmaxBFloat16NEON,
 //	                    quantizeZeroPointFloat16NEON,

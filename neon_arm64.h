@@ -3,8 +3,8 @@
 //
 // Every macro takes register numbers (0 to 31, not names) in the operand
 // order of the Arm syntax: destination first. The comment line right above
-// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm, sd
-// and hd standing for the macro's d, n and m registers; neon_encoding_test.go
+// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm, sd,
+// hd and dd standing for the macro's d, n and m registers; neon_encoding_test.go
 // assembles every macro and checks that disassemblers read back exactly
 // that line, so keep the format.
 
@@ -55,6 +55,30 @@
 #define FDIV_4S(d, n, m) WORD $(0x6E20FC00 | (m<<16) | (n<<5) | d)
 // fcmeq vd.4s, vn.4s, vm.4s
 #define FCMEQ_4S(d, n, m) WORD $(0x4E20E400 | (m<<16) | (n<<5) | d)
+
+// Float arithmetic, IEEE double precision (kernels.Set.ErrorSums): the
+// widening of float32 lanes, which is exact, and the operations on two
+// float64 lanes, each rounded with FPCR.RMode; FADDP_D and FMAXP_D fold
+// the two lanes of vn into the scalar dd.
+
+// fcvtl vd.2d, vn.2s
+#define FCVTL_2D(d, n) WORD $(0x0E617800 | (n<<5) | d)
+// fcvtl2 vd.2d, vn.4s
+#define FCVTL2_2D(d, n) WORD $(0x4E617800 | (n<<5) | d)
+// fsub vd.2d, vn.2d, vm.2d
+#define FSUB_2D(d, n, m) WORD $(0x4EE0D400 | (m<<16) | (n<<5) | d)
+// fmul vd.2d, vn.2d, vm.2d
+#define FMUL_2D(d, n, m) WORD $(0x6E60DC00 | (m<<16) | (n<<5) | d)
+// fadd vd.2d, vn.2d, vm.2d
+#define FADD_2D(d, n, m) WORD $(0x4E60D400 | (m<<16) | (n<<5) | d)
+// fabs vd.2d, vn.2d
+#define FABS_2D(d, n) WORD $(0x4EE0F800 | (n<<5) | d)
+// fmax vd.2d, vn.2d, vm.2d
+#define FMAX_2D(d, n, m) WORD $(0x4E60F400 | (m<<16) | (n<<5) | d)
+// faddp dd, vn.2d
+#define FADDP_D(d, n) WORD $(0x7E70D800 | (n<<5) | d)
+// fmaxp dd, vn.2d
+#define FMAXP_D(d, n) WORD $(0x7E70F800 | (n<<5) | d)
 
 // Signed integer min, max and shift, and the across-vector reductions.
 

@@ -54,6 +54,15 @@ var neonGolden = map[string]uint32{
 	"FADD_4S":    0x4E23D441, // fadd v1.4s, v2.4s, v3.4s
 	"FDIV_4S":    0x6E23FC41, // fdiv v1.4s, v2.4s, v3.4s
 	"FCMEQ_4S":   0x4E23E441, // fcmeq v1.4s, v2.4s, v3.4s
+	"FCVTL_2D":   0x0E617841, // fcvtl v1.2d, v2.2s
+	"FCVTL2_2D":  0x4E617841, // fcvtl2 v1.2d, v2.4s
+	"FSUB_2D":    0x4EE3D441, // fsub v1.2d, v2.2d, v3.2d
+	"FMUL_2D":    0x6E63DC41, // fmul v1.2d, v2.2d, v3.2d
+	"FADD_2D":    0x4E63D441, // fadd v1.2d, v2.2d, v3.2d
+	"FABS_2D":    0x4EE0F841, // fabs v1.2d, v2.2d
+	"FMAX_2D":    0x4E63F441, // fmax v1.2d, v2.2d, v3.2d
+	"FADDP_D":    0x7E70D841, // faddp d1, v2.2d
+	"FMAXP_D":    0x7E70F841, // fmaxp d1, v2.2d
 	"SMAX_4S":    0x4EA36441, // smax v1.4s, v2.4s, v3.4s
 	"SMIN_4S":    0x4EA36C41, // smin v1.4s, v2.4s, v3.4s
 	"SMAX_16B":   0x4E236441, // smax v1.16b, v2.16b, v3.16b
@@ -78,12 +87,12 @@ var neonRegSets = [][3]uint32{{1, 2, 3}, {0, 0, 0}, {31, 31, 31}, {30, 29, 28}, 
 type neonMacro struct {
 	name   string
 	params []string // d, n and maybe m
-	asm    string   // the comment: Arm syntax with vd, vn, vm, sd, hd
+	asm    string   // the comment: Arm syntax with vd, vn, vm, sd, hd, dd
 }
 
 var (
 	neonDefine   = regexp.MustCompile(`^#define\s+(\w+)\(([^)]*)\)\s+WORD\s+\$\(.*\)\s*$`)
-	neonOperand  = regexp.MustCompile(`\b([vsh])([dnm])\b`)
+	neonOperand  = regexp.MustCompile(`\b([vshd])([dnm])\b`)
 	neonSXTL     = regexp.MustCompile(`^sshll(2?) (\S+), (\S+), #0$`)
 	neonSpaces   = regexp.MustCompile(`\s+`)
 	neonMacroUse = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)\(([^)]*)\)`)
