@@ -247,6 +247,10 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 			t.Logf("%s.%s is the reference function itself: skipped", k.Name, name)
 			return
 		}
+		// Allocation counts are process-wide (see exclusive): a guard
+		// check, which allocates, must not run during one.
+		exclusive.RLock()
+		defer exclusive.RUnlock()
 		f(newChecker(t, k.Name+"."+name+" (guard pages)"))
 	}
 	run("Float32ToFloat16", func(c *checker) {
