@@ -308,19 +308,37 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		guardMap(c, p, func(d, x []float32) { k.FakeQuantize(d, x, s, z, -128, 127) },
 			func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, -128, 127) }, weights)
 	})
+	// The masks sit in an area of their own, against its end and its
+	// start in turn, so that a read or write past either end of a mask
+	// faults too.
+	maskAt := func(n int, end *bool) []uint8 {
+		*end = !*end
+		return place[uint8](p, p.areas[2], n, *end)
+	}
 	run("FakeQuantizeMask", func(c *checker) {
 		s, z, _ := zeroPointParams(weights(maxLen))
-		mask := make([]uint8, maxLen)
-		guardMap(c, p, func(d, x []float32) { k.FakeQuantizeMask(d, x, mask, s, z, -128, 127) },
-			func(d, x []float32) { fallback.FakeQuantizeMask(d, x, mask, s, z, -128, 127) }, weights)
+		var end bool
+		want := make([]uint8, maxLen)
+		guardMap(c, p, func(d, x []float32) {
+			m := maskAt(len(x), &end)
+			k.FakeQuantizeMask(d, x, m, s, z, -128, 127)
+			fallback.FakeQuantizeMask(make([]float32, len(x)), x, want, s, z, -128, 127)
+			if i := firstDiff(m, want[:len(x)]); i >= 0 {
+				c.errorf("n=%d: mask[%d] = %d, want %d", len(x), i, m[i], want[i])
+			}
+		}, func(d, x []float32) { fallback.FakeQuantizeMask(d, x, make([]uint8, len(x)), s, z, -128, 127) }, weights)
 	})
 	run("MaskGradient", func(c *checker) {
-		mask := make([]uint8, maxLen)
-		for i := range mask {
-			mask[i] = uint8(i % 3 % 2)
+		pattern := make([]uint8, maxLen)
+		for i := range pattern {
+			pattern[i] = uint8(i % 3 % 2)
 		}
-		guardMap(c, p, func(d, g []float32) { k.MaskGradient(d, g, mask) },
-			func(d, g []float32) { fallback.MaskGradient(d, g, mask) }, bits)
+		var end bool
+		guardMap(c, p, func(d, g []float32) {
+			m := maskAt(len(g), &end)
+			copy(m, pattern)
+			k.MaskGradient(d, g, m)
+		}, func(d, g []float32) { fallback.MaskGradient(d, g, pattern) }, bits)
 	})
 	run("ErrorSums", func(c *checker) {
 		// The guarded slice as x, then as y, against a reconstruction.

@@ -596,6 +596,22 @@ var brokenKernels = []broken{
 			}
 		}
 	}},
+	{kernel: "MaskGradient", what: "reads one mask byte past the end", guard: true, patch: func(k *kernels.Set) {
+		k.MaskGradient = func(d, g []float32, m []uint8) {
+			if len(g) > 0 {
+				sink += float32(*past(m[:len(g)], len(g)))
+			}
+			fallback.MaskGradient(d, g, m)
+		}
+	}},
+	{kernel: "FakeQuantizeMask", what: "writes one mask byte past the end", guard: true, patch: func(k *kernels.Set) {
+		k.FakeQuantizeMask = func(d, x []float32, m []uint8, s float32, z, lo, hi int32) {
+			fallback.FakeQuantizeMask(d, x, m, s, z, lo, hi)
+			if len(x) > 0 {
+				*past(m[:len(x)], len(x)) = 1
+			}
+		}
+	}},
 	{kernel: "MaskGradient", what: "passes every gradient", patch: func(k *kernels.Set) {
 		k.MaskGradient = func(d, g []float32, m []uint8) { copy(d, g) }
 	}},
