@@ -6,12 +6,18 @@
 
 // fakequant_arm64.s: fake quantization for quantization-aware training,
 // each value replaced by the dequantized value of its quantization, in
-// one pass.
+// one pass, and the backward pass of its straight-through estimator.
 //
-//	fakeQuantizeNEON  []float32 -> []float32, scale, zero point, [qmin, qmax]
+//	fakeQuantizeNEON      []float32 -> []float32, scale, zero point, [qmin, qmax]
+//	fakeQuantizeMaskNEON  the same, and a mask byte per value: 1 where the
+//	                      rounded value lies within [qmin, qmax]
+//	maskGradientNEON      []float32 -> []float32 where the mask byte is set,
+//	                      +0 where it is 0
 //
-// One kernel: SLICE (kernels_arm64.h) with 16, then 4 values per
-// iteration, then one. LOAD16S, LOAD4S and LOAD1S are in kernels_arm64.h.
+// Three kernels: SLICE (kernels_arm64.h) with 16, then 4 values per
+// iteration, then one. The two fake quantizers share their arithmetic,
+// FAKEQUANT4 and FAKEQUANT1 cut at the clamp. LOAD16S, LOAD4S and LOAD1S
+// are in kernels_arm64.h.
 
 // FAKEQUANT4 fake-quantizes the float32 lanes of Va, Vb, Vc, Vd in place,
 // and FAKEQUANT1 those of Va alone: times the scale (V31), then plus
@@ -21,29 +27,53 @@
 // which equals the reference's clamp in float before the rounding,
 // because both ends are integers; minus the zero point (V27) as int32,
 // exact; SCVTF (round to nearest even), then a true FDIV by the scale.
+// They are FQROUND (up to FCVTNS, in place), FQCLAMP (from the rounded
+// lanes of a..d into e..h, which may be the same registers) and FQBACK
+// (the rest, in place), which fakeQuantizeMaskNEON calls apart.
 // Registers come as numbers (for the WORD macros) and as names.
 #define FAKEQUANT4(a, b, c, d, Va, Vb, Vc, Vd) \
+	FQROUND4(a, b, c, d)             \
+	FQCLAMP4(a, b, c, d, a, b, c, d) \
+	FQBACK4(a, b, c, d, Va, Vb, Vc, Vd)
+
+#define FAKEQUANT1(a, Va) \
+	FQROUND1(a)       \
+	FQCLAMP1(a, a)    \
+	FQBACK1(a, Va)
+
+#define FQROUND4(a, b, c, d)            \
 	BINOP4(FMUL_4S, a, b, c, d, 31) \
 	BINOP4(FADD_4S, a, b, c, d, 30) \
-	UNOP4(FCVTNS_4S, a, b, c, d)    \
-	BINOP4(SMAX_4S, a, b, c, d, 28) \
-	BINOP4(SMIN_4S, a, b, c, d, 29) \
-	VSUB V27.S4, Va.S4, Va.S4       \
-	VSUB V27.S4, Vb.S4, Vb.S4       \
-	VSUB V27.S4, Vc.S4, Vc.S4       \
-	VSUB V27.S4, Vd.S4, Vd.S4       \
-	UNOP4(SCVTF_4S, a, b, c, d)     \
-	BINOP4(FDIV_4S, a, b, c, d, 31)
+	UNOP4(FCVTNS_4S, a, b, c, d)
 
-#define FAKEQUANT1(a, Va)         \
-	FMUL_4S(a, a, 31)         \
-	FADD_4S(a, a, 30)         \
-	FCVTNS_4S(a, a)           \
-	SMAX_4S(a, a, 28)         \
-	SMIN_4S(a, a, 29)         \
-	VSUB V27.S4, Va.S4, Va.S4 \
-	SCVTF_4S(a, a)            \
-	FDIV_4S(a, a, 31)
+#define FQCLAMP4(a, b, c, d, e, f, g, h) \
+	SMAX_4S(e, a, 28)                \
+	SMAX_4S(f, b, 28)                \
+	SMAX_4S(g, c, 28)                \
+	SMAX_4S(h, d, 28)                \
+	BINOP4(SMIN_4S, e, f, g, h, 29)
+
+#define FQBACK4(e, f, g, h, Ve, Vf, Vg, Vh) \
+	VSUB V27.S4, Ve.S4, Ve.S4       \
+	VSUB V27.S4, Vf.S4, Vf.S4       \
+	VSUB V27.S4, Vg.S4, Vg.S4       \
+	VSUB V27.S4, Vh.S4, Vh.S4       \
+	UNOP4(SCVTF_4S, e, f, g, h)     \
+	BINOP4(FDIV_4S, e, f, g, h, 31)
+
+#define FQROUND1(a)       \
+	FMUL_4S(a, a, 31) \
+	FADD_4S(a, a, 30) \
+	FCVTNS_4S(a, a)
+
+#define FQCLAMP1(a, e)    \
+	SMAX_4S(e, a, 28) \
+	SMIN_4S(e, e, 29)
+
+#define FQBACK1(e, Ve)            \
+	VSUB V27.S4, Ve.S4, Ve.S4 \
+	SCVTF_4S(e, e)            \
+	FDIV_4S(e, e, 31)
 
 // FQSTEP16, FQSTEP4 and FQSTEP1 fake-quantize 16, 4 and 1 values at R0
 // into R1, advancing both. LOAD1S fills the low lane of V0 and clears the
@@ -89,4 +119,152 @@ TEXT ·fakeQuantizeNEON(SB), NOSPLIT, $0-64
 	MOVW  qmax+60(FP), R3
 	VDUP  R3, V29.S4
 	SLICE($16, FQSTEP16, $4, FQSTEP4, FQSTEP1)
+	RET
+
+// The mask of fakeQuantizeMaskNEON: a rounded value lies within
+// [qmin, qmax] exactly where the clamp leaves it as it is, so CMEQ of the
+// rounded int32 and the clamped one is all ones there and 0 elsewhere.
+// FCVTNS rounds as the reference's roundEven and saturates huge values and
+// ±Inf to INT32_MIN or INT32_MAX, which lie outside every grid (qmin and
+// qmax are within [-128, 127]), as their float values do. UZP1 keeps the
+// low half of each lane, twice, which narrows the all-ones or 0 lanes to
+// bytes in order; USHR by 7 makes them 1 or 0.
+
+// MASK4 narrows the four lane masks of Va, Vb, Vc, Vd to the 16 bytes of
+// Vr, through Vt; MASK1 the four of Va to the low 4 bytes of Vr.
+#define MASK4(Va, Vb, Vc, Vd, Vt, Vr)     \
+	VUZP1 Vb.H8, Va.H8, Vr.H8      \
+	VUZP1 Vd.H8, Vc.H8, Vt.H8      \
+	VUZP1 Vt.B16, Vr.B16, Vr.B16   \
+	VUSHR $7, Vr.B16, Vr.B16
+
+#define MASK1(Va, Vr)                  \
+	VUZP1 Va.H8, Va.H8, Vr.H8      \
+	VUZP1 Vr.B16, Vr.B16, Vr.B16   \
+	VUSHR $7, Vr.B16, Vr.B16
+
+// FQMSTEP16, FQMSTEP4 and FQMSTEP1 fake-quantize 16, 4 and 1 values at R0
+// into R1 and store their mask bytes at R3, advancing all three: the
+// rounded int32 stay in V0-V3, the clamped ones go to V4-V7, which end
+// as the results, and V0-V3 become the lane masks.
+#define FQMSTEP16                                        \
+	LOAD16S                                          \
+	FQROUND4(0, 1, 2, 3)                             \
+	FQCLAMP4(0, 1, 2, 3, 4, 5, 6, 7)                 \
+	VCMEQ V4.S4, V0.S4, V0.S4                        \
+	VCMEQ V5.S4, V1.S4, V1.S4                        \
+	VCMEQ V6.S4, V2.S4, V2.S4                        \
+	VCMEQ V7.S4, V3.S4, V3.S4                        \
+	FQBACK4(4, 5, 6, 7, V4, V5, V6, V7)              \
+	MASK4(V0, V1, V2, V3, V9, V8)                    \
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R1)      \
+	VST1.P [V8.B16], 16(R3)
+
+#define FQMSTEP4                   \
+	LOAD4S                     \
+	FQROUND1(0)                \
+	FQCLAMP1(0, 4)             \
+	VCMEQ V4.S4, V0.S4, V0.S4  \
+	FQBACK1(4, V4)             \
+	MASK1(V0, V8)              \
+	VST1.P  [V4.S4], 16(R1)    \
+	FMOVS.P F8, 4(R3)
+
+#define FQMSTEP1                   \
+	LOAD1S                     \
+	FQROUND1(0)                \
+	FQCLAMP1(0, 4)             \
+	VCMEQ V4.S4, V0.S4, V0.S4  \
+	FQBACK1(4, V4)             \
+	MASK1(V0, V8)              \
+	FMOVS.P F4, 4(R1)          \
+	VMOV    V8.B[0], R4        \
+	MOVB.P  R4, 1(R3)
+
+// func fakeQuantizeMaskNEON(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
+// fakeQuantizeNEON's steps with the clamp out of place, a CMEQ per
+// vector and the narrowing of the masks (3 UZP1 and a USHR per 16
+// values). dst may be src: each step loads its values before it stores
+// them.
+//
+// Registers:
+//	R0  src            V0-V3   values, then rounded int32, then lane masks
+//	R1  dst            V4-V7   clamped int32, then results
+//	R2  elements left  V8      mask bytes
+//	R3  mask           V9      scratch (MASK4)
+//	R4  scratch        V27     zero point (int32)
+//	                   V28     qmin (int32)
+//	                   V29     qmax (int32)
+//	                   V30     float32(zero)
+//	                   V31     scale
+TEXT ·fakeQuantizeMaskNEON(SB), NOSPLIT, $0-88
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	MOVD  mask_base+48(FP), R3
+	FMOVS scale+72(FP), F31
+	VDUP  V31.S[0], V31.S4
+	MOVW  zero+76(FP), R4
+	VDUP  R4, V27.S4
+	SCVTF_4S(30, 27)
+	MOVW  qmin+80(FP), R4
+	VDUP  R4, V28.S4
+	MOVW  qmax+84(FP), R4
+	VDUP  R4, V29.S4
+	SLICE($16, FQMSTEP16, $4, FQMSTEP4, FQMSTEP1)
+	RET
+
+// The gradient of maskGradientNEON: CMTST of a mask byte with itself is
+// all ones where it is not 0 (the reference passes the gradient where
+// mask[i] != 0), and sign extension (SXTL, twice) widens that to the
+// byte's 32-bit lane, which an AND applies to the gradient: +0 where the
+// mask is 0, whatever the gradient's sign. A single byte is loaded to
+// every byte of the vector (LD1R), so every lane is already its mask.
+
+// GRADSTEP16, GRADSTEP4 and GRADSTEP1 take 16, 4 and 1 gradients at R0
+// and their mask bytes at R3 into R1, advancing all three; none reads a
+// mask byte past the ones it takes.
+#define GRADSTEP16                                       \
+	LOAD16S                                          \
+	VLD1.P 16(R3), [V4.B16]                          \
+	VCMTST V4.B16, V4.B16, V4.B16                    \
+	SPLIT(SXTL_8H, SXTL2_8H, 5, 6, 4)                \
+	SPLITS(SXTL_4S, SXTL2_4S, 16, 17, 18, 19, 5, 6)  \
+	VAND   V16.B16, V0.B16, V0.B16                   \
+	VAND   V17.B16, V1.B16, V1.B16                   \
+	VAND   V18.B16, V2.B16, V2.B16                   \
+	VAND   V19.B16, V3.B16, V3.B16                   \
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R1)
+
+#define GRADSTEP4                         \
+	LOAD4S                            \
+	FMOVS.P 4(R3), F4                 \
+	VCMTST  V4.B16, V4.B16, V4.B16    \
+	SXTL_8H(4, 4)                     \
+	SXTL_4S(4, 4)                     \
+	VAND    V4.B16, V0.B16, V0.B16    \
+	VST1.P  [V0.S4], 16(R1)
+
+#define GRADSTEP1                         \
+	LOAD1S                            \
+	VLD1R.P 1(R3), [V4.B16]           \
+	VCMTST  V4.B16, V4.B16, V4.B16    \
+	VAND    V4.B16, V0.B16, V0.B16    \
+	FMOVS.P F0, 4(R1)
+
+// func maskGradientNEON(dst, grad []float32, mask []uint8)
+// 16 gradients per step: a CMTST, six SXTL and four AND. dst may be
+// grad: each step loads its values before it stores them.
+//
+// Registers:
+//	R0  grad           V0-V3    gradients, then results
+//	R1  dst            V4       mask bytes, then byte masks
+//	R2  elements left  V5-V6    16-bit masks
+//	R3  mask           V16-V19  32-bit lane masks
+TEXT ·maskGradientNEON(SB), NOSPLIT, $0-72
+	MOVD dst_base+0(FP), R1
+	MOVD grad_base+24(FP), R0
+	MOVD grad_len+32(FP), R2
+	MOVD mask_base+48(FP), R3
+	SLICE($16, GRADSTEP16, $4, GRADSTEP4, GRADSTEP1)
 	RET

@@ -66,9 +66,8 @@ var neon = kernels.Set{
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
 	FakeQuantize:          fakeQuantizeNEON,
 	ErrorSums:             errorSumsNEON,
-	// No NEON versions yet: the references.
-	FakeQuantizeMask: fallback.FakeQuantizeMask,
-	MaskGradient:     fallback.MaskGradient,
+	FakeQuantizeMask:      fakeQuantizeMaskNEON,
+	MaskGradient:          maskGradientNEON,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,
@@ -186,6 +185,12 @@ func dequantizeZeroPointNEON(dst []float32, src []int8, scale float32, zero int3
 
 //go:noescape
 func fakeQuantizeNEON(dst, src []float32, scale float32, zero, qmin, qmax int32)
+
+//go:noescape
+func fakeQuantizeMaskNEON(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
+
+//go:noescape
+func maskGradientNEON(dst, grad []float32, mask []uint8)
 
 //go:noescape
 func errorSumsNEON(x, y []float32) (sse, ss, maxAbs float64)

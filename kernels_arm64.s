@@ -16,7 +16,8 @@
 //	dequantize_arm64.s  dequantizeZeroPointNEON,
 //	                    dequantizeZeroPointFloat16NEON,
 //	                    dequantizeZeroPointBFloat16NEON
-//	fakequant_arm64.s   fakeQuantizeNEON
+//	fakequant_arm64.s   fakeQuantizeNEON, fakeQuantizeMaskNEON,
+//	                    maskGradientNEON
 //	q8_0_arm64.s        encodeQ8_0NEON, encodeQ8_0Float16NEON,
 //	                    encodeQ8_0BFloat16NEON, decodeQ8_0NEON,
 //	                    decodeQ8_0Float16NEON, decodeQ8_0BFloat16NEON
