@@ -96,59 +96,6 @@ func quantizeZeroPointFusedNEON(dst []int8, src []float32) (lo, hi int32, scale 
 	return fallback.ZeroPointFusedOf(dst, src, minMaxKeysNEON, quantizeZeroPointNEON)
 }
 
-// The checked quantizers have no NEON assembly yet: the NEON reduction
-// finds a NaN (the bits of a NaN's magnitude lie above the infinity's),
-// then the NEON quantizer runs on NaN-free input, two passes where the
-// AVX2 kernels take one.
-
-func quantizeAbsmaxCheckedNEON(dst []int8, src []float32, scale float32) bool {
-	if absMaxBitsNEON(src) > 0x7F800000 {
-		return true
-	}
-	quantizeAbsmaxNEON(dst, src, scale)
-	return false
-}
-
-func quantizeZeroPointCheckedNEON(dst []int8, src []float32, scale, zero float32) bool {
-	if absMaxBitsNEON(src) > 0x7F800000 {
-		return true
-	}
-	quantizeZeroPointNEON(dst, src, scale, zero)
-	return false
-}
-
-func quantizeAbsmaxFloat16CheckedNEON(dst []int8, src []uint16, scale float32) bool {
-	if absMaxBits16NEON(src) > 0x7C00 {
-		return true
-	}
-	quantizeAbsmaxFloat16NEON(dst, src, scale)
-	return false
-}
-
-func quantizeAbsmaxBFloat16CheckedNEON(dst []int8, src []uint16, scale float32) bool {
-	if absMaxBits16NEON(src) > 0x7F80 {
-		return true
-	}
-	quantizeAbsmaxBFloat16NEON(dst, src, scale)
-	return false
-}
-
-func quantizeZeroPointFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) bool {
-	if absMaxBits16NEON(src) > 0x7C00 {
-		return true
-	}
-	quantizeZeroPointFloat16NEON(dst, src, scale, zero)
-	return false
-}
-
-func quantizeZeroPointBFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) bool {
-	if absMaxBits16NEON(src) > 0x7F80 {
-		return true
-	}
-	quantizeZeroPointBFloat16NEON(dst, src, scale, zero)
-	return false
-}
-
 // The kernels below are in the *_arm64.s files (kernels_arm64.s has the
 // index) and follow the contracts of kernels.Set; each reads len(src)
 // elements.
@@ -212,6 +159,26 @@ func quantizeZeroPointFloat16NEON(dst []int8, src []uint16, scale, zero float32)
 
 //go:noescape
 func quantizeZeroPointBFloat16NEON(dst []int8, src []uint16, scale, zero float32)
+
+// The checked quantizers report whether src holds a NaN.
+
+//go:noescape
+func quantizeAbsmaxCheckedNEON(dst []int8, src []float32, scale float32) (nan bool)
+
+//go:noescape
+func quantizeZeroPointCheckedNEON(dst []int8, src []float32, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizeAbsmaxFloat16CheckedNEON(dst []int8, src []uint16, scale float32) (nan bool)
+
+//go:noescape
+func quantizeAbsmaxBFloat16CheckedNEON(dst []int8, src []uint16, scale float32) (nan bool)
+
+//go:noescape
+func quantizeZeroPointFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizeZeroPointBFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) (nan bool)
 
 // The Q8_0 kernels process len(src)/32 blocks (encode) or len(src)/34
 // blocks (decode).

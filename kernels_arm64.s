@@ -12,7 +12,13 @@
 //	quantize_arm64.s    quantizeAbsmaxNEON, quantizeZeroPointNEON,
 //	                    quantizeAbsmaxFloat16NEON, quantizeAbsmaxBFloat16NEON,
 //	                    quantizeZeroPointFloat16NEON,
-//	                    quantizeZeroPointBFloat16NEON
+//	                    quantizeZeroPointBFloat16NEON,
+//	                    quantizeAbsmaxCheckedNEON,
+//	                    quantizeZeroPointCheckedNEON,
+//	                    quantizeAbsmaxFloat16CheckedNEON,
+//	                    quantizeAbsmaxBFloat16CheckedNEON,
+//	                    quantizeZeroPointFloat16CheckedNEON,
+//	                    quantizeZeroPointBFloat16CheckedNEON
 //	dequantize_arm64.s  dequantizeZeroPointNEON,
 //	                    dequantizeZeroPointFloat16NEON,
 //	                    dequantizeZeroPointBFloat16NEON

@@ -46,6 +46,7 @@
 #define SXTL2_4S(d, n) WORD $(0x4F10A400 | (n<<5) | d)
 
 // Float arithmetic, IEEE single precision, rounded with FPCR.RMode.
+// FMAX (unlike FMAXNM) gives a NaN where either operand is one.
 
 // fmul vd.4s, vn.4s, vm.4s
 #define FMUL_4S(d, n, m) WORD $(0x6E20DC00 | (m<<16) | (n<<5) | d)
@@ -55,6 +56,8 @@
 #define FDIV_4S(d, n, m) WORD $(0x6E20FC00 | (m<<16) | (n<<5) | d)
 // fcmeq vd.4s, vn.4s, vm.4s
 #define FCMEQ_4S(d, n, m) WORD $(0x4E20E400 | (m<<16) | (n<<5) | d)
+// fmax vd.4s, vn.4s, vm.4s
+#define FMAX_4S(d, n, m) WORD $(0x4E20F400 | (m<<16) | (n<<5) | d)
 
 // Float arithmetic, IEEE double precision (kernels.Set.ErrorSums): the
 // widening of float32 lanes, which is exact, and the operations on two

@@ -54,6 +54,7 @@ var neonGolden = map[string]uint32{
 	"FADD_4S":    0x4E23D441, // fadd v1.4s, v2.4s, v3.4s
 	"FDIV_4S":    0x6E23FC41, // fdiv v1.4s, v2.4s, v3.4s
 	"FCMEQ_4S":   0x4E23E441, // fcmeq v1.4s, v2.4s, v3.4s
+	"FMAX_4S":    0x4E23F441, // fmax v1.4s, v2.4s, v3.4s
 	"FCVTL_2D":   0x0E617841, // fcvtl v1.2d, v2.2s
 	"FCVTL2_2D":  0x4E617841, // fcvtl2 v1.2d, v2.4s
 	"FSUB_2D":    0x4EE3D441, // fsub v1.2d, v2.2d, v3.2d
