@@ -90,6 +90,22 @@ func BenchmarkQuantizeZeroPointPerBlockBFloat16(b *testing.B) {
 	benchKernel(b, "QuantizeZeroPointPerBlockBFloat16")
 }
 
+// Fake quantization of float32, given the parameters the computing
+// quantizers find for the same input: fused (one pass), and for absmax
+// composed of QuantizeAbsmaxWith into an int8 buffer and DequantizeAbsmax
+// from it, as a user without fake quantization would write it (the
+// public API only; one int8 buffer of N values, reused by every call).
+func BenchmarkFakeQuantizeAbsmax(b *testing.B)    { benchKernel(b, "FakeQuantizeAbsmax") }
+func BenchmarkFakeQuantizeZeroPoint(b *testing.B) { benchKernel(b, "FakeQuantizeZeroPoint") }
+func BenchmarkFakeQuantizeAbsmaxComposed(b *testing.B) {
+	benchKernel(b, "FakeQuantizeAbsmaxComposed")
+}
+
+// MeasureError of the weights against their absmax reconstruction
+// (Inputs.ErrorPairs): it reads 8 bytes per element, x and y, and
+// b.SetBytes counts both.
+func BenchmarkMeasureError(b *testing.B) { benchKernel(b, "MeasureError") }
+
 // The public API split over 1, 2, ... goroutines (impl=workers=N), per
 // tensor and per row, from quant.ParallelMin values.
 func BenchmarkQuantizeAbsmaxParallel(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxParallel") }
@@ -120,8 +136,12 @@ func kernelCeilings(kernel string) []string {
 // outBytes is the size of op's output for n elements.
 func outBytes(op string, n int) int {
 	switch op {
-	case "AbsMax", "MinMax":
+	case "AbsMax", "MinMax", "MeasureError":
 		return 0
+	case "FakeQuantizeAbsmax", "FakeQuantizeZeroPoint":
+		return 4 * n
+	case "FakeQuantizeAbsmaxComposed":
+		return 5 * n // the int8 quants, then the float32 values
 	case "Float32ToFloat16", "Float32ToBFloat16":
 		return 2 * n
 	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DecodeQ8_0":
@@ -199,6 +219,7 @@ func caseNames(kernel string) []string {
 // Sinks keep the results of the reductions alive.
 var (
 	sinkF32 float32
+	sinkF64 float64
 	sinkU64 uint64
 )
 
@@ -212,6 +233,7 @@ func benchCases(kernel string, n int) []benchCase {
 	switch op {
 	case "Float32ToFloat16", "Float32ToBFloat16", "AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
 		"QuantizeAbsmaxWith", "QuantizeZeroPointWith",
+		"FakeQuantizeAbsmax", "FakeQuantizeZeroPoint", "FakeQuantizeAbsmaxComposed",
 		"EncodeQ8_0", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
 		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock":
 		raw = asBytes(in.F32())
@@ -231,6 +253,8 @@ func benchCases(kernel string, n int) []benchCase {
 		raw = asBytes(q)
 	case "DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
 		raw = in.Q8_0()
+	case "MeasureError":
+		raw = asBytes(in.ErrorPairs()) // x and y, 8 bytes per element
 	default:
 		panic("benchmarks: unknown kernel " + kernel)
 	}
@@ -339,6 +363,39 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 		return perRowSetup(im.QuantizeZeroPointPerRowFloat16, in.F16, groupLength(op), in)
 	case "QuantizeZeroPointPerRowBFloat16", "QuantizeZeroPointPerBlockBFloat16":
 		return perRowSetup(im.QuantizeZeroPointPerRowBFloat16, in.BF16, groupLength(op), in)
+	case "FakeQuantizeAbsmax":
+		return fakeSetup(im.FakeQuantizeAbsmax, func() []quant.AbsmaxParams {
+			_, p := in.Absmax()
+			return p
+		}, in)
+	case "FakeQuantizeZeroPoint":
+		return fakeSetup(im.FakeQuantizeZeroPoint, func() []quant.ZeroPointParams {
+			_, p := in.ZeroPoint()
+			return p
+		}, in)
+	case "FakeQuantizeAbsmaxComposed":
+		f := im.FakeQuantizeAbsmaxComposed
+		return func() func(int) {
+			src, dst, q := in.F32(), Buffers[float32](in.Count, in.N), Buffers[int8](1, in.N)[0]
+			_, ps := in.Absmax()
+			return func(i int) {
+				if err := f(dst[i], q, src[i], ps[i]); err != nil {
+					panic(err)
+				}
+			}
+		}
+	case "MeasureError":
+		f := im.MeasureError
+		return func() func(int) {
+			pairs, n := in.ErrorPairs(), in.N
+			return func(i int) {
+				st, err := f(pairs[i][:n], pairs[i][n:])
+				if err != nil {
+					panic(err)
+				}
+				sinkF64 = st.SumSquaredError
+			}
+		}
 	}
 	panic("benchmarks: unknown operation " + op)
 }
@@ -373,6 +430,19 @@ func quantizeSetup[P any](f func(dst []int8, src []float32) (P, error), in *Inpu
 func withSetup[S, P any](f func(dst []int8, src []S, p P) error, input func() [][]S, params func() []P, in *Inputs) func() func(int) {
 	return func() func(int) {
 		src, ps, dst := input(), params(), Buffers[int8](in.Count, in.N)
+		return func(i int) {
+			if err := f(dst[i], src[i], ps[i]); err != nil {
+				panic(err)
+			}
+		}
+	}
+}
+
+// fakeSetup is the setup of a fake quantizer f of the weights, given for
+// buffer i the parameters params()[i].
+func fakeSetup[P any](f func(dst, src []float32, p P) error, params func() []P, in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, ps, dst := in.F32(), params(), Buffers[float32](in.Count, in.N)
 		return func(i int) {
 			if err := f(dst[i], src[i], ps[i]); err != nil {
 				panic(err)

@@ -279,6 +279,119 @@ static QB_INLINE int sc_quantize_with(int8_t *dst, const void *src, size_t n, fl
 
 QB_WITH_FUNCS(sc, )
 
+// Fake quantization (package quant's FakeQuantizeAbsmax and
+// FakeQuantizeZeroPoint, the kernel FakeQuantize): each x replaced by
+// float32(q - zero) / scale, q = clamp(roundEven(v), lo, 127) with
+// v = x*scale rounded, plus zero (zero point) in a separate rounded add;
+// the difference is an exact int32, converted with rounding to nearest
+// even, then divided (a true division). Absmax has zero 0 and lo -127,
+// zero point lo -128. Every variant's *_fake function writes all of dst
+// and returns 1 if src held a NaN (its output then unspecified), else 0,
+// in the same pass; zp is a constant after inlining.
+
+// Values [i, n): the scalar variant, and the tails of the others.
+static QB_INLINE int sc_fake_from(float *dst, const float *src, size_t i, size_t n, float scale, int32_t zero, int zp) {
+	const float lo = zp ? -128.0f : -127.0f, z = (float)zero;
+	int nan = 0;
+	for (; i < n; i++) {
+		float x = src[i];
+		nan |= x != x;
+		float v = x * scale; // rounded: a separate statement, never fused
+		if (zp)
+			v = v + z;
+		v = v >= lo ? v : lo; // a NaN takes lo: no undefined conversion below
+		v = v <= 127.0f ? v : 127.0f;
+		int32_t q = (int32_t)QB_ROUNDEVENF(v);
+		dst[i] = (float)(q - zero) / scale;
+	}
+	return nan;
+}
+
+static QB_INLINE int sc_fake(float *dst, const float *src, size_t n, float scale, int32_t zero, int zp) {
+	return sc_fake_from(dst, src, 0, n, scale, zero, zp);
+}
+
+// QB_FAKE_FUNCS defines PREFIX_fake_quantize_{absmax,zeropoint} from
+// PREFIX_fake, returning QB_NOT_FINITE for a NaN, else QB_OK.
+#define QB_FAKE_FUNCS(PREFIX, ATTR)                                                                       \
+	ATTR static int PREFIX##_fake_quantize_absmax(float *dst, const float *src, size_t n, float scale) {   \
+		return PREFIX##_fake(dst, src, n, scale, 0, 0) ? QB_NOT_FINITE : QB_OK;                           \
+	}                                                                                                     \
+	ATTR static int PREFIX##_fake_quantize_zeropoint(float *dst, const float *src, size_t n, float scale, \
+	                                                 int32_t zero) {                                      \
+		return PREFIX##_fake(dst, src, n, scale, zero, 1) ? QB_NOT_FINITE : QB_OK;                        \
+	}
+
+QB_FAKE_FUNCS(sc, )
+
+// Error sums (package quant's MeasureError, the kernel ErrorSums): over
+// chunks of QB_ERROR_CHUNK values from the start, pair i of a chunk goes
+// to lane i%16 of 16 float64 running sums of e*e (e = x - y in float64)
+// and of x*x, each from +0 in index order, every product and sum rounded
+// (never fused); qb_error_lanes adds a chunk's lanes as kernels.ErrorLanes
+// does, and the chunks' sums are added in order. A chunk whose sums are
+// not finite (a NaN or an infinity in x or y) stops the pass with
+// QB_NOT_FINITE, as quant stops at it.
+#define QB_ERROR_CHUNK 4096
+
+static double qb_error_lanes(const double l[16]) {
+	double a[8];
+	for (int i = 0; i < 8; i++)
+		a[i] = l[i] + l[i + 8];
+	for (int i = 0; i < 4; i++)
+		a[i] += a[i + 4];
+	for (int i = 0; i < 2; i++)
+		a[i] += a[i + 2];
+	return a[0] + a[1];
+}
+
+// Pairs [i, n) of a chunk into its lanes le and lx (i and n counted from
+// the chunk's start, so pair i goes to lane i%16), and their largest |e|
+// into *m: the scalar variant, and the tails of the others.
+static QB_INLINE void sc_error_from(double le[16], double lx[16], double *m, const float *x, const float *y, size_t i,
+                                    size_t n) {
+	double mx = *m;
+	for (; i < n; i++) {
+		double xd = (double)x[i], e = xd - (double)y[i];
+		double ee = e * e, xx = xd * xd; // rounded: separate statements, never fused
+		le[i % 16] += ee;
+		lx[i % 16] += xx;
+		double a = fabs(e);
+		mx = a > mx ? a : mx;
+	}
+	*m = mx;
+}
+
+// One chunk: the lanes from +0, all n pairs.
+static void sc_error_chunk(double le[16], double lx[16], double *m, const float *x, const float *y, size_t n) {
+	for (int l = 0; l < 16; l++)
+		le[l] = lx[l] = 0;
+	sc_error_from(le, lx, m, x, y, 0, n);
+}
+
+// QB_ERROR_FUNC defines PREFIX_error_sums over the chunks from the
+// variant's PREFIX_error_chunk.
+#define QB_ERROR_FUNC(PREFIX, ATTR)                                                                  \
+	ATTR static qb_error PREFIX##_error_sums(const float *x, const float *y, size_t n) {             \
+		qb_error r = {QB_OK, 0, 0, 0};                                                               \
+		for (size_t c = 0; c < n; c += QB_ERROR_CHUNK) {                                             \
+			size_t len = n - c < QB_ERROR_CHUNK ? n - c : QB_ERROR_CHUNK;                            \
+			double le[16], lx[16], m = 0;                                                            \
+			PREFIX##_error_chunk(le, lx, &m, x + c, y + c, len);                                     \
+			double sse = qb_error_lanes(le), ss = qb_error_lanes(lx);                                \
+			if (!isfinite(sse) || !isfinite(ss)) {                                                   \
+				r.status = QB_NOT_FINITE;                                                            \
+				return r;                                                                            \
+			}                                                                                        \
+			r.sse += sse;                                                                            \
+			r.ss += ss;                                                                              \
+			r.max = m > r.max ? m : r.max;                                                           \
+		}                                                                                            \
+		return r;                                                                                    \
+	}
+
+QB_ERROR_FUNC(sc, )
+
 // Q8_0 (GGUF): blocks of 32 values, each stored as d (binary16,
 // little-endian) and 32 int8 q. Lengths are whole blocks.
 #define QB_Q8_0_VALUES 32
@@ -756,6 +869,66 @@ QB_AVX2 static QB_INLINE int avx2_quantize_with(int8_t *dst, const void *src, si
 }
 
 QB_WITH_FUNCS(avx2, QB_AVX2)
+
+// Fake quantization, 32 values a step: VCVTPS2DQ rounds to nearest even
+// (MXCSR as Go leaves it) after the clamp, VCVTDQ2PS rounds the exact
+// difference, VDIVPS divides. VCMPUNORDPS finds the NaNs.
+QB_AVX2 static QB_INLINE int avx2_fake(float *dst, const float *src, size_t n, float scale, int32_t zero, int zp) {
+	const __m256 s = _mm256_set1_ps(scale), z = _mm256_set1_ps((float)zero);
+	const __m256 lo = _mm256_set1_ps(zp ? -128.0f : -127.0f), hi = _mm256_set1_ps(127.0f);
+	const __m256i zi = _mm256_set1_epi32(zero);
+	__m256 nan = _mm256_setzero_ps();
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		for (int j = 0; j < 4; j++) {
+			__m256 x = _mm256_loadu_ps(src + i + 8 * j);
+			nan = _mm256_or_ps(nan, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+			__m256 v = _mm256_mul_ps(x, s);
+			if (zp)
+				v = _mm256_add_ps(v, z);
+			__m256i q = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(v, lo), hi));
+			if (zp)
+				q = _mm256_sub_epi32(q, zi);
+			_mm256_storeu_ps(dst + i + 8 * j, _mm256_div_ps(_mm256_cvtepi32_ps(q), s));
+		}
+	}
+	int seen = !_mm256_testz_ps(nan, nan);
+	return sc_fake_from(dst, src, i, n, scale, zero, zp) | seen;
+}
+
+QB_FAKE_FUNCS(avx2, QB_AVX2)
+
+// Error sums: the 16 lanes are four vectors of four float64 (lanes 4j to
+// 4j+3 in vector j), 16 pairs a step, each float32 widened exactly by
+// VCVTPS2PD; |e| clears the sign bit.
+QB_AVX2 static void avx2_error_chunk(double le[16], double lx[16], double *m, const float *x, const float *y,
+                                     size_t n) {
+	const __m256d abs = _mm256_castsi256_pd(_mm256_set1_epi64x(0x7FFFFFFFFFFFFFFF));
+	__m256d e2[4], x2[4], mx = _mm256_setzero_pd();
+	for (int j = 0; j < 4; j++)
+		e2[j] = x2[j] = _mm256_setzero_pd();
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		for (int j = 0; j < 4; j++) {
+			__m256d xd = _mm256_cvtps_pd(_mm_loadu_ps(x + i + 4 * j));
+			__m256d e = _mm256_sub_pd(xd, _mm256_cvtps_pd(_mm_loadu_ps(y + i + 4 * j)));
+			e2[j] = _mm256_add_pd(e2[j], _mm256_mul_pd(e, e));
+			x2[j] = _mm256_add_pd(x2[j], _mm256_mul_pd(xd, xd));
+			mx = _mm256_max_pd(mx, _mm256_and_pd(e, abs));
+		}
+	}
+	for (int j = 0; j < 4; j++) {
+		_mm256_storeu_pd(le + 4 * j, e2[j]);
+		_mm256_storeu_pd(lx + 4 * j, x2[j]);
+	}
+	double t[4];
+	_mm256_storeu_pd(t, mx);
+	double a = t[0] > t[1] ? t[0] : t[1], b = t[2] > t[3] ? t[2] : t[3];
+	*m = a > b ? a : b;
+	sc_error_from(le, lx, m, x, y, i, n);
+}
+
+QB_ERROR_FUNC(avx2, QB_AVX2)
 #endif // QB_X86
 
 // ---- x86-64 AVX-512. ----
@@ -1239,6 +1412,64 @@ static QB_INLINE int neon_quantize_with(int8_t *dst, const void *src, size_t n, 
 }
 
 QB_WITH_FUNCS(neon, )
+
+// Fake quantization, 16 values a step: FCVTNS rounds to nearest even
+// after the clamp, SCVTF rounds the exact difference (FPCR as Go leaves
+// it), FDIV divides. FCMEQ x, x is false for NaNs only.
+static QB_INLINE int neon_fake(float *dst, const float *src, size_t n, float scale, int32_t zero, int zp) {
+	const float32x4_t s = vdupq_n_f32(scale), z = vdupq_n_f32((float)zero);
+	const float32x4_t lo = vdupq_n_f32(zp ? -128.0f : -127.0f), hi = vdupq_n_f32(127.0f);
+	const int32x4_t zi = vdupq_n_s32(zero);
+	uint32x4_t ok = vdupq_n_u32(0xFFFFFFFF);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		for (int j = 0; j < 4; j++) {
+			float32x4_t x = vld1q_f32(src + i + 4 * j);
+			ok = vandq_u32(ok, vceqq_f32(x, x));
+			float32x4_t v = vmulq_f32(x, s);
+			if (zp)
+				v = vaddq_f32(v, z);
+			int32x4_t q = vcvtnq_s32_f32(vminq_f32(vmaxq_f32(v, lo), hi));
+			if (zp)
+				q = vsubq_s32(q, zi);
+			vst1q_f32(dst + i + 4 * j, vdivq_f32(vcvtq_f32_s32(q), s));
+		}
+	}
+	int seen = vminvq_u32(ok) == 0;
+	return sc_fake_from(dst, src, i, n, scale, zero, zp) | seen;
+}
+
+QB_FAKE_FUNCS(neon, )
+
+// Error sums: the 16 lanes are eight vectors of two float64 (lanes 2j and
+// 2j+1 in vector j), 16 pairs a step, widened exactly by FCVTL/FCVTL2.
+static void neon_error_chunk(double le[16], double lx[16], double *m, const float *x, const float *y, size_t n) {
+	float64x2_t e2[8], x2[8], mx = vdupq_n_f64(0);
+	for (int j = 0; j < 8; j++)
+		e2[j] = x2[j] = vdupq_n_f64(0);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		for (int j = 0; j < 4; j++) {
+			float32x4_t xs = vld1q_f32(x + i + 4 * j), ys = vld1q_f32(y + i + 4 * j);
+			float64x2_t xd[2] = {vcvt_f64_f32(vget_low_f32(xs)), vcvt_high_f64_f32(xs)};
+			float64x2_t yd[2] = {vcvt_f64_f32(vget_low_f32(ys)), vcvt_high_f64_f32(ys)};
+			for (int k = 0; k < 2; k++) {
+				float64x2_t e = vsubq_f64(xd[k], yd[k]);
+				e2[2 * j + k] = vaddq_f64(e2[2 * j + k], vmulq_f64(e, e));
+				x2[2 * j + k] = vaddq_f64(x2[2 * j + k], vmulq_f64(xd[k], xd[k]));
+				mx = vmaxq_f64(mx, vabsq_f64(e));
+			}
+		}
+	}
+	for (int j = 0; j < 8; j++) {
+		vst1q_f64(le + 2 * j, e2[j]);
+		vst1q_f64(lx + 2 * j, x2[j]);
+	}
+	*m = vmaxvq_f64(mx);
+	sc_error_from(le, lx, m, x, y, i, n);
+}
+
+QB_ERROR_FUNC(neon, )
 #endif // QB_ARM64
 
 // ---- Dispatch on the variant. ----
@@ -1339,6 +1570,26 @@ int qb_quantize_absmax_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t
 }
 int qb_quantize_zeropoint_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale, float zero) {
 	QB_DISPATCH(quantize_zeropoint_with_bf16, dst, src, n, scale, zero)
+}
+
+// Fake quantization and the error sums have SIMD and scalar variants;
+// AVX-512 has none (the Go side leaves c-avx512 out).
+int qb_fake_quantize_absmax(int v, float *dst, const float *src, size_t n, float scale) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(fake_quantize_absmax, dst, src, n, scale);
+	return sc_fake_quantize_absmax(dst, src, n, scale);
+}
+
+int qb_fake_quantize_zeropoint(int v, float *dst, const float *src, size_t n, float scale, int32_t zero) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(fake_quantize_zeropoint, dst, src, n, scale, zero);
+	return sc_fake_quantize_zeropoint(dst, src, n, scale, zero);
+}
+
+qb_error qb_error_sums(int v, const float *x, const float *y, size_t n) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(error_sums, x, y, n);
+	return sc_error_sums(x, y, n);
 }
 
 // ---- Whole quantizers: the parameters exactly as package quant computes them. ----

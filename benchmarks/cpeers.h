@@ -94,6 +94,29 @@ int qb_quantize_zeropoint_with(int v, int8_t *dst, const float *src, size_t n, f
 int qb_quantize_absmax_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale);
 int qb_quantize_zeropoint_with_bf16(int v, int8_t *dst, const uint16_t *src, size_t n, float scale, float zero);
 
+// Fake quantization, as package quant's FakeQuantizeAbsmax and
+// FakeQuantizeZeroPoint: each of the n values of src replaced in dst by
+// float32(q - zero) / scale, q quantized as the static quantizers do (on
+// [-127, 127] for absmax, whose zero is 0, [-128, 127] for zero point),
+// and checked for NaNs, in one pass. The status is QB_NOT_FINITE if src
+// holds a NaN (dst is then written all the same, unspecified where the
+// NaNs were), else QB_OK. The parameters are the caller's to check.
+int qb_fake_quantize_absmax(int v, float *dst, const float *src, size_t n, float scale);
+int qb_fake_quantize_zeropoint(int v, float *dst, const float *src, size_t n, float scale, int32_t zero);
+
+// Error sums, as package quant's MeasureError on float32: over pairs of x
+// and y with e = (double)x - (double)y, the sum of e*e, the sum of x*x and
+// the largest |e|, in quant's fixed order (chunks of 4096 pairs, 16 lanes
+// within a chunk, kernels.ErrorLanes' tree), so the same bits. status is
+// QB_NOT_FINITE, the rest unspecified, if x or y holds a NaN or an
+// infinity.
+typedef struct {
+	int status;
+	double sse, ss, max;
+} qb_error;
+
+qb_error qb_error_sums(int v, const float *x, const float *y, size_t n);
+
 // GGUF Q8_0: n (a multiple of 32) values to and from n/32 blocks of 34
 // bytes. The encoders check the whole input (one reduction) before they
 // encode, as package quant's EncodeQ8_0 does, and return its status; on

@@ -202,7 +202,38 @@ func cPeer(name string, v C.int) *Impl {
 	im.QuantizeZeroPointPerRowFloat16 = zeroPoint16(C.QB_SRC_F16)
 	im.QuantizeZeroPointPerRowBFloat16 = zeroPoint16(C.QB_SRC_BF16)
 	if v == C.QB_AVX512 {
-		return im // no Q8_0 code
+		return im // no Q8_0, fake quantization or error-sums code
+	}
+	// Fake quantization: one fused C pass that quantizes, dequantizes and
+	// finds the NaNs, as the static quantizers above (package quant checks
+	// each chunk of 4096 values with its reduction, then runs its
+	// FakeQuantize kernel on it from L1). The parameters are checked here.
+	im.FakeQuantizeAbsmax = func(dst, src []float32, p quant.AbsmaxParams) error {
+		dst = dst[:len(src)]
+		if !validAbsmax(p) {
+			return errParams
+		}
+		return cStatus(C.qb_fake_quantize_absmax(v, f32p(dst), f32p(src), C.size_t(len(src)), C.float(p.Scale)))
+	}
+	im.FakeQuantizeZeroPoint = func(dst, src []float32, p quant.ZeroPointParams) error {
+		dst = dst[:len(src)]
+		if !validZeroPoint(p) {
+			return errParams
+		}
+		return cStatus(C.qb_fake_quantize_zeropoint(v, f32p(dst), f32p(src), C.size_t(len(src)),
+			C.float(p.Scale), C.int32_t(p.ZeroPoint)))
+	}
+	// MeasureError: the same float64 sums in the same order, in one call.
+	im.MeasureError = func(x, y []float32) (quant.ErrorStats, error) {
+		if len(x) != len(y) {
+			panic("benchmarks: MeasureError: len(x) = " + strconv.Itoa(len(x)) + " != len(y) = " + strconv.Itoa(len(y)))
+		}
+		r := C.qb_error_sums(v, f32p(x), f32p(y), C.size_t(len(x)))
+		if err := cStatus(r.status); err != nil {
+			return quant.ErrorStats{}, err
+		}
+		return quant.ErrorStats{N: len(x), SumSquaredError: float64(r.sse), SumSquares: float64(r.ss),
+			MaxAbsError: float64(r.max)}, nil
 	}
 	im.EncodeQ8_0 = func(dst []byte, src []float32) error {
 		checkQ8_0(len(dst), len(src))

@@ -90,6 +90,7 @@ type Inputs struct {
 	pabf      []quant.AbsmaxParams
 	pzbf      []quant.ZeroPointParams
 	q8        [][]byte
+	pairs     [][]float32
 }
 
 var inputCache = map[int]*Inputs{}
@@ -188,6 +189,25 @@ func paramsOf[S, P any](in *Inputs, params *[]P, input func() [][]S, quantize fu
 		}
 	}
 	return *params
+}
+
+// ErrorPairs returns, for each input, the weights x followed by their
+// reconstruction y in one buffer of 2N values: y = DequantizeAbsmax of
+// the weights' absmax quants (the output of FakeQuantizeAbsmax with the
+// computing quantizer's parameters). MeasureError compares x = p[:N]
+// with y = p[N:]; one buffer lets the read ceiling pass over the same
+// 8N bytes.
+func (in *Inputs) ErrorPairs() [][]float32 {
+	if in.pairs == nil {
+		qs, ps := in.Absmax()
+		for i, w := range in.F32() {
+			p := make([]float32, 2*in.N)
+			copy(p, w)
+			Reference.DequantizeAbsmax(p[in.N:], qs[i], ps[i])
+			in.pairs = append(in.pairs, p)
+		}
+	}
+	return in.pairs
 }
 
 // Q8_0 returns the weights encoded as Q8_0 blocks (N must be a multiple

@@ -45,7 +45,19 @@
 //     through the per-row implementations; each of the four also from
 //     binary16 and bfloat16 (BenchmarkQuantizeAbsmaxPerRowFloat16,
 //     BenchmarkQuantizeAbsmaxPerRowBFloat16, ...,
-//     BenchmarkQuantizeZeroPointPerBlockBFloat16).
+//     BenchmarkQuantizeZeroPointPerBlockBFloat16);
+//   - fake quantization of float32, BenchmarkFakeQuantizeAbsmax and
+//     BenchmarkFakeQuantizeZeroPoint, given the parameters the computing
+//     quantizer finds for the same input, and
+//     BenchmarkFakeQuantizeAbsmaxComposed, the same result composed of
+//     QuantizeAbsmaxWith into an int8 buffer (one of N values, reused by
+//     every call) and DequantizeAbsmax from it, as a user without fake
+//     quantization would write it: on the public API only ("quant"), to
+//     compare with the fused form;
+//   - BenchmarkMeasureError, the weights against their absmax
+//     reconstruction (the dequantized quants), both in one buffer of 2N
+//     values (x, then y): its MB/s counts the 8 bytes it reads per
+//     element, x and y, and its read ceiling passes over the same buffer.
 //
 // Together they run every kernel of the kernel sets (the 16-bit
 // operations reach the Float16 and BFloat16 kernels of kernels.Set, not
@@ -99,6 +111,16 @@
 //     Package quant checks each chunk of 4096 values with its reduction
 //     kernel and then quantizes it from L1: src comes from memory once in
 //     both. From bfloat16 the C peer widens in registers (<<16).
+//   - The C fake quantizers (c-simd and c-scalar; c-avx512 has none) make
+//     the same one fused pass: product, separate add (zero point), clamp,
+//     conversion rounding to nearest even, integer subtraction of the
+//     zero point, conversion back and a true division, the NaNs found as
+//     the static quantizers find them. Package quant checks each chunk of
+//     4096 values with its reduction and then runs its FakeQuantize kernel
+//     on it from L1. The C MeasureError (c-simd, c-scalar) makes package
+//     quant's float64 sums in its order (16 lanes per chunk of 4096
+//     values, kernels.ErrorLanes' tree, the chunks in order): the same
+//     bits.
 //   - From binary16 and bfloat16, the C per-row quantizers do what a C
 //     programmer composing these kernels would write: each row is widened
 //     into a float32 row (kept by the Go side) by the variant's own

@@ -63,6 +63,20 @@ type Impl struct {
 	DecodeQ8_0BFloat16          func(dst []uint16, src []byte)
 	DequantizeZeroPointFloat16  func(dst []uint16, src []int8, p quant.ZeroPointParams)
 	DequantizeZeroPointBFloat16 func(dst []uint16, src []int8, p quant.ZeroPointParams)
+
+	// Fake quantization of float32 with parameters given
+	// (FakeQuantizeAbsmax, FakeQuantizeZeroPoint): dst the dequantized
+	// quants of src, in one pass.
+	FakeQuantizeAbsmax    func(dst, src []float32, p quant.AbsmaxParams) error
+	FakeQuantizeZeroPoint func(dst, src []float32, p quant.ZeroPointParams) error
+	// FakeQuantizeAbsmaxComposed is the same result composed of the two
+	// calls a user would make without fake quantization:
+	// QuantizeAbsmaxWith into q (len(src) int8, the caller's), then
+	// DequantizeAbsmax of q into dst.
+	FakeQuantizeAbsmaxComposed func(dst []float32, q []int8, src []float32, p quant.AbsmaxParams) error
+	// MeasureError compares x with its reconstruction y (float64 sums in
+	// quant's fixed order).
+	MeasureError func(x, y []float32) (quant.ErrorStats, error)
 }
 
 // Kernel names, one per benchmark, in benchmark order. Each but the
@@ -81,6 +95,7 @@ var KernelNames = []string{
 	"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock",
 	"QuantizeAbsmaxPerBlockFloat16", "QuantizeZeroPointPerBlockFloat16",
 	"QuantizeAbsmaxPerBlockBFloat16", "QuantizeZeroPointPerBlockBFloat16",
+	"FakeQuantizeAbsmax", "FakeQuantizeZeroPoint", "FakeQuantizeAbsmaxComposed", "MeasureError",
 	"QuantizeAbsmaxParallel", "QuantizeZeroPointParallel",
 	"QuantizeAbsmaxPerRowParallel", "QuantizeZeroPointPerRowParallel",
 }
@@ -201,6 +216,14 @@ func (im *Impl) Has(op string) bool {
 		return im.QuantizeZeroPointPerRowFloat16 != nil
 	case "QuantizeZeroPointPerRowBFloat16", "QuantizeZeroPointPerBlockBFloat16":
 		return im.QuantizeZeroPointPerRowBFloat16 != nil
+	case "FakeQuantizeAbsmax":
+		return im.FakeQuantizeAbsmax != nil
+	case "FakeQuantizeZeroPoint":
+		return im.FakeQuantizeZeroPoint != nil
+	case "FakeQuantizeAbsmaxComposed":
+		return im.FakeQuantizeAbsmaxComposed != nil
+	case "MeasureError":
+		return im.MeasureError != nil
 	}
 	panic("benchmarks: unknown operation " + op)
 }
@@ -298,6 +321,17 @@ func API() *Impl {
 		QuantizeZeroPointWithBFloat16: func(dst []int8, src []uint16, p quant.ZeroPointParams) error {
 			return quant.QuantizeZeroPointWith(dst, as16[quant.BFloat16](src), p)
 		},
+		FakeQuantizeAbsmax:    quant.FakeQuantizeAbsmax[float32],
+		FakeQuantizeZeroPoint: quant.FakeQuantizeZeroPoint[float32],
+		FakeQuantizeAbsmaxComposed: func(dst []float32, q []int8, src []float32, p quant.AbsmaxParams) error {
+			q = q[:len(src)]
+			if err := quant.QuantizeAbsmaxWith(q, src, p); err != nil {
+				return err
+			}
+			quant.DequantizeAbsmax(dst, q, p)
+			return nil
+		},
+		MeasureError: quant.MeasureError[float32],
 	}
 }
 
@@ -489,6 +523,25 @@ func FromSet(k *kernels.Set) *Impl {
 		im.QuantizeZeroPointPerRowBFloat16 = func(dst []int8, params []quant.ZeroPointParams, src []uint16, cols int) error {
 			defer dispatch.Swap(dispatch.Swap(k))
 			return api.QuantizeZeroPointPerRowBFloat16(dst, params, src, cols)
+		}
+	}
+	// Fake quantization checks each chunk for NaNs with the reduction
+	// kernel, then runs FakeQuantize on it; the composed form is the
+	// public API's alone ("quant").
+	if k.AbsMaxBits != nil && k.FakeQuantize != nil {
+		im.FakeQuantizeAbsmax = func(dst, src []float32, p quant.AbsmaxParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.FakeQuantizeAbsmax(dst, src, p)
+		}
+		im.FakeQuantizeZeroPoint = func(dst, src []float32, p quant.ZeroPointParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.FakeQuantizeZeroPoint(dst, src, p)
+		}
+	}
+	if k.ErrorSums != nil {
+		im.MeasureError = func(x, y []float32) (quant.ErrorStats, error) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.MeasureError(x, y)
 		}
 	}
 	return im

@@ -106,6 +106,8 @@ func TestImplsMatchReference(t *testing.T) {
 			checkQ8_0Impl(t, im, r)
 			checkPerRow(t, im)
 			checkPerRow16(t, im)
+			checkFake(t, im, r)
+			checkMeasureError(t, im, r)
 		})
 	}
 }
@@ -339,60 +341,7 @@ func checkStatic(t *testing.T, im *Impl, r *rand.Rand) {
 		im.QuantizeAbsmaxWithBFloat16 == nil && im.QuantizeZeroPointWithBFloat16 == nil {
 		return
 	}
-	nan, inf := float32(math.NaN()), float32(math.Inf(1))
-	absmax := []quant.AbsmaxParams{{Scale: 1}, {Scale: 127 / 0.02}, {Scale: 1e-30}, {Scale: 1e30},
-		{Scale: math.MaxFloat32}, {Scale: math.SmallestNonzeroFloat32},
-		{Scale: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan}} // the last four are rejected
-	zeroPoint := []quant.ZeroPointParams{{Scale: 1}, {Scale: 127 / 0.05, ZeroPoint: 3}, {Scale: 1e-30, ZeroPoint: -128},
-		{Scale: 1e30, ZeroPoint: 127}, {Scale: 0.5, ZeroPoint: 1000}, {Scale: 2, ZeroPoint: -1000},
-		{Scale: math.MaxFloat32, ZeroPoint: 1}, {Scale: 3.3, ZeroPoint: 1000}, {Scale: 0.7, ZeroPoint: -1000},
-		{Scale: 1, ZeroPoint: math.MinInt32 + 128},
-		{Scale: 1, ZeroPoint: math.MaxInt32 - 128},
-		// Rejected:
-		{Scale: 1, ZeroPoint: math.MinInt32 + 127}, {Scale: 1, ZeroPoint: math.MaxInt32 - 127},
-		{Scale: 0, ZeroPoint: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan}}
-
-	var inputs [][]float32
-	w := Weights(4099, 13)
-	lengthsAndOffsets(len(w), func(lo, hi int) { inputs = append(inputs, w[lo:hi]) })
-	wide := make([]float32, 300)
-	for i := range wide {
-		b := r.Uint32()
-		if b&0x7F800000 == 0x7F800000 {
-			b &^= 0x007FFFFF // infinities, no NaN
-		}
-		wide[i] = math.Float32frombits(b)
-	}
-	lengthsAndOffsets(len(wide), func(lo, hi int) { inputs = append(inputs, wide[lo:hi]) })
-	ties := make([]float32, 0, 800)
-	for q := -130; q <= 130; q++ {
-		ties = append(ties, float32(q)+0.5, float32(q)-0.5, float32(q)-0.5+1e-5)
-	}
-	inputs = append(inputs, ties, []float32{inf, -inf, 1, -1, 0}, append(slices.Clone(w[:70]), -inf, inf))
-	// Values whose x*scale lands a few ulps from a tie of q for the two
-	// large zero points above, where the product's rounding decides q (an
-	// FMA would round once and give a different q).
-	for _, p := range []quant.ZeroPointParams{{Scale: 3.3, ZeroPoint: 1000}, {Scale: 0.7, ZeroPoint: -1000}} {
-		var near []float32
-		for q := -129; q <= 128; q++ {
-			x := float32((float64(q) + 0.5 - float64(p.ZeroPoint)) / float64(p.Scale))
-			for range 4 {
-				x = math.Nextafter32(x, 0)
-			}
-			for range 9 {
-				near = append(near, x)
-				x = math.Nextafter32(x, float32(math.Copysign(math.Inf(1), float64(x))))
-			}
-		}
-		inputs = append(inputs, near)
-	}
-	for _, bits := range []uint32{0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345} {
-		for _, at := range []int{0, 5, 31, 32, 63, 64, 100, 136} {
-			x := slices.Clone(w[:137])
-			x[at] = math.Float32frombits(bits)
-			inputs = append(inputs, x)
-		}
-	}
+	absmax, zeroPoint, inputs := staticCases(r)
 	for _, in := range inputs {
 		q := make([]int8, len(in))
 		if im.QuantizeAbsmaxWith != nil {
@@ -461,6 +410,255 @@ func checkStatic(t *testing.T, im *Impl, r *rand.Rand) {
 		}
 	}
 }
+
+// staticCases returns the parameters (valid ones, then those quant
+// rejects) and the float32 inputs of checkStatic and checkFake: weights
+// at every length and offset, values of every magnitude with infinities,
+// ties, values a few ulps from the ties of q for large zero points, and
+// weights with a NaN (quiet, signalling, negative; first, last, in a
+// vector or in a tail).
+func staticCases(r *rand.Rand) (absmax []quant.AbsmaxParams, zeroPoint []quant.ZeroPointParams, inputs [][]float32) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	absmax = []quant.AbsmaxParams{{Scale: 1}, {Scale: 127 / 0.02}, {Scale: 1e-30}, {Scale: 1e30},
+		{Scale: math.MaxFloat32}, {Scale: math.SmallestNonzeroFloat32},
+		{Scale: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan}} // the last four are rejected
+	zeroPoint = []quant.ZeroPointParams{{Scale: 1}, {Scale: 127 / 0.05, ZeroPoint: 3}, {Scale: 1e-30, ZeroPoint: -128},
+		{Scale: 1e30, ZeroPoint: 127}, {Scale: 0.5, ZeroPoint: 1000}, {Scale: 2, ZeroPoint: -1000},
+		{Scale: math.MaxFloat32, ZeroPoint: 1}, {Scale: 3.3, ZeroPoint: 1000}, {Scale: 0.7, ZeroPoint: -1000},
+		{Scale: 1, ZeroPoint: math.MinInt32 + 128},
+		{Scale: 1, ZeroPoint: math.MaxInt32 - 128},
+		// Rejected:
+		{Scale: 1, ZeroPoint: math.MinInt32 + 127}, {Scale: 1, ZeroPoint: math.MaxInt32 - 127},
+		{Scale: 0, ZeroPoint: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan}}
+
+	w := Weights(4099, 13)
+	lengthsAndOffsets(len(w), func(lo, hi int) { inputs = append(inputs, w[lo:hi]) })
+	wide := make([]float32, 300)
+	for i := range wide {
+		b := r.Uint32()
+		if b&0x7F800000 == 0x7F800000 {
+			b &^= 0x007FFFFF // infinities, no NaN
+		}
+		wide[i] = math.Float32frombits(b)
+	}
+	lengthsAndOffsets(len(wide), func(lo, hi int) { inputs = append(inputs, wide[lo:hi]) })
+	ties := make([]float32, 0, 800)
+	for q := -130; q <= 130; q++ {
+		ties = append(ties, float32(q)+0.5, float32(q)-0.5, float32(q)-0.5+1e-5)
+	}
+	inputs = append(inputs, ties, []float32{inf, -inf, 1, -1, 0}, append(slices.Clone(w[:70]), -inf, inf))
+	// Values whose x*scale lands a few ulps from a tie of q for the two
+	// large zero points above, where the product's rounding decides q (an
+	// FMA would round once and give a different q).
+	for _, p := range []quant.ZeroPointParams{{Scale: 3.3, ZeroPoint: 1000}, {Scale: 0.7, ZeroPoint: -1000}} {
+		var near []float32
+		for q := -129; q <= 128; q++ {
+			x := float32((float64(q) + 0.5 - float64(p.ZeroPoint)) / float64(p.Scale))
+			for range 4 {
+				x = math.Nextafter32(x, 0)
+			}
+			for range 9 {
+				near = append(near, x)
+				x = math.Nextafter32(x, float32(math.Copysign(math.Inf(1), float64(x))))
+			}
+		}
+		inputs = append(inputs, near)
+	}
+	for _, bits := range []uint32{0x7FC00000, 0xFFC00000, 0x7F800001, 0xFF812345} {
+		for _, at := range []int{0, 5, 31, 32, 63, 64, 100, 136} {
+			x := slices.Clone(w[:137])
+			x[at] = math.Float32frombits(bits)
+			inputs = append(inputs, x)
+		}
+	}
+	return absmax, zeroPoint, inputs
+}
+
+// checkFake compares the fake quantizers of im (FakeQuantizeAbsmax,
+// FakeQuantizeZeroPoint and the composed FakeQuantizeAbsmaxComposed) with
+// the reference's on checkStatic's inputs and parameters, and those the
+// computing quantizers find for each input: the same float32 bits, which
+// must also be those of the reference's static quantizer followed by its
+// dequantizer. Inputs with a NaN must give ErrNotFinite, parameters that
+// quant rejects ErrParams with dst untouched.
+func checkFake(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.FakeQuantizeAbsmax == nil && im.FakeQuantizeZeroPoint == nil && im.FakeQuantizeAbsmaxComposed == nil {
+		return
+	}
+	absmax, zeroPoint, inputs := staticCases(r)
+	composedAbsmax := func(dst, src []float32, p quant.AbsmaxParams) error {
+		q := make([]int8, len(src))
+		if err := Reference.QuantizeAbsmaxWith(q, src, p); err != nil {
+			return err
+		}
+		Reference.DequantizeAbsmax(dst, q, p)
+		return nil
+	}
+	composedZeroPoint := func(dst, src []float32, p quant.ZeroPointParams) error {
+		q := make([]int8, len(src))
+		if err := Reference.QuantizeZeroPointWith(q, src, p); err != nil {
+			return err
+		}
+		Reference.DequantizeZeroPoint(dst, q, p)
+		return nil
+	}
+	for _, in := range inputs {
+		q := make([]int8, len(in))
+		pa, pz := absmax, zeroPoint
+		if p, err := Reference.QuantizeAbsmax(q, in); err == nil {
+			pa = append(slices.Clone(absmax), p)
+		}
+		if p, err := Reference.QuantizeZeroPoint(q, in); err == nil {
+			pz = append(slices.Clone(zeroPoint), p)
+		}
+		for _, p := range pa {
+			if im.FakeQuantizeAbsmax != nil {
+				checkFakeQuantizer(t, "FakeQuantizeAbsmax", im.FakeQuantizeAbsmax, Reference.FakeQuantizeAbsmax,
+					composedAbsmax, in, p, validAbsmax(p))
+			}
+			if f := im.FakeQuantizeAbsmaxComposed; f != nil {
+				got := func(dst, src []float32, p quant.AbsmaxParams) error {
+					return f(dst, staleInt8(len(src)), src, p)
+				}
+				checkFakeQuantizer(t, "FakeQuantizeAbsmaxComposed", got, Reference.FakeQuantizeAbsmax,
+					composedAbsmax, in, p, validAbsmax(p))
+			}
+		}
+		if im.FakeQuantizeZeroPoint != nil {
+			for _, p := range pz {
+				checkFakeQuantizer(t, "FakeQuantizeZeroPoint", im.FakeQuantizeZeroPoint, Reference.FakeQuantizeZeroPoint,
+					composedZeroPoint, in, p, validZeroPoint(p))
+			}
+		}
+	}
+}
+
+// staleF32 fills the float32 outputs of a call before it runs.
+const staleF32 = 0x5A5A5A5A
+
+// checkFakeQuantizer compares the fake quantizer got with the reference
+// ref and with the composition composed (static quantizer, then
+// dequantizer) on in and p: the same error, and without one the same
+// float32 bits. It also asserts ErrParams, dst untouched, for parameters
+// that are not valid, and else ErrNotFinite where in holds a NaN.
+func checkFakeQuantizer[P comparable](t *testing.T, kernel string, got, ref, composed func(dst, src []float32, p P) error,
+	in []float32, p P, valid bool) {
+	t.Helper()
+	g := slices.Repeat([]float32{math.Float32frombits(staleF32)}, len(in))
+	w, c := make([]float32, len(in)), make([]float32, len(in))
+	gerr, werr, cerr := got(g, in, p), ref(w, in, p), composed(c, in, p)
+	if !sameErr(gerr, werr) || !sameErr(werr, cerr) {
+		t.Fatalf("%s(%v, %+v): got %v, want %v (composed: %v)", kernel, short(in), p, gerr, werr, cerr)
+	}
+	switch {
+	case !valid:
+		if !errors.Is(gerr, quant.ErrParams) || slices.ContainsFunc(g, func(v float32) bool { return math.Float32bits(v) != staleF32 }) {
+			t.Fatalf("%s(%v, %+v): %v, dst %v; want ErrParams, dst untouched", kernel, short(in), p, gerr, short(g))
+		}
+		return
+	case slices.ContainsFunc(in, isNaN32):
+		if !errors.Is(gerr, quant.ErrNotFinite) {
+			t.Fatalf("%s(%v, %+v): %v, want ErrNotFinite", kernel, short(in), p, gerr)
+		}
+		return
+	case gerr != nil:
+		t.Fatalf("%s(%v, %+v): %v", kernel, short(in), p, gerr)
+	}
+	for i := range in {
+		if math.Float32bits(g[i]) != math.Float32bits(w[i]) || math.Float32bits(w[i]) != math.Float32bits(c[i]) {
+			t.Fatalf("%s(%v, %+v): [%d] = %v for %v, want %v (composed %v)", kernel, short(in), p, i, g[i], in[i], w[i], c[i])
+		}
+	}
+}
+
+// checkMeasureError compares MeasureError of im with the reference's,
+// bit for bit, on weights against their absmax reconstruction and against
+// random perturbations, on pairs of random finite values of every
+// magnitude (where the order of the sums shows), values near 1 against
+// tiny ones (where the rounding of each product shows), and x == y; at every
+// length and offset, and across several chunks of 4096 values with
+// tails. A NaN or an infinity in x or y must give ErrNotFinite.
+func checkMeasureError(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.MeasureError == nil {
+		return
+	}
+	const n = 3*4096 + 77
+	var pairs [][2][]float32
+	add := func(x, y []float32) {
+		lengthsAndOffsets(len(x), func(lo, hi int) { pairs = append(pairs, [2][]float32{x[lo:hi], y[lo:hi]}) })
+		for _, m := range []int{4095, 4096, 4097, 8192, 8192 + 15, 8192 + 16, 8192 + 17} {
+			if m <= len(x) {
+				pairs = append(pairs, [2][]float32{x[:m], y[:m]}, [2][]float32{x[len(x)-m:], y[len(x)-m:]})
+			}
+		}
+	}
+	w := Weights(n, 19)
+	q, rec := make([]int8, n), make([]float32, n)
+	p, err := Reference.QuantizeAbsmax(q, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	Reference.DequantizeAbsmax(rec, q, p)
+	add(w, rec)
+	noisy := make([]float32, n)
+	for i, v := range w {
+		noisy[i] = v + float32(0.001*r.NormFloat64())
+	}
+	add(w, noisy)
+	add(w, w)
+	finite := func() float32 {
+		b := r.Uint32()
+		if b&0x7F800000 == 0x7F800000 {
+			b &^= 0x40000000 // a finite value of a lower exponent
+		}
+		return math.Float32frombits(b)
+	}
+	wx, wy := make([]float32, n), make([]float32, n)
+	for i := range wx {
+		wx[i], wy[i] = finite(), finite()
+	}
+	add(wx, wy)
+	// x near 1 and y tiny: e = x - y and e*e round (for x and y of close
+	// magnitudes both are exact), so an FMA would change the sums.
+	mx, my := make([]float32, n), make([]float32, n)
+	for i := range mx {
+		mx[i], my[i] = float32(0.5+1.5*r.Float64()), float32(1e-9*r.NormFloat64())
+	}
+	add(mx, my)
+	for _, bits := range []uint32{0x7FC00000, 0xFFC00000, 0x7F800001, 0x7F800000, 0xFF800000} {
+		for _, at := range []int{0, 5, 15, 16, 100, 4095, 4096, 5000, n - 1} {
+			x, y := slices.Clone(w), slices.Clone(rec)
+			if at%2 == 0 {
+				x[at] = math.Float32frombits(bits)
+			} else {
+				y[at] = math.Float32frombits(bits)
+			}
+			pairs = append(pairs, [2][]float32{x, y}, [2][]float32{x[:at+1], y[:at+1]})
+		}
+	}
+	for _, pr := range pairs {
+		x, y := pr[0], pr[1]
+		got, gerr := im.MeasureError(x, y)
+		want, werr := Reference.MeasureError(x, y)
+		if !sameErr(gerr, werr) {
+			t.Fatalf("MeasureError(%v, %v): got %v, want %v", short(x), short(y), gerr, werr)
+		}
+		bad := slices.ContainsFunc(x, isNonFinite32) || slices.ContainsFunc(y, isNonFinite32)
+		switch {
+		case bad && !errors.Is(gerr, quant.ErrNotFinite):
+			t.Fatalf("MeasureError(%v, %v): %v, want ErrNotFinite", short(x), short(y), gerr)
+		case bad:
+		case gerr != nil:
+			t.Fatalf("MeasureError(%v, %v): %v", short(x), short(y), gerr)
+		case got.N != want.N || math.Float64bits(got.SumSquaredError) != math.Float64bits(want.SumSquaredError) ||
+			math.Float64bits(got.SumSquares) != math.Float64bits(want.SumSquares) ||
+			math.Float64bits(got.MaxAbsError) != math.Float64bits(want.MaxAbsError):
+			t.Fatalf("MeasureError(%v, %v) (%d values): got %+v, want %+v", short(x), short(y), len(x), got, want)
+		}
+	}
+}
+
+func isNonFinite32(x float32) bool { return math.Float32bits(x)&0x7F800000 == 0x7F800000 }
 
 func isNaN32(x float32) bool  { return x != x }
 func isNaNBF16(h uint16) bool { return h&0x7FFF > 0x7F80 }

@@ -97,7 +97,29 @@ var traffic = map[string]struct{ in, passes, out float64 }{
 	"QuantizeZeroPointWith":         {4, 1, 1},
 	"QuantizeAbsmaxWithBFloat16":    {2, 1, 1},
 	"QuantizeZeroPointWithBFloat16": {2, 1, 1},
+	// Fake quantization reads src from memory once (quant checks and
+	// fake-quantizes each chunk from L1, the C peers do both in one pass)
+	// and writes a float32 per value. Composed of QuantizeAbsmaxWith and
+	// DequantizeAbsmax, it also writes the int8 quants and reads them
+	// back: a quarter pass more, and 1 + 4 bytes out.
+	"FakeQuantizeAbsmax":         {4, 1, 4},
+	"FakeQuantizeZeroPoint":      {4, 1, 4},
+	"FakeQuantizeAbsmaxComposed": {4, 1.25, 5},
+	// MeasureError reads x and y (8 bytes per value, both counted as
+	// input) and writes nothing: its bound is the read ceiling.
+	"MeasureError": {8, 1, 0},
 }
+
+// Targets of the fake quantization issue, at 64K: the fused fake
+// quantizer at least 1.5 times as fast as the composed one (quant's
+// medians, same run), and MeasureError at 80% of the read ceiling.
+const (
+	fusedKernel       = "FakeQuantizeAbsmax"
+	composedKernel    = "FakeQuantizeAbsmaxComposed"
+	fusedOverComposed = 1.5
+	errorKernel       = "MeasureError"
+	errorOfRead       = 0.8
+)
 
 // bound is the throughput (input bytes per second) of a kernel limited
 // only by memory traffic: its passes over the input at the read ceiling's
@@ -174,6 +196,10 @@ func write(w io.Writer, run *results.Run, md bool) {
 		fmt.Fprintln(w, "in quant and the C peers alike; c-llama-ref checks nothing and makes one);")
 		fmt.Fprintln(w, "PerRow sizes are rows x 4096 values, PerBlock blocks of 32; targets (every kernel, by size): 256 ≥ 2x c-simd; 4K, 64K ≥ 1x c-simd;")
 		fmt.Fprintln(w, "16M ≥ 0.95x c-simd, ≥ 0.9x the fastest C peer (c-simd, c-scalar, c-avx512) and ≥ 90% of bound; FP16 at 4K ≥ 30x x448.")
+		if slices.Contains(run.Kernels, fusedKernel) || slices.Contains(run.Kernels, errorKernel) {
+			fmt.Fprintf(w, "%s at 64K ≥ %.1fx %s (quant); %s at 64K ≥ %.0f%% of read.\n",
+				fusedKernel, fusedOverComposed, composedKernel, errorKernel, errorOfRead*100)
+		}
 	}
 	writeParallel(w, run, md)
 }
@@ -264,8 +290,10 @@ var cPeers = []string{"c-simd", "c-scalar", "c-avx512"}
 // kind of machine (issues 3 and 5), and names the ones missed: at 256
 // elements quant ≥ 2× c-simd (no cgo call to pay); at 4K and 64K ≥ 1×
 // c-simd; at 16M ≥ 0.95× c-simd, ≥ 0.9× the best C peer and ≥ 90% of
-// bound; FP16 conversions at 4K ≥ 30× x448. "-" where no target applies
-// or a peer is missing.
+// bound; FP16 conversions at 4K ≥ 30× x448; and those of the fake
+// quantization issue at 64K: FakeQuantizeAbsmax ≥ 1.5×
+// FakeQuantizeAbsmaxComposed (quant's medians), MeasureError ≥ 80% of the
+// read ceiling. "-" where no target applies or a peer is missing.
 func targets(run *results.Run, k string, n int, q float64) string {
 	var missed []string
 	checked := false
@@ -304,6 +332,17 @@ func targets(run *results.Run, k string, n int, q float64) string {
 	}
 	if n == 4096 && (k == "Float32ToFloat16" || k == "Float16ToFloat32") {
 		check("x448", 30, "<30x x448")
+	}
+	if n == 65536 && k == fusedKernel {
+		if c, count := run.Median(composedKernel, n, "quant"); count > 0 && c > 0 {
+			checked = true
+			if q/c < fusedOverComposed {
+				missed = append(missed, fmt.Sprintf("<%.1fx composed", fusedOverComposed))
+			}
+		}
+	}
+	if n == 65536 && k == errorKernel {
+		check(ceiling, errorOfRead, fmt.Sprintf("<%.0f%% of read", errorOfRead*100))
 	}
 	switch {
 	case !checked:

@@ -131,3 +131,34 @@ func TestTrafficCoversKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeQuantTargets checks the targets of the fake quantization issue
+// at 64K: the fused fake quantizer over the composed one, MeasureError
+// over the read ceiling; and their traffic models.
+func TestFakeQuantTargets(t *testing.T) {
+	run := load(t, `
+BenchmarkFakeQuantizeAbsmax/size=65536/impl=quant-2           	1	1 ns/op	6000.00 MB/s
+BenchmarkFakeQuantizeAbsmax/size=65536/impl=c-simd-2          	1	1 ns/op	6000.00 MB/s
+BenchmarkFakeQuantizeAbsmaxComposed/size=65536/impl=quant-2   	1	1 ns/op	5000.00 MB/s
+BenchmarkMeasureError/size=65536/impl=quant-2                 	1	1 ns/op	7000.00 MB/s
+BenchmarkMeasureError/size=65536/impl=c-simd-2                	1	1 ns/op	7000.00 MB/s
+BenchmarkMeasureError/size=65536/impl=read-2                  	1	1 ns/op	10000.00 MB/s
+BenchmarkFakeQuantizeZeroPoint/size=16777216/impl=quant-2     	1	1 ns/op	2000.00 MB/s
+BenchmarkFakeQuantizeZeroPoint/size=16777216/impl=read-2      	1	1 ns/op	8000.00 MB/s
+BenchmarkFakeQuantizeZeroPoint/size=16777216/impl=write-2     	1	1 ns/op	8000.00 MB/s
+`)
+	checkContains(t, written(run, true),
+		// 6000/5000 = 1.2, below 1.5.
+		"| FakeQuantizeAbsmax | 64K | 6.00 | 1.00x | - | - | - | - | - | 1 | missed: <1.5x composed |",
+		// 7000/10000 = 70% of read, below 80%; the bound is the read ceiling.
+		"| MeasureError | 64K | 7.00 | 1.00x | - | - | - | 70% | 70% | 1 | missed: <80% of read |",
+		// One pass at 8000 and 4 bytes out at 8000: 4000, of which 2000 is 50%.
+		"| FakeQuantizeZeroPoint | 16M | 2.00 | - | - | - | - | 25% | 50% | 1 | missed: <90% of bound |",
+		"FakeQuantizeAbsmax at 64K ≥ 1.5x FakeQuantizeAbsmaxComposed (quant); MeasureError at 64K ≥ 80% of read.",
+	)
+	if out := written(load(t, `
+BenchmarkAbsMax/size=65536/impl=quant-2  	1	1 ns/op	6000.00 MB/s
+`), false); strings.Contains(out, "FakeQuantizeAbsmax at 64K") {
+		t.Errorf("the fake quantization targets printed without its kernels:\n%s", out)
+	}
+}
