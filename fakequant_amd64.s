@@ -34,6 +34,21 @@
 	VCVTDQ2PS r, r      \
 	VDIVPS    Y15, r, r
 
+// FAKEGRID broadcasts the grid's arguments, zero (R11), qmin (R12) and
+// qmax (R13), into FAKEQUANT8's constants: zero as int32 in Y13 and as
+// float32 in Y14 (VCVTDQ2PS rounds as float32(zero) does), the grid's
+// ends as float32 in Y11 and Y12.
+#define FAKEGRID \
+	VMOVD        R11, X13  \
+	VPBROADCASTD X13, Y13  \
+	VCVTDQ2PS    Y13, Y14  \
+	VMOVD        R12, X11  \
+	VPBROADCASTD X11, Y11  \
+	VCVTDQ2PS    Y11, Y11  \
+	VMOVD        R13, X12  \
+	VPBROADCASTD X12, Y12  \
+	VCVTDQ2PS    Y12, Y12
+
 // FAKEX32, FAKEX8 and FAKETAIL fake-quantize 32, 8 and the last 1..7
 // (CX-AX) values at SI+4*AX into DI+4*AX.
 #define FAKEX32 \
@@ -68,23 +83,16 @@
 //	BX  loop end              Y13     zero (int32)
 //	DX  scratch (TAILMASK)    Y14     float32(zero)
 //	R8  scratch               Y15     scale
+//	R11-R13 zero, qmin, qmax (FAKEGRID)
 TEXT ·fakeQuantizeAVX2(SB), NOSPLIT, $0-64
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
 	MOVQ         src_len+32(FP), CX
 	VBROADCASTSS scale+48(FP), Y15
-	MOVL         zero+52(FP), R8
-	VMOVD        R8, X13
-	VPBROADCASTD X13, Y13
-	VCVTDQ2PS    Y13, Y14
-	MOVL         qmin+56(FP), R8
-	VMOVD        R8, X11
-	VPBROADCASTD X11, Y11
-	VCVTDQ2PS    Y11, Y11
-	MOVL         qmax+60(FP), R8
-	VMOVD        R8, X12
-	VPBROADCASTD X12, Y12
-	VCVTDQ2PS    Y12, Y12
+	MOVL         zero+52(FP), R11
+	MOVL         qmin+56(FP), R12
+	MOVL         qmax+60(FP), R13
+	FAKEGRID
 	XORQ         AX, AX
 	ELEMENTWISE(FAKEX32, NOTHING, FAKEX8, FAKETAIL)
 
@@ -166,25 +174,17 @@ TEXT ·fakeQuantizeAVX2(SB), NOSPLIT, $0-64
 //	DX  scratch (tails)       Y12     float32(qmax)
 //	R8  scratch               Y13     zero (int32)
 //	R9  tail pointer          Y14     float32(zero)
-//	                          Y15     scale
+//	R11-R13 zero, qmin, qmax  Y15     scale
 TEXT ·fakeQuantizeMaskAVX2(SB), NOSPLIT, $0-88
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
 	MOVQ         src_len+32(FP), CX
 	MOVQ         mask_base+48(FP), R10
 	VBROADCASTSS scale+72(FP), Y15
-	MOVL         zero+76(FP), R8
-	VMOVD        R8, X13
-	VPBROADCASTD X13, Y13
-	VCVTDQ2PS    Y13, Y14
-	MOVL         qmin+80(FP), R8
-	VMOVD        R8, X11
-	VPBROADCASTD X11, Y11
-	VCVTDQ2PS    Y11, Y11
-	MOVL         qmax+84(FP), R8
-	VMOVD        R8, X12
-	VPBROADCASTD X12, Y12
-	VCVTDQ2PS    Y12, Y12
+	MOVL         zero+76(FP), R11
+	MOVL         qmin+80(FP), R12
+	MOVL         qmax+84(FP), R13
+	FAKEGRID
 	VMOVDQU      ·packOrder(SB), Y10
 	XORQ         AX, AX
 	ELEMENTWISE(MASKX32, NOTHING, MASKX8, MASKTAIL)
