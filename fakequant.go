@@ -94,23 +94,24 @@ type fakeScratch [staticChunk]float32
 var fakePool = sync.Pool{New: func() any { return new(fakeScratch) }}
 
 // fakeStaticPart fake-quantizes values [lo, hi) of s into out, and
-// writes their mask if mask is not nil (see staticWalk). 16-bit values
-// are widened into scratch, fake-quantized there and rounded into out, a
-// piece at a time.
+// writes their mask if mask is not nil (see staticWalk). FakeQuantize
+// finds a NaN in the pass that quantizes; FakeQuantizeMask takes none, so
+// with a mask each chunk is checked first. 16-bit values are widened into
+// scratch, fake-quantized there and rounded into out, a piece at a time.
 func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params []P, g Granularity, lo, hi int) int {
 	k := s.k
-	fake := func(d, x []float32, i, a, b int) {
+	fake := func(d, x []float32, i, a, b int) bool {
 		scale, zero, qmin, qmax := params[i].fakeGrid()
 		if mask == nil {
-			k.FakeQuantize(d, x, scale, zero, qmin, qmax)
-		} else {
-			k.FakeQuantizeMask(d, x, mask[a:b], scale, zero, qmin, qmax)
+			return k.FakeQuantize(d, x, scale, zero, qmin, qmax)
 		}
+		k.FakeQuantizeMask(d, x, mask[a:b], scale, zero, qmin, qmax)
+		return false
 	}
+	precheck := mask != nil
 	if s.kind == elemFloat32 {
-		return staticWalk(s, g, lo, hi, true, nil, func(i, a, b int) bool {
-			fake(out.f32[a:b], s.f32[a:b], i, a, b)
-			return false
+		return staticWalk(s, g, lo, hi, precheck, nil, func(i, a, b int) bool {
+			return fake(out.f32[a:b], s.f32[a:b], i, a, b)
 		})
 	}
 	buf := fakePool.Get().(*fakeScratch)
@@ -119,10 +120,12 @@ func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params [
 	if s.kind == elemBFloat16 {
 		widen, narrow = k.BFloat16ToFloat32, k.Float32ToBFloat16
 	}
-	return staticWalk(s, g, lo, hi, true, nil, func(i, a, b int) bool {
+	return staticWalk(s, g, lo, hi, precheck, nil, func(i, a, b int) bool {
 		x := buf[:b-a]
 		widen(x, s.u16[a:b])
-		fake(x, x, i, a, b)
+		if fake(x, x, i, a, b) {
+			return true
+		}
 		narrow(out.u16[a:b], x)
 		return false
 	})

@@ -7,35 +7,47 @@
 // by the dequantized value of its quantization, in one pass.
 // kernels_amd64.s describes what every file shares.
 //
-//   fakeQuantizeAVX2
+//   fakeQuantizeDivAVX2, fakeQuantizeRecipAVX2
 //   fakeQuantizeMaskAVX2
 //   maskGradientAVX2
 
-// FAKEQUANT8 fake-quantizes the 8 float32 lanes of Y0, in place: times
-// the scale (Y15), plus float32(zero) (Y14), each rounded; clamped to
-// [qmin, qmax] (Y12, Y11 as floats), which commutes with the rounding
-// since both ends are integers and keeps VCVTPS2DQ in range; rounded to
-// nearest even; minus zero (Y13) as int32, exact; converted and divided
-// by the scale. FAKEQUANT8M takes its first operand from memory.
-#define FAKEQUANT8(r) \
-	VMULPS    Y15, r, r \
-	FAKEQUANTREST(r)
+// FAKESTEP fake-quantizes the 8 values at m into t, with r as the
+// working register: times the scale (Y15), tested for NaN (ORed into Y9;
+// x*scale is NaN exactly where x is, the scale being positive and
+// finite), plus float32(zero) (Y14), each rounded; clamped to [qmin,
+// qmax] (Y11, Y12 as floats), which commutes with the rounding since both
+// ends are integers and keeps VCVTPS2DQ in range; rounded to nearest
+// even; minus zero (Y13) as int32, exact; converted; then FINISH(r, t)
+// divides r by the scale into t.
+#define FAKESTEP(m, r, t, FINISH) \
+	VMULPS    m, Y15, r   \
+	VCMPPS    $3, r, r, t \
+	VPOR      t, Y9, Y9   \
+	VADDPS    Y14, r, r   \
+	VMINPS    Y12, r, r   \
+	VMAXPS    Y11, r, r   \
+	VCVTPS2DQ r, r        \
+	VPSUBD    Y13, r, r   \
+	VCVTDQ2PS r, r        \
+	FINISH(r, t)
 
-#define FAKEQUANT8M(m, r) \
-	VMULPS    m, Y15, r \
-	FAKEQUANTREST(r)
+// DIVIDE and RECIPROCAL are FAKESTEP's finishes: an IEEE division, or,
+// where the Go wrapper has found the call inside the domain of the
+// dequantizers' fast path (see DEQUANTFAST in dequantize_amd64.s: there
+// zero lies in [-128, 128], so every numerator q - zero in [-256, 255],
+// and 2^-64 <= scale <= 2^64), the product by 1/scale (Y10) corrected by
+// two fused multiply-adds, which is the same quotient: y = n*(1/scale),
+// e = n - y*scale (exact), y + e*(1/scale).
+#define DIVIDE(r, t) \
+	VDIVPS Y15, r, t
 
-#define FAKEQUANTREST(r) \
-	VADDPS    Y14, r, r \
-	VMINPS    Y12, r, r \
-	VMAXPS    Y11, r, r \
-	VCVTPS2DQ r, r      \
-	VPSUBD    Y13, r, r \
-	VCVTDQ2PS r, r      \
-	VDIVPS    Y15, r, r
+#define RECIPROCAL(r, t) \
+	VMULPS       Y10, r, t \
+	VFNMADD231PS Y15, t, r \
+	VFMADD231PS  Y10, r, t
 
 // FAKEGRID broadcasts the grid's arguments, zero (R11), qmin (R12) and
-// qmax (R13), into FAKEQUANT8's constants: zero as int32 in Y13 and as
+// qmax (R13), into FAKESTEP's constants: zero as int32 in Y13 and as
 // float32 in Y14 (VCVTDQ2PS rounds as float32(zero) does), the grid's
 // ends as float32 in Y11 and Y12.
 #define FAKEGRID \
@@ -50,41 +62,57 @@
 	VCVTDQ2PS    Y12, Y12
 
 // FAKEX32, FAKEX8 and FAKETAIL fake-quantize 32, 8 and the last 1..7
-// (CX-AX) values at SI+4*AX into DI+4*AX.
-#define FAKEX32 \
-	FAKEQUANT8M((SI)(AX*4), Y0)   \
-	FAKEQUANT8M(32(SI)(AX*4), Y1) \
-	FAKEQUANT8M(64(SI)(AX*4), Y2) \
-	FAKEQUANT8M(96(SI)(AX*4), Y3) \
-	VMOVUPS Y0, (DI)(AX*4)        \
-	VMOVUPS Y1, 32(DI)(AX*4)      \
-	VMOVUPS Y2, 64(DI)(AX*4)      \
-	VMOVUPS Y3, 96(DI)(AX*4)
+// (CX-AX) values at SI+4*AX into DI+4*AX, with FINISH. The tail's lanes
+// past the end load as zeros, which are no NaN.
+#define FAKEX32(FINISH) \
+	FAKESTEP((SI)(AX*4), Y0, Y4, FINISH)   \
+	FAKESTEP(32(SI)(AX*4), Y1, Y5, FINISH) \
+	FAKESTEP(64(SI)(AX*4), Y2, Y6, FINISH) \
+	FAKESTEP(96(SI)(AX*4), Y3, Y7, FINISH) \
+	VMOVUPS Y4, (DI)(AX*4)                 \
+	VMOVUPS Y5, 32(DI)(AX*4)               \
+	VMOVUPS Y6, 64(DI)(AX*4)               \
+	VMOVUPS Y7, 96(DI)(AX*4)
 
-#define FAKEX8 \
-	FAKEQUANT8M((SI)(AX*4), Y0) \
-	VMOVUPS Y0, (DI)(AX*4)
+#define FAKEX8(FINISH) \
+	FAKESTEP((SI)(AX*4), Y0, Y4, FINISH) \
+	VMOVUPS Y4, (DI)(AX*4)
 
-#define FAKETAIL \
+#define FAKETAIL(FINISH) \
 	TAILMASK(Y8)                  \
-	VMASKMOVPS (SI)(AX*4), Y8, Y0 \
-	FAKEQUANT8(Y0)                \
-	VMASKMOVPS Y0, Y8, (DI)(AX*4)
+	VMASKMOVPS (SI)(AX*4), Y8, Y1 \
+	FAKESTEP(Y1, Y0, Y4, FINISH)  \
+	VMASKMOVPS Y4, Y8, (DI)(AX*4)
 
-// func fakeQuantizeAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32)
-// The four values of a step are independent chains; the divisions bound
-// its speed where the data is in cache.
+// FAKEQUANTIZE is the body of the two fake quantizers, after their
+// arguments are in place (DI dst, SI src, CX its length, Y15 scale, R11
+// to R13 the grid, Y10 1/scale for RECIPROCAL), up to their done label;
+// Y9 then says whether a NaN was seen.
+#define FAKEQUANTIZE(FINISH) \
+	FAKEGRID                 \
+	VPXOR Y9, Y9, Y9         \
+	XORQ  AX, AX             \
+	ELEMENTWISELOOP(FAKEX32(FINISH), NOTHING, FAKEX8(FINISH), FAKETAIL(FINISH))
+
+// func fakeQuantizeDivAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32) (nan bool)
+// func fakeQuantizeRecipAVX2(dst, src []float32, scale, recip float32, zero, qmin, qmax int32) (nan bool)
+// kernels_amd64.go's fakeQuantizeAVX2 calls the second inside the
+// reciprocal's domain, the first elsewhere. The four values of a step
+// are independent chains; the divisions bound the first where the data
+// is in cache.
 //
 // Registers:
 //	SI  src                   Y0-Y3   values
-//	DI  dst                   Y8      tail mask
-//	CX  len(src)              Y11     float32(qmin)
-//	AX  index                 Y12     float32(qmax)
-//	BX  loop end              Y13     zero (int32)
-//	DX  scratch (TAILMASK)    Y14     float32(zero)
-//	R8  scratch               Y15     scale
-//	R11-R13 zero, qmin, qmax (FAKEGRID)
-TEXT ·fakeQuantizeAVX2(SB), NOSPLIT, $0-64
+//	DI  dst                   Y4-Y7   NaN tests, then results
+//	CX  len(src)              Y8      tail mask
+//	AX  index                 Y9      NaN seen (lanes)
+//	BX  loop end              Y10     1/scale (Recip)
+//	DX  scratch (TAILMASK)    Y11     float32(qmin)
+//	R8  scratch               Y12     float32(qmax)
+//	R11-R13 zero, qmin, qmax  Y13     zero (int32)
+//	                          Y14     float32(zero)
+//	                          Y15     scale
+TEXT ·fakeQuantizeDivAVX2(SB), NOSPLIT, $0-65
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
 	MOVQ         src_len+32(FP), CX
@@ -92,10 +120,26 @@ TEXT ·fakeQuantizeAVX2(SB), NOSPLIT, $0-64
 	MOVL         zero+52(FP), R11
 	MOVL         qmin+56(FP), R12
 	MOVL         qmax+60(FP), R13
-	FAKEGRID
-	XORQ         AX, AX
-	ELEMENTWISE(FAKEX32, NOTHING, FAKEX8, FAKETAIL)
+	FAKEQUANTIZE(DIVIDE)
+	VPTEST       Y9, Y9
+	SETNE        nan+64(FP)
+	VZEROUPPER
+	RET
 
+TEXT ·fakeQuantizeRecipAVX2(SB), NOSPLIT, $0-73
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS recip+52(FP), Y10
+	MOVL         zero+56(FP), R11
+	MOVL         qmin+60(FP), R12
+	MOVL         qmax+64(FP), R13
+	FAKEQUANTIZE(RECIPROCAL)
+	VPTEST       Y9, Y9
+	SETNE        nan+72(FP)
+	VZEROUPPER
+	RET
 
 // The masked variant rounds before it clamps (the same values, since the
 // grid's ends are integers), so that the rounded value can be compared
@@ -104,7 +148,7 @@ TEXT ·fakeQuantizeAVX2(SB), NOSPLIT, $0-64
 
 // FAKEMASK8 fake-quantizes the 8 values at m into r and leaves in k the
 // lanes whose rounded value lies in [qmin, qmax] (all-ones dwords, else
-// zero). Y9 is scratch; the constants are FAKEQUANT8's.
+// zero). Y9 is scratch; the constants are FAKESTEP's.
 #define FAKEMASK8(m, r, k) \
 	VMULPS    m, Y15, r        \
 	VADDPS    Y14, r, r        \

@@ -3,6 +3,8 @@
 package quant
 
 import (
+	"math"
+
 	"github.com/qkernels/quant/dispatch"
 	"github.com/qkernels/quant/kernels"
 )
@@ -141,8 +143,23 @@ func dequantizeZeroPointAVX2(dst []float32, src []int8, scale float32, zero int3
 //go:noescape
 func errorSumsAVX2(x, y []float32) (sse, ss, maxAbs float64)
 
+// fakeQuantizeAVX2 multiplies by the reciprocal, with the FMA correction
+// that gives the division's bits, where the dequantizers do (see
+// DEQUANTFAST in dequantize_amd64.s): zero in [-128, 128] keeps every
+// numerator q - zero in [-256, 255], and 2^-64 <= scale <= 2^64. 1/scale
+// is the correctly rounded float32 quotient, as VDIVSS gives it.
+func fakeQuantizeAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32) bool {
+	if b := math.Float32bits(scale); zero >= -128 && zero <= 128 && b >= 0x1F800000 && b <= 0x5F800000 {
+		return fakeQuantizeRecipAVX2(dst, src, scale, 1/scale, zero, qmin, qmax)
+	}
+	return fakeQuantizeDivAVX2(dst, src, scale, zero, qmin, qmax)
+}
+
 //go:noescape
-func fakeQuantizeAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32)
+func fakeQuantizeDivAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32) (nan bool)
+
+//go:noescape
+func fakeQuantizeRecipAVX2(dst, src []float32, scale, recip float32, zero, qmin, qmax int32) (nan bool)
 
 //go:noescape
 func fakeQuantizeMaskAVX2(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)

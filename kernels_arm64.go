@@ -64,7 +64,7 @@ var neon = kernels.Set{
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksNEON,
 	// No NEON version yet: the reference, one float64 division per block.
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
-	FakeQuantize:          fakeQuantizeNEON,
+	FakeQuantize:          fakeQuantizeCheckedNEON,
 	ErrorSums:             errorSumsNEON,
 	FakeQuantizeMask:      fakeQuantizeMaskNEON,
 	MaskGradient:          maskGradientNEON,
@@ -94,6 +94,17 @@ func quantizeAbsmaxFusedNEON(dst []int8, src []float32) (maxBits uint32, scale f
 
 func quantizeZeroPointFusedNEON(dst []int8, src []float32) (lo, hi int32, scale float32, zero int32) {
 	return fallback.ZeroPointFusedOf(dst, src, minMaxKeysNEON, quantizeZeroPointNEON)
+}
+
+// fakeQuantizeCheckedNEON has no NaN test of its own yet: the NEON
+// reduction finds a NaN first (the bits of a NaN's magnitude lie above
+// the infinity's), two passes where the AVX2 kernels take one.
+func fakeQuantizeCheckedNEON(dst, src []float32, scale float32, zero, qmin, qmax int32) bool {
+	if absMaxBitsNEON(src) > 0x7F800000 {
+		return true
+	}
+	fakeQuantizeNEON(dst, src, scale, zero, qmin, qmax)
+	return false
 }
 
 // The kernels below are in the *_arm64.s files (kernels_arm64.s has the

@@ -108,17 +108,23 @@ func DequantizeZeroPoint(dst []float32, src []int8, scale float32, zero int32) {
 
 // FakeQuantize stores float32(q - zero) / scale for each x of src, where
 // q = clamp(roundEven(float32(x*scale) + float32(zero)), qmin, qmax): the
-// quantization and the dequantization in one pass. src must hold no NaN.
-func FakeQuantize(dst, src []float32, scale float32, zero, qmin, qmax int32) {
+// quantization and the dequantization in one pass. It reports whether src
+// holds a NaN, for which it stores 0.
+func FakeQuantize(dst, src []float32, scale float32, zero, qmin, qmax int32) (nan bool) {
 	dst = dst[:len(src)]
 	z, lo, hi := float32(zero), float32(qmin), float32(qmax)
 	for i, x := range src {
+		if x != x {
+			dst[i], nan = 0, true
+			continue
+		}
 		// As in QuantizeZeroPoint, the conversion keeps the product from
 		// being fused into the sum.
 		v := min(max(float32(x*scale)+z, lo), hi)
 		q := int32(math.RoundToEven(float64(v)))
 		dst[i] = float32(q-zero) / scale
 	}
+	return nan
 }
 
 // FakeQuantizeMask is FakeQuantize that also stores the mask of the

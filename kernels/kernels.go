@@ -94,14 +94,17 @@ type Set struct {
 	// rounded sum, never fused) and q = clamp(roundEven(v), qmin, qmax),
 	// it stores float32(q - zero) / scale (the exact int32 difference,
 	// rounded once, then divided): QuantizeZeroPoint's arithmetic on that
-	// grid followed by DequantizeZeroPoint's, bit for bit. src must hold
-	// no NaN; -128 <= qmin <= qmax <= 127 and zero lies within
+	// grid followed by DequantizeZeroPoint's, bit for bit. src may hold
+	// NaNs: it reports whether it does, in the same pass (what it stores
+	// for a NaN is unspecified). scale is positive and finite;
+	// -128 <= qmin <= qmax <= 127 and zero lies within
 	// [math.MinInt32+128, math.MaxInt32-128]. dst may be src.
-	FakeQuantize func(dst, src []float32, scale float32, zero, qmin, qmax int32)
+	FakeQuantize func(dst, src []float32, scale float32, zero, qmin, qmax int32) (nan bool)
 	// FakeQuantizeMask is FakeQuantize that also stores in mask[i] 1 if
 	// roundEven(v) of x[i] lies within [qmin, qmax] before the clamp, else
 	// 0: the straight-through estimator's mask, where the gradient
-	// passes. mask holds len(src) bytes.
+	// passes. mask holds len(src) bytes. Unlike FakeQuantize it takes no
+	// NaN.
 	FakeQuantizeMask func(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
 	// MaskGradient stores grad[i] where mask[i] is 1 and +0 where it is 0
 	// (the only values a mask holds): the backward pass of fake

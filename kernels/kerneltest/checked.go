@@ -51,8 +51,8 @@ func checkZeroPointChecked[S float32 | uint16](c *checker, src *source[S], nans 
 // length up to 70 and at a few indices of long ones, in a guarded window
 // of the source's background, and requires call to report it, to leave
 // src as it was and to write nothing outside dst.
-func checkNaNReported[S float32 | uint16](c *checker, src *source[S], nans []S, call func(d []int8, x []S) bool) {
-	srcs, dsts := newArena[S](maxRigLen), newArena[int8](maxRigLen)
+func checkNaNReported[D elem, S float32 | uint16](c *checker, src *source[S], nans []S, call func(d []D, x []S) bool) {
+	srcs, dsts := newArena[S](maxRigLen), newArena[D](maxRigLen)
 	in := make([]S, maxRigLen)
 	try := func(n, at int) {
 		bg, _ := src.background.window(n, n*7+at)
@@ -60,7 +60,7 @@ func checkNaNReported[S float32 | uint16](c *checker, src *source[S], nans []S, 
 		in[at] = nans[(n+at)%len(nans)]
 		x := srcs.window(n, (n+at)%slots[S]())
 		copy(x, in[:n])
-		d := dsts.window(n, (n*3+at)%slots[int8]())
+		d := dsts.window(n, (n*3+at)%slots[D]())
 		where := fmt.Sprintf("n=%d NaN %s at %d", n, hex(in[at]), at)
 		if !call(d, x) {
 			c.errorf("%s: not reported", where)

@@ -13,8 +13,13 @@ import (
 var fakeGrids = [][2]int32{{-127, 127}, {-128, 127}, {-8, 7}, {0, 15}}
 
 // fakeScales are quantScales without 0, which the callers never pass
-// (an infinite input would make a NaN).
-var fakeScales = quantScales[:len(quantScales)-1]
+// (an infinite input would make a NaN), and the ends of the range
+// 2^-64 <= scale <= 2^64 where a kernel may multiply by the reciprocal
+// instead of dividing (see exhaustDequantDomain), with their neighbours
+// outside it.
+var fakeScales = append(quantScales[:len(quantScales)-1:len(quantScales)-1],
+	0x1p-64, 0x1p64, math.Nextafter32(0x1p-64, 0), math.Nextafter32(0x1p64, float32(math.Inf(1))),
+	math.Nextafter32(2, 0), 0.1)
 
 // fakeSpecials are the quantizers' boundary values with the infinities,
 // which FakeQuantize takes to the ends of the grid.
@@ -32,10 +37,20 @@ func checkFakeQuantize(c *checker, k *kernels.Set) {
 	run := func(in []float32, so, do int, ci caseInfo, s float32, z int32, grid [2]int32) {
 		ci.par, ci.scale, ci.izero = scaleIntZero, s, z
 		ci.how += fmt.Sprintf(" grid=[%d,%d]", grid[0], grid[1])
-		r.check(func(d, x []float32) { k.FakeQuantize(d, x, s, z, grid[0], grid[1]) },
-			func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, grid[0], grid[1]) }, in, so, do, ci)
+		r.check(func(d, x []float32) {
+			if k.FakeQuantize(d, x, s, z, grid[0], grid[1]) {
+				c.errorf("n=%d %v: reported a NaN in NaN-free input", len(x), ci)
+			}
+		}, func(d, x []float32) { fallback.FakeQuantize(d, x, s, z, grid[0], grid[1]) }, in, so, do, ci)
 	}
 	fakeCases(c, src, slots[float32](), slots[float32](), run)
+	// A NaN at every index, inside the reciprocal's domain and outside.
+	for _, p := range []struct {
+		s float32
+		z int32
+	}{{37, -3}, {1e30, 1000}} {
+		checkNaNReported(c, src, nans32(), func(d []float32, x []float32) bool { return k.FakeQuantize(d, x, p.s, p.z, -128, 127) })
+	}
 }
 
 // fakeCases calls run with the cases of the fake quantizers (see

@@ -49,8 +49,10 @@ func wrapped() kernels.Set {
 		QuantizeZeroPointChecked: func(d []int8, s []float32, sc, z float32) bool {
 			return f.QuantizeZeroPointChecked(d, s, sc, z)
 		},
-		FakeQuantize: func(d, s []float32, sc float32, z, lo, hi int32) { f.FakeQuantize(d, s, sc, z, lo, hi) },
-		ErrorSums:    func(x, y []float32) (float64, float64, float64) { return f.ErrorSums(x, y) },
+		FakeQuantize: func(d, s []float32, sc float32, z, lo, hi int32) bool {
+			return f.FakeQuantize(d, s, sc, z, lo, hi)
+		},
+		ErrorSums: func(x, y []float32) (float64, float64, float64) { return f.ErrorSums(x, y) },
 		FakeQuantizeMask: func(d, s []float32, m []uint8, sc float32, z, lo, hi int32) {
 			f.FakeQuantizeMask(d, s, m, sc, z, lo, hi)
 		},
@@ -664,20 +666,43 @@ var brokenKernels = []broken{
 		k.FakeQuantize = fakeQuantizeWith(nil, false, true)
 	}},
 	{kernel: "FakeQuantize", what: "ignores qmin", patch: func(k *kernels.Set) {
-		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) {
-			fallback.FakeQuantize(d, src, s, z, -128, qmax)
+		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) bool {
+			return fallback.FakeQuantize(d, src, s, z, -128, qmax)
 		}
 	}},
 	{kernel: "FakeQuantize", what: "leaves the last tail element", patch: func(k *kernels.Set) {
-		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) {
+		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) bool {
 			n := len(src)
 			if n%8 != 0 {
 				n--
 			}
-			fallback.FakeQuantize(d, src[:n], s, z, qmin, qmax)
+			nan := fallback.FakeQuantize(d, src[:n], s, z, qmin, qmax)
 			if n < len(src) {
 				d[n] = src[n]
 			}
+			return nan
+		}
+	}},
+	{kernel: "FakeQuantize", what: "never reports a NaN", patch: func(k *kernels.Set) {
+		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) bool {
+			fallback.FakeQuantize(d, src, s, z, qmin, qmax)
+			return false
+		}
+	}},
+	{kernel: "FakeQuantize", what: "adds the FMA residual without scaling it by the reciprocal", patch: func(k *kernels.Set) {
+		k.FakeQuantize = func(d, src []float32, s float32, z, qmin, qmax int32) bool {
+			nan := fallback.FakeQuantize(d, src, s, z, qmin, qmax)
+			r := 1 / s
+			for i, x := range src {
+				if x != x {
+					continue
+				}
+				v := min(max(float32(x*s)+float32(z), float32(qmin)), float32(qmax))
+				q := float32(int32(math.RoundToEven(float64(v))) - z)
+				y := q * r
+				d[i] = float32(math.FMA(float64(-y), float64(s), float64(q))) + y
+			}
+			return nan
 		}
 	}},
 	{kernel: "DequantizeZeroPoint", what: "subtracts in float32", patch: func(k *kernels.Set) {
@@ -902,9 +927,14 @@ func TestPassKey(t *testing.T) {
 // fakeQuantizeWith is fallback.FakeQuantize with one step done another
 // way: mulAdd (nil: the rounded product, then the rounded sum), the zero
 // point subtracted in float32, or a multiplication by 1/scale.
-func fakeQuantizeWith(mulAdd func(x, s, z float32) float32, floatSub, reciprocal bool) func(d, src []float32, s float32, z, qmin, qmax int32) {
-	return func(d, src []float32, s float32, z, qmin, qmax int32) {
+func fakeQuantizeWith(mulAdd func(x, s, z float32) float32, floatSub, reciprocal bool) func(d, src []float32, s float32, z, qmin, qmax int32) bool {
+	return func(d, src []float32, s float32, z, qmin, qmax int32) bool {
+		nan := false
 		for i, x := range src {
+			if x != x {
+				d[i], nan = 0, true
+				continue
+			}
 			var v float32
 			if mulAdd != nil {
 				v = mulAdd(x, s, float32(z))
@@ -922,6 +952,7 @@ func fakeQuantizeWith(mulAdd func(x, s, z float32) float32, floatSub, reciprocal
 				d[i] = n / s
 			}
 		}
+		return nan
 	}
 }
 
