@@ -20,14 +20,8 @@ import (
 // is written, ErrNotFinite naming the first NaN (dst then unspecified).
 // It panics if dst is shorter than src.
 func FakeQuantizeAbsmax[T Float](dst, src []T, p AbsmaxParams) error {
-	const fn = "FakeQuantizeAbsmax"
-	checkLen(fn, len(dst), len(src))
-	if !p.valid() {
-		return paramsError(fn, PerTensor(), 0, p)
-	}
 	params := [1]AbsmaxParams{p}
-	s := sourceOf(active(), src)
-	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), nil, s, params[:], PerTensor(), 0, len(src)))
+	return fakeTensor("FakeQuantizeAbsmax", dst, nil, src, params[:])
 }
 
 // FakeQuantizeZeroPoint is FakeQuantizeAbsmax for zero-point
@@ -35,14 +29,8 @@ func FakeQuantizeAbsmax[T Float](dst, src []T, p AbsmaxParams) error {
 // QuantizeZeroPointWith computes it. Its errors are those of
 // QuantizeZeroPointWith.
 func FakeQuantizeZeroPoint[T Float](dst, src []T, p ZeroPointParams) error {
-	const fn = "FakeQuantizeZeroPoint"
-	checkLen(fn, len(dst), len(src))
-	if !p.valid() {
-		return paramsError(fn, PerTensor(), 0, p)
-	}
 	params := [1]ZeroPointParams{p}
-	s := sourceOf(active(), src)
-	return nanError(fn, s, PerTensor(), fakeStaticPart(sourceOf(active(), dst), nil, s, params[:], PerTensor(), 0, len(src)))
+	return fakeTensor("FakeQuantizeZeroPoint", dst, nil, src, params[:])
 }
 
 // FakeQuantizeAbsmaxGroups is FakeQuantizeAbsmax with params[i] for group
@@ -61,10 +49,7 @@ func FakeQuantizeZeroPointGroups[T Float](dst, src []T, params []ZeroPointParams
 func fakeGroups[T Float, P staticParams](fn string, dst []T, mask []bool, src []T, params []P, g Granularity) error {
 	n := len(src)
 	ng := checkGroups(fn, len(dst), n, len(params), g)
-	if mask != nil && len(mask) < n {
-		panicMask(fn, len(mask), n)
-	}
-	m := maskBytes(mask)
+	m := maskBytes(mask) // nil: none; the Mask functions check theirs first
 	params = params[:ng]
 	if err := checkParams(fn, params, g); err != nil {
 		return err
@@ -149,26 +134,28 @@ func maskBytes(mask []bool) []uint8 {
 // per value. It panics if mask is shorter than src; errors are
 // FakeQuantizeAbsmax's (mask, like dst, unspecified after a NaN).
 func FakeQuantizeAbsmaxMask[T Float](dst []T, mask []bool, src []T, p AbsmaxParams) error {
+	const fn = "FakeQuantizeAbsmaxMask"
+	checkMaskLen(fn, len(dst), len(mask), len(src))
 	params := [1]AbsmaxParams{p}
-	return fakeTensor("FakeQuantizeAbsmaxMask", dst, mask, src, params[:])
+	return fakeTensor(fn, dst, mask, src, params[:])
 }
 
 // FakeQuantizeZeroPointMask is FakeQuantizeZeroPoint with the mask of
 // FakeQuantizeAbsmaxMask: roundEven(float32(x*p.Scale) +
 // float32(p.ZeroPoint)) within [-128, 127].
 func FakeQuantizeZeroPointMask[T Float](dst []T, mask []bool, src []T, p ZeroPointParams) error {
+	const fn = "FakeQuantizeZeroPointMask"
+	checkMaskLen(fn, len(dst), len(mask), len(src))
 	params := [1]ZeroPointParams{p}
-	return fakeTensor("FakeQuantizeZeroPointMask", dst, mask, src, params[:])
+	return fakeTensor(fn, dst, mask, src, params[:])
 }
 
 // fakeTensor is fakeGroups for one group, serial: without the parallel
-// path, params does not escape and the call does not allocate.
+// path, params does not escape and the call does not allocate. A nil
+// mask means none; the Mask functions check theirs first.
 func fakeTensor[T Float, P staticParams](fn string, dst []T, mask []bool, src []T, params []P) error {
 	n := len(src)
 	checkLen(fn, len(dst), n)
-	if len(mask) < n {
-		panicMask(fn, len(mask), n)
-	}
 	if err := checkParams(fn, params, PerTensor()); err != nil {
 		return err
 	}
@@ -179,13 +166,17 @@ func fakeTensor[T Float, P staticParams](fn string, dst []T, mask []bool, src []
 // FakeQuantizeAbsmaxGroupsMask is FakeQuantizeAbsmaxGroups with the mask
 // of FakeQuantizeAbsmaxMask.
 func FakeQuantizeAbsmaxGroupsMask[T Float](dst []T, mask []bool, src []T, params []AbsmaxParams, g Granularity) error {
-	return fakeGroups("FakeQuantizeAbsmaxGroupsMask", dst, mask, src, params, g)
+	const fn = "FakeQuantizeAbsmaxGroupsMask"
+	checkMaskLen(fn, len(dst), len(mask), len(src))
+	return fakeGroups(fn, dst, mask, src, params, g)
 }
 
 // FakeQuantizeZeroPointGroupsMask is FakeQuantizeZeroPointGroups with the
 // mask of FakeQuantizeZeroPointMask.
 func FakeQuantizeZeroPointGroupsMask[T Float](dst []T, mask []bool, src []T, params []ZeroPointParams, g Granularity) error {
-	return fakeGroups("FakeQuantizeZeroPointGroupsMask", dst, mask, src, params, g)
+	const fn = "FakeQuantizeZeroPointGroupsMask"
+	checkMaskLen(fn, len(dst), len(mask), len(src))
+	return fakeGroups(fn, dst, mask, src, params, g)
 }
 
 // FakeQuantizeBackward is the backward pass of fake quantization with the
@@ -195,10 +186,7 @@ func FakeQuantizeZeroPointGroupsMask[T Float](dst []T, mask []bool, src []T, par
 func FakeQuantizeBackward[T Float](gradIn, gradOut []T, mask []bool) {
 	const fn = "FakeQuantizeBackward"
 	n := len(gradOut)
-	checkLen(fn, len(gradIn), n)
-	if len(mask) < n {
-		panicMask(fn, len(mask), n)
-	}
+	checkMaskLen(fn, len(gradIn), len(mask), n)
 	k, m := active(), maskBytes(mask)
 	switch g := any(gradOut).(type) {
 	case []float32:
@@ -216,6 +204,11 @@ func FakeQuantizeBackward[T Float](gradIn, gradOut []T, mask []bool) {
 	}
 }
 
-func panicMask(fn string, nmask, n int) {
-	panic("quant: " + fn + ": len(mask) = " + itoa(nmask) + " < " + itoa(n) + " values")
+// checkMaskLen checks the lengths of a call with a mask: dst first, then
+// the mask.
+func checkMaskLen(fn string, ndst, nmask, n int) {
+	checkLen(fn, ndst, n)
+	if nmask < n {
+		panic("quant: " + fn + ": len(mask) = " + itoa(nmask) + " < " + itoa(n) + " values")
+	}
 }

@@ -217,6 +217,12 @@ func TestFakeQuantizeBackward(t *testing.T) {
 	if got := panicText(func() { FakeQuantizeBackward(make([]float32, 3), make([]float32, 3), make([]bool, 2)) }); got != "quant: FakeQuantizeBackward: len(mask) = 2 < 3 values" {
 		t.Errorf("short mask: panic %q", got)
 	}
+	short := func() {
+		_ = FakeQuantizeAbsmaxGroupsMask(make([]float32, 4), nil, make([]float32, 4), repeat(AbsmaxParams{Scale: 1}, 2), PerRow(2))
+	}
+	if got := panicText(short); got != "quant: FakeQuantizeAbsmaxGroupsMask: len(mask) = 0 < 4 values" {
+		t.Errorf("grouped, nil mask: panic %q", got)
+	}
 }
 
 func checkBackward[T Float](t *testing.T, gradOut []T, mask []bool) {

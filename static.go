@@ -77,14 +77,8 @@ func isNonFinite(x float32) bool { return math.Float32bits(x)&0x7F800000 == 0x7F
 // just before they quantize it. Either way src is read from memory once.)
 // It panics if dst is shorter than src.
 func QuantizeAbsmaxWith[T Float](dst []int8, src []T, p AbsmaxParams) error {
-	const fn = "QuantizeAbsmaxWith"
-	checkLen(fn, len(dst), len(src))
-	if !p.valid() {
-		return paramsError(fn, PerTensor(), 0, p)
-	}
 	params := [1]AbsmaxParams{p}
-	s := sourceOf(active(), src)
-	return nanError(fn, s, PerTensor(), quantizeStaticPart(dst, s, params[:], PerTensor(), 0, len(src)))
+	return quantizeTensorWith("QuantizeAbsmaxWith", dst, src, params[:])
 }
 
 // QuantizeZeroPointWith quantizes src into dst with the given parameters:
@@ -98,14 +92,8 @@ func QuantizeAbsmaxWith[T Float](dst []int8, src []T, p AbsmaxParams) error {
 // math.MaxInt32-128] (dst is then untouched); its other errors and panics
 // are those of QuantizeAbsmaxWith.
 func QuantizeZeroPointWith[T Float](dst []int8, src []T, p ZeroPointParams) error {
-	const fn = "QuantizeZeroPointWith"
-	checkLen(fn, len(dst), len(src))
-	if !p.valid() {
-		return paramsError(fn, PerTensor(), 0, p)
-	}
 	params := [1]ZeroPointParams{p}
-	s := sourceOf(active(), src)
-	return nanError(fn, s, PerTensor(), quantizeStaticPart(dst, s, params[:], PerTensor(), 0, len(src)))
+	return quantizeTensorWith("QuantizeZeroPointWith", dst, src, params[:])
 }
 
 // QuantizeAbsmaxGroupsWith is QuantizeAbsmaxWith with params[i] for group
@@ -120,6 +108,18 @@ func QuantizeAbsmaxGroupsWith[T Float](dst []int8, src []T, params []AbsmaxParam
 // group i of g; see QuantizeAbsmaxGroupsWith.
 func QuantizeZeroPointGroupsWith[T Float](dst []int8, src []T, params []ZeroPointParams, g Granularity) error {
 	return quantizeGroupsWith("QuantizeZeroPointGroupsWith", dst, sourceOf(active(), src), params, g)
+}
+
+// quantizeTensorWith is quantizeGroupsWith for one group, serial: without
+// the parallel path params does not escape, and the call does not
+// allocate.
+func quantizeTensorWith[T Float, P staticParams](fn string, dst []int8, src []T, params []P) error {
+	checkLen(fn, len(dst), len(src))
+	if err := checkParams(fn, params, PerTensor()); err != nil {
+		return err
+	}
+	s := sourceOf(active(), src)
+	return nanError(fn, s, PerTensor(), quantizeStaticPart(dst, s, params, PerTensor(), 0, len(src)))
 }
 
 // staticParams is a parameters type as the static quantizers apply it.
