@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/qkernels/quant/dispatch"
+	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -48,6 +49,10 @@ var avx2 = kernels.Set{
 		DequantizeZeroPoint: dequantizeZeroPointFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0Float16AVX2,
 
+		QuantizePyTorch:  fallback.QuantizePyTorchFloat16,
+		QuantizeONNX:     fallback.QuantizeONNXFloat16,
+		DequantizeAffine: fallback.DequantizeAffineFloat16,
+
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksAVX2,
 		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksAVX2,
 	},
@@ -61,6 +66,10 @@ var avx2 = kernels.Set{
 		EncodeQ8_0:          encodeQ8_0BFloat16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointBFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0BFloat16AVX2,
+
+		QuantizePyTorch:  fallback.QuantizePyTorchBFloat16,
+		QuantizeONNX:     fallback.QuantizeONNXBFloat16,
+		DequantizeAffine: fallback.DequantizeAffineBFloat16,
 
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksAVX2,
 		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksAVX2,
@@ -76,10 +85,16 @@ var avx2 = kernels.Set{
 	QuantizeZeroPointBlocks: quantizeZeroPointBlocksAVX2,
 	ZeroPointParamsBlocks:   zeroPointParamsBlocksAVX2,
 
-	FakeQuantize:           fakeQuantizeAVX2,
-	FakeQuantizeMask:       fakeQuantizeMaskAVX2,
-	MaskGradient:           maskGradientAVX2,
-	ErrorSums:              errorSumsAVX2,
+	FakeQuantize:     fakeQuantizeAVX2,
+	FakeQuantizeMask: fakeQuantizeMaskAVX2,
+	MaskGradient:     maskGradientAVX2,
+	ErrorSums:        errorSumsAVX2,
+
+	QuantizePyTorch:     fallback.QuantizePyTorch,
+	QuantizeONNX:        fallback.QuantizeONNX,
+	DequantizeAffine:    fallback.DequantizeAffine,
+	FakeQuantizePyTorch: fallback.FakeQuantizePyTorch,
+
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
 }

@@ -40,8 +40,12 @@ var neon = kernels.Set{
 		EncodeQ8_0:               encodeQ8_0Float16NEON,
 		DequantizeZeroPoint:      dequantizeZeroPointFloat16NEON,
 		DecodeQ8_0:               decodeQ8_0Float16NEON,
-		QuantizeAbsmaxBlocks:     quantizeAbsmaxFloat16BlocksNEON,
-		QuantizeZeroPointBlocks:  quantizeZeroPointFloat16BlocksNEON,
+
+		QuantizePyTorch:         fallback.QuantizePyTorchFloat16,
+		QuantizeONNX:            fallback.QuantizeONNXFloat16,
+		DequantizeAffine:        fallback.DequantizeAffineFloat16,
+		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksNEON,
+		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksNEON,
 	},
 	BFloat16: kernels.Format16{
 		QuantizeAbsmax:           quantizeAbsmaxBFloat16NEON,
@@ -51,8 +55,12 @@ var neon = kernels.Set{
 		EncodeQ8_0:               encodeQ8_0BFloat16NEON,
 		DequantizeZeroPoint:      dequantizeZeroPointBFloat16NEON,
 		DecodeQ8_0:               decodeQ8_0BFloat16NEON,
-		QuantizeAbsmaxBlocks:     quantizeAbsmaxBFloat16BlocksNEON,
-		QuantizeZeroPointBlocks:  quantizeZeroPointBFloat16BlocksNEON,
+
+		QuantizePyTorch:         fallback.QuantizePyTorchBFloat16,
+		QuantizeONNX:            fallback.QuantizeONNXBFloat16,
+		DequantizeAffine:        fallback.DequantizeAffineBFloat16,
+		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksNEON,
+		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksNEON,
 	},
 	EncodeQ8_0:              encodeQ8_0NEON,
 	DecodeQ8_0:              decodeQ8_0NEON,
@@ -66,8 +74,14 @@ var neon = kernels.Set{
 	ZeroPointParamsBlocks: fallback.ZeroPointParamsBlocks,
 	FakeQuantize:          fakeQuantizeCheckedNEON,
 	ErrorSums:             errorSumsNEON,
-	FakeQuantizeMask:      fakeQuantizeMaskNEON,
-	MaskGradient:          maskGradientNEON,
+
+	QuantizePyTorch:     fallback.QuantizePyTorch,
+	QuantizeONNX:        fallback.QuantizeONNX,
+	DequantizeAffine:    fallback.DequantizeAffine,
+	FakeQuantizePyTorch: fallback.FakeQuantizePyTorch,
+
+	FakeQuantizeMask: fakeQuantizeMaskNEON,
+	MaskGradient:     maskGradientNEON,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,

@@ -40,6 +40,10 @@ var (
 		DequantizeZeroPoint:      DequantizeZeroPointFloat16,
 		DecodeQ8_0:               DecodeQ8_0Float16,
 
+		QuantizePyTorch:  QuantizePyTorchFloat16,
+		QuantizeONNX:     QuantizeONNXFloat16,
+		DequantizeAffine: DequantizeAffineFloat16,
+
 		QuantizeAbsmaxBlocks:    QuantizeAbsmaxFloat16Blocks,
 		QuantizeZeroPointBlocks: QuantizeZeroPointFloat16Blocks,
 	}
@@ -52,6 +56,10 @@ var (
 		EncodeQ8_0:               EncodeQ8_0BFloat16,
 		DequantizeZeroPoint:      DequantizeZeroPointBFloat16,
 		DecodeQ8_0:               DecodeQ8_0BFloat16,
+
+		QuantizePyTorch:  QuantizePyTorchBFloat16,
+		QuantizeONNX:     QuantizeONNXBFloat16,
+		DequantizeAffine: DequantizeAffineBFloat16,
 
 		QuantizeAbsmaxBlocks:    QuantizeAbsmaxBFloat16Blocks,
 		QuantizeZeroPointBlocks: QuantizeZeroPointBFloat16Blocks,

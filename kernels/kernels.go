@@ -121,6 +121,34 @@ type Set struct {
 	// an infinity, sse or ss is NaN or infinite (maxAbs unspecified).
 	ErrorSums func(x, y []float32) (sse, ss, maxAbs float64)
 
+	// The interop kernels compute what PyTorch and ONNX Runtime compute,
+	// bit for bit, with parameters in their form (x ~ (q - zero) * scale).
+	//
+	// QuantizePyTorch stores
+	// q = clamp(float32(roundEven(float32(x*inv)) + zero), -128, 127): the
+	// product rounded to float32 and to an integer before the zero point
+	// is added (PyTorch's quantize_per_tensor, where inv is the float32
+	// 1/scale). QuantizeONNX is the same with the float32 quotient x/scale
+	// for the product (ONNX QuantizeLinear). Both report whether src holds
+	// a NaN, in the same pass; what they store for one is unspecified.
+	// inv and scale are positive and finite; zero is an integer.
+	QuantizePyTorch func(dst []int8, src []float32, inv, zero float32) (nan bool)
+	QuantizeONNX    func(dst []int8, src []float32, scale, zero float32) (nan bool)
+	// DequantizeAffine stores float32(int32(q) - zero) * scale (the
+	// difference exact, converted with round to nearest even, then a
+	// float32 product): PyTorch's dequantize and ONNX DequantizeLinear.
+	// zero lies within [math.MinInt32+128, math.MaxInt32-128].
+	DequantizeAffine func(dst []float32, src []int8, scale float32, zero int32)
+	// FakeQuantizePyTorch is PyTorch's fake_quantize_per_tensor_affine:
+	// with v = float32(roundEven(float32(x*inv)) + float32(zero)) and
+	// q = clamp(v, qmin, qmax), it stores float32(q - zero) * scale, and,
+	// if mask is not nil, mask[i] = 1 where qmin <= v <= qmax, else 0
+	// (the _cachemask form's mask). It reports whether src holds a NaN,
+	// in the same pass (dst and mask unspecified for one). inv and scale
+	// are positive and finite, -2^23 <= qmin <= zero <= qmax <= 2^23 (so
+	// that q - zero is exact in float32). dst may be src.
+	FakeQuantizePyTorch func(dst, src []float32, mask []uint8, inv, scale float32, zero, qmin, qmax int32) (nan bool)
+
 	// AbsMaxBits16 and MinMaxKeys16 are AbsMaxBits and MinMaxKeys on 16-bit
 	// floats: the largest bits&0x7FFF, and the smallest and largest
 	// OrderKey16. Binary16 and bfloat16 both order like their bits, so one
@@ -188,6 +216,11 @@ type Format16 struct {
 	EncodeQ8_0               func(dst []byte, src []uint16)
 	DequantizeZeroPoint      func(dst []uint16, src []int8, scale float32, zero int32)
 	DecodeQ8_0               func(dst []uint16, src []byte)
+
+	// The interop kernels, as in Set.
+	QuantizePyTorch  func(dst []int8, src []uint16, inv, zero float32) (nan bool)
+	QuantizeONNX     func(dst []int8, src []uint16, scale, zero float32) (nan bool)
+	DequantizeAffine func(dst []uint16, src []int8, scale float32, zero int32)
 
 	// Blockwise, as in Set.
 	QuantizeAbsmaxBlocks    func(dst []int8, src []uint16, scales []float32, block int)

@@ -82,6 +82,17 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.FakeQuantizeMask(x, f32, i8u(i8), 100, -3, -128, 127) }
 	case "MaskGradient":
 		return func() { k.MaskGradient(x, f32, i8u(i8)) }
+	case "QuantizePyTorch":
+		return func() { k.QuantizePyTorch(q, f32, 100, -3) }
+	case "QuantizeONNX":
+		return func() { k.QuantizeONNX(q, f32, 0.01, -3) }
+	case "DequantizeAffine":
+		return func() { k.DequantizeAffine(x, i8, 0.5, -3) }
+	case "FakeQuantizePyTorch":
+		return func() {
+			k.FakeQuantizePyTorch(x, f32, nil, 100, 0.01, -3, -128, 127)
+			k.FakeQuantizePyTorch(x, f32, i8u(i8), 100, 0.01, 3, 0, 255)
+		}
 	case "FakeQuantize":
 		return func() { k.FakeQuantize(x, f32, 100, -3, -128, 127) }
 	case "AbsMaxBits16":
@@ -138,6 +149,12 @@ func kernelCall(k *kernels.Set, name string) func() {
 			return func() { w.EncodeQ8_0(blocks, in) }
 		case f.name + ".DequantizeZeroPoint":
 			return func() { w.DequantizeZeroPoint(h, i8, 0.5, -3); w.DequantizeZeroPoint(h, i8, 0.5, 0) }
+		case f.name + ".QuantizePyTorch":
+			return func() { w.QuantizePyTorch(q, src16, 100, -3) }
+		case f.name + ".QuantizeONNX":
+			return func() { w.QuantizeONNX(q, src16, 0.01, -3) }
+		case f.name + ".DequantizeAffine":
+			return func() { w.DequantizeAffine(h, i8, 0.5, -3) }
 		case f.name + ".DecodeQ8_0":
 			return func() { w.DecodeQ8_0(h[:q8EveryBlocks*kernels.Q8_0Values], encoded) }
 		case f.name + ".QuantizeAbsmaxBlocks":

@@ -328,6 +328,30 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 			}
 		}, func(d, x []float32) { fallback.FakeQuantizeMask(d, x, make([]uint8, len(x)), s, z, -128, 127) }, weights)
 	})
+	run("QuantizePyTorch", func(c *checker) {
+		guardMap(c, p, func(d []int8, x []float32) { k.QuantizePyTorch(d, x, 37, -3) },
+			func(d []int8, x []float32) { fallback.QuantizePyTorch(d, x, 37, -3) }, weights)
+	})
+	run("QuantizeONNX", func(c *checker) {
+		guardMap(c, p, func(d []int8, x []float32) { k.QuantizeONNX(d, x, 0.03, 5) },
+			func(d []int8, x []float32) { fallback.QuantizeONNX(d, x, 0.03, 5) }, weights)
+	})
+	run("DequantizeAffine", func(c *checker) {
+		guardMap(c, p, func(d []float32, x []int8) { k.DequantizeAffine(d, x, 0.37, -3) },
+			func(d []float32, x []int8) { fallback.DequantizeAffine(d, x, 0.37, -3) }, bytes)
+	})
+	run("FakeQuantizePyTorch", func(c *checker) {
+		var end bool
+		want := make([]uint8, maxLen)
+		guardMap(c, p, func(d, x []float32) {
+			m := maskAt(len(x), &end)
+			k.FakeQuantizePyTorch(d, x, m, 37, 1.0/37, 3, 0, 255)
+			fallback.FakeQuantizePyTorch(make([]float32, len(x)), x, want, 37, 1.0/37, 3, 0, 255)
+			if i := firstDiff(m, want[:len(x)]); i >= 0 {
+				c.errorf("n=%d: mask[%d] = %d, want %d", len(x), i, m[i], want[i])
+			}
+		}, func(d, x []float32) { fallback.FakeQuantizePyTorch(d, x, nil, 37, 1.0/37, 3, 0, 255) }, weights)
+	})
 	run("MaskGradient", func(c *checker) {
 		pattern := make([]uint8, maxLen)
 		for i := range pattern {
@@ -392,6 +416,19 @@ func guardPages16AndQ8_0(t tb, k *kernels.Set, p *pages, run func(name string, f
 			s, z, _ := f.zeroPointParams(data(maxLen))
 			guardMap(c, p, func(d []int8, x []uint16) { got.QuantizeZeroPoint(d, x, s, float32(z)) },
 				func(d []int8, x []uint16) { ref.QuantizeZeroPoint(d, x, s, float32(z)) }, data)
+		})
+		run(f.name+".QuantizePyTorch", func(c *checker) {
+			guardMap(c, p, func(d []int8, x []uint16) { got.QuantizePyTorch(d, x, 37, -3) },
+				func(d []int8, x []uint16) { ref.QuantizePyTorch(d, x, 37, -3) }, data)
+		})
+		run(f.name+".QuantizeONNX", func(c *checker) {
+			guardMap(c, p, func(d []int8, x []uint16) { got.QuantizeONNX(d, x, 0.03, 5) },
+				func(d []int8, x []uint16) { ref.QuantizeONNX(d, x, 0.03, 5) }, data)
+		})
+		run(f.name+".DequantizeAffine", func(c *checker) {
+			in := func(n int) []int8 { b, _ := poolNamed(i8Pools(), "bits").window(n, n); return b }
+			guardMap(c, p, func(d []uint16, x []int8) { got.DequantizeAffine(d, x, 0.37, -3) },
+				func(d []uint16, x []int8) { ref.DequantizeAffine(d, x, 0.37, -3) }, in)
 		})
 		run(f.name+".EncodeQ8_0", func(c *checker) {
 			mixed := f.q8Source().pools[0]

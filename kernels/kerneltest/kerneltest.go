@@ -69,6 +69,10 @@ var checks = []kernelCheck{
 	{"FakeQuantizeMask", func(k *kernels.Set) any { return k.FakeQuantizeMask }, checkFakeQuantizeMask},
 	{"MaskGradient", func(k *kernels.Set) any { return k.MaskGradient }, checkMaskGradient},
 	{"ErrorSums", func(k *kernels.Set) any { return k.ErrorSums }, checkErrorSums},
+	{"QuantizePyTorch", func(k *kernels.Set) any { return k.QuantizePyTorch }, checkQuantizePyTorch},
+	{"QuantizeONNX", func(k *kernels.Set) any { return k.QuantizeONNX }, checkQuantizeONNX},
+	{"DequantizeAffine", func(k *kernels.Set) any { return k.DequantizeAffine }, checkDequantizeAffine},
+	{"FakeQuantizePyTorch", func(k *kernels.Set) any { return k.FakeQuantizePyTorch }, checkFakeQuantizePyTorch},
 	{"QuantizeAbsmaxFused", func(k *kernels.Set) any { return k.QuantizeAbsmaxFused }, checkQuantizeAbsmaxFused},
 	{"QuantizeZeroPointFused", func(k *kernels.Set) any { return k.QuantizeZeroPointFused }, checkQuantizeZeroPointFused},
 	{"AbsMaxBits16", func(k *kernels.Set) any { return k.AbsMaxBits16 }, checkAbsMaxBits16},
@@ -100,6 +104,12 @@ var checks = []kernelCheck{
 	{"BFloat16.QuantizeAbsmaxBlocks", func(k *kernels.Set) any { return k.BFloat16.QuantizeAbsmaxBlocks }, bfloat16Format.checkQuantizeAbsmaxBlocks},
 	{"BFloat16.QuantizeZeroPointBlocks", func(k *kernels.Set) any { return k.BFloat16.QuantizeZeroPointBlocks }, bfloat16Format.checkQuantizeZeroPointBlocks},
 	{"ZeroPointParamsBlocks", func(k *kernels.Set) any { return k.ZeroPointParamsBlocks }, checkZeroPointParamsBlocks},
+	{"Float16.QuantizePyTorch", func(k *kernels.Set) any { return k.Float16.QuantizePyTorch }, float16Format.checkQuantizePyTorch},
+	{"Float16.QuantizeONNX", func(k *kernels.Set) any { return k.Float16.QuantizeONNX }, float16Format.checkQuantizeONNX},
+	{"Float16.DequantizeAffine", func(k *kernels.Set) any { return k.Float16.DequantizeAffine }, float16Format.checkDequantizeAffine},
+	{"BFloat16.QuantizePyTorch", func(k *kernels.Set) any { return k.BFloat16.QuantizePyTorch }, bfloat16Format.checkQuantizePyTorch},
+	{"BFloat16.QuantizeONNX", func(k *kernels.Set) any { return k.BFloat16.QuantizeONNX }, bfloat16Format.checkQuantizeONNX},
+	{"BFloat16.DequantizeAffine", func(k *kernels.Set) any { return k.BFloat16.DequantizeAffine }, bfloat16Format.checkDequantizeAffine},
 }
 
 // checkNamed returns the check of the kernel called name.

@@ -57,6 +57,16 @@ func wrapped() kernels.Set {
 			f.FakeQuantizeMask(d, s, m, sc, z, lo, hi)
 		},
 		MaskGradient: func(d, g []float32, m []uint8) { f.MaskGradient(d, g, m) },
+		QuantizePyTorch: func(d []int8, s []float32, inv, z float32) bool {
+			return f.QuantizePyTorch(d, s, inv, z)
+		},
+		QuantizeONNX: func(d []int8, s []float32, sc, z float32) bool {
+			return f.QuantizeONNX(d, s, sc, z)
+		},
+		DequantizeAffine: func(d []float32, s []int8, sc float32, z int32) { f.DequantizeAffine(d, s, sc, z) },
+		FakeQuantizePyTorch: func(d, s []float32, m []uint8, inv, sc float32, z, lo, hi int32) bool {
+			return f.FakeQuantizePyTorch(d, s, m, inv, sc, z, lo, hi)
+		},
 		AbsMaxBits16: func(s []uint16) uint16 { return f.AbsMaxBits16(s) },
 		MinMaxKeys16: func(s []uint16) (int16, int16) { return f.MinMaxKeys16(s) },
 		Float16:      wrappedFormat16(f.Float16),
@@ -99,6 +109,13 @@ func wrappedFormat16(w kernels.Format16) kernels.Format16 {
 			w.DequantizeZeroPoint(d, s, sc, z)
 		},
 		DecodeQ8_0: func(d []uint16, s []byte) { w.DecodeQ8_0(d, s) },
+		QuantizePyTorch: func(d []int8, s []uint16, inv, z float32) bool {
+			return w.QuantizePyTorch(d, s, inv, z)
+		},
+		QuantizeONNX: func(d []int8, s []uint16, sc, z float32) bool {
+			return w.QuantizeONNX(d, s, sc, z)
+		},
+		DequantizeAffine: func(d []uint16, s []int8, sc float32, z int32) { w.DequantizeAffine(d, s, sc, z) },
 		QuantizeAbsmaxBlocks: func(d []int8, s []uint16, sc []float32, b int) {
 			w.QuantizeAbsmaxBlocks(d, s, sc, b)
 		},
@@ -732,7 +749,7 @@ var brokenKernels = []broken{
 // variant must be reported by Run's check for its kernel (or, for stray
 // reads, by GuardPages).
 func TestDetectsBrokenKernels(t *testing.T) {
-	for _, b := range slices.Concat(brokenKernels, broken16AndQ8_0, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused) {
+	for _, b := range slices.Concat(brokenKernels, broken16AndQ8_0, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused, brokenInterop) {
 		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
 			k := wrapped()
 			b.patch(&k)
