@@ -79,26 +79,39 @@ type fakeScratch [staticChunk]float32
 var fakePool = sync.Pool{New: func() any { return new(fakeScratch) }}
 
 // fakeStaticPart fake-quantizes values [lo, hi) of s into out, and
-// writes their mask if mask is not nil (see staticWalk). FakeQuantize
-// finds a NaN in the pass that quantizes; FakeQuantizeMask takes none, so
-// with a mask each chunk is checked first. 16-bit values are widened into
-// scratch, fake-quantized there and rounded into out, a piece at a time.
+// writes their mask if mask is not nil (see fakePart). FakeQuantize finds
+// a NaN in the pass that quantizes; FakeQuantizeMask takes none, so with
+// a mask each chunk is checked first.
 func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params []P, g Granularity, lo, hi int) int {
 	k := s.k
-	fake := func(d, x []float32, i, a, b int) bool {
+	return fakePart(out, mask, s, g, lo, hi, mask != nil, func(i int, d, x []float32, m []uint8) bool {
 		scale, zero, qmin, qmax := params[i].fakeGrid()
-		if mask == nil {
+		if m == nil {
 			return k.FakeQuantize(d, x, scale, zero, qmin, qmax)
 		}
-		k.FakeQuantizeMask(d, x, mask[a:b], scale, zero, qmin, qmax)
+		k.FakeQuantizeMask(d, x, m, scale, zero, qmin, qmax)
 		return false
+	})
+}
+
+// fakePart is the walk of every fake quantizer over values [lo, hi) of s
+// (see staticWalk): fake(i, d, x, m) fake-quantizes the float32 values x
+// of a piece of group i into d, writes their mask into m unless m is nil
+// (mask is), and reports a NaN. 16-bit values are widened into scratch,
+// fake-quantized there and rounded into out, a piece at a time.
+func fakePart(out source, mask []uint8, s source, g Granularity, lo, hi int, precheck bool, fake func(i int, d, x []float32, m []uint8) bool) int {
+	maskOf := func(a, b int) []uint8 {
+		if mask == nil {
+			return nil
+		}
+		return mask[a:b]
 	}
-	precheck := mask != nil
 	if s.kind == elemFloat32 {
 		return staticWalk(s, g, lo, hi, precheck, nil, func(i, a, b int) bool {
-			return fake(out.f32[a:b], s.f32[a:b], i, a, b)
+			return fake(i, out.f32[a:b], s.f32[a:b], maskOf(a, b))
 		})
 	}
+	k := s.k
 	buf := fakePool.Get().(*fakeScratch)
 	defer fakePool.Put(buf)
 	widen, narrow := k.Float16ToFloat32, k.Float32ToFloat16
@@ -108,7 +121,7 @@ func fakeStaticPart[P staticParams](out source, mask []uint8, s source, params [
 	return staticWalk(s, g, lo, hi, precheck, nil, func(i, a, b int) bool {
 		x := buf[:b-a]
 		widen(x, s.u16[a:b])
-		if fake(x, x, i, a, b) {
+		if fake(i, x, x, maskOf(a, b)) {
 			return true
 		}
 		narrow(out.u16[a:b], x)

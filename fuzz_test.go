@@ -733,18 +733,45 @@ func staticOutcome[T Float](src []T, off int, g Granularity, p ZeroPointParams) 
 		}
 		o.dst = append(o.dst, dst...)
 	}
-	whole, dst := guarded[int8](len(src), off, sentinel8)
+	// Each call gets fresh buffers: after a NaN error a destination is
+	// unspecified.
+	ints := func() (whole, dst []int8) { return guarded[int8](len(src), off, sentinel8) }
+	var zero T
+	floats := func() (whole, dst []T) { return guarded(len(src), off, zero) }
+	whole, dst := ints()
 	add(QuantizeAbsmaxGroupsWith(dst, src, repeat(AbsmaxParams{Scale: p.Scale}, ng), g), bitsOf(whole))
+	whole, dst = ints()
 	add(QuantizeZeroPointGroupsWith(dst, src, repeat(p, ng), g), bitsOf(whole))
 	// Fake quantization with the same parameters, into T.
-	var zero T
-	wt, dt := guarded(len(src), off, zero)
+	wt, dt := floats()
 	add(FakeQuantizeAbsmaxGroups(dt, src, repeat(AbsmaxParams{Scale: p.Scale}, ng), g), bitsOf(wt))
+	wt, dt = floats()
 	add(FakeQuantizeZeroPointGroups(dt, src, repeat(p, ng), g), bitsOf(wt))
+	// The interop functions, with the same numbers as PyTorch's and
+	// ONNX's parameters (zero points beyond int8 are errors there).
+	a := repeat(AffineParams{Scale: p.Scale, ZeroPoint: p.ZeroPoint}, ng)
+	whole, dst = ints()
+	add(QuantizePyTorchGroups(dst, src, a, g), bitsOf(whole))
+	whole, dst = ints()
+	add(QuantizeONNXGroups(dst, src, a, g), bitsOf(whole))
+	wt, dt = floats()
+	mask := make([]bool, len(src))
+	err := FakeQuantizePyTorchGroups(dt, mask, src, a, -128, 255, g)
+	add(err, append(bitsOf(wt), boolBits(mask)...))
 	return o
 }
 
-// FuzzQuantizeWith fuzzes the static and fake quantizers: the values (as float32,
+func boolBits(m []bool) []uint32 {
+	b := make([]uint32, len(m))
+	for i, v := range m {
+		if v {
+			b[i] = 1
+		}
+	}
+	return b
+}
+
+// FuzzQuantizeWith fuzzes the static, fake and interop quantizers: the values (as float32,
 // binary16 and bfloat16), the granularity, the scale's bits (invalid ones
 // included) and the zero point.
 func FuzzQuantizeWith(f *testing.F) {

@@ -240,14 +240,20 @@ func groupError(fn string, g Granularity, i int, s source, lo, hi int, err error
 }
 
 // dequantizer is a parameters type: AbsmaxParams dequantizes as a zero
-// point of 0.
+// point of 0, AffineParams with a product where the others divide.
 type dequantizer interface {
-	AbsmaxParams | ZeroPointParams
-	dequant() (scale float32, zero int32)
+	AbsmaxParams | ZeroPointParams | AffineParams
+	// dequantize writes the values of src to [lo, hi) of out.
+	dequantize(out sink, lo, hi int, src []int8)
 }
 
-func (p AbsmaxParams) dequant() (float32, int32)    { return p.Scale, 0 }
-func (p ZeroPointParams) dequant() (float32, int32) { return p.Scale, p.ZeroPoint }
+func (p AbsmaxParams) dequantize(out sink, lo, hi int, src []int8) {
+	out.dequantizeZeroPoint(lo, hi, src, p.Scale, 0)
+}
+
+func (p ZeroPointParams) dequantize(out sink, lo, hi int, src []int8) {
+	out.dequantizeZeroPoint(lo, hi, src, p.Scale, p.ZeroPoint)
+}
 
 // dequantJob is one grouped dequantization; see groupJob.
 type dequantJob[P dequantizer] struct {
@@ -275,8 +281,7 @@ func (j dequantJob[P]) run(glo, ghi int) {
 
 // span dequantizes values [lo, hi) of group i.
 func (j dequantJob[P]) span(i, lo, hi int) {
-	scale, zero := j.params[i].dequant()
-	j.out.dequantizeZeroPoint(lo, hi, j.src[lo:hi], scale, zero)
+	j.params[i].dequantize(j.out, lo, hi, j.src[lo:hi])
 }
 
 func (j dequantJob[P]) parallel(w int) {

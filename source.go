@@ -122,6 +122,22 @@ func (s source) quantizeZeroPointChecked(dst []int8, lo, hi int, scale, zero flo
 	return s.k16.QuantizeZeroPointChecked(dst[lo:hi], s.u16[lo:hi], scale, zero)
 }
 
+// quantizePyTorch and quantizeONNX are the interop quantizers on values
+// [lo, hi); they report a NaN among them.
+func (s source) quantizePyTorch(dst []int8, lo, hi int, inv, zero float32) bool {
+	if s.kind == elemFloat32 {
+		return s.k.QuantizePyTorch(dst[lo:hi], s.f32[lo:hi], inv, zero)
+	}
+	return s.k16.QuantizePyTorch(dst[lo:hi], s.u16[lo:hi], inv, zero)
+}
+
+func (s source) quantizeONNX(dst []int8, lo, hi int, scale, zero float32) bool {
+	if s.kind == elemFloat32 {
+		return s.k.QuantizeONNX(dst[lo:hi], s.f32[lo:hi], scale, zero)
+	}
+	return s.k16.QuantizeONNX(dst[lo:hi], s.u16[lo:hi], scale, zero)
+}
+
 func (s source) encodeQ8_0(dst []byte, lo, hi int) {
 	d := dst[lo/kernels.Q8_0Values*kernels.Q8_0Bytes : hi/kernels.Q8_0Values*kernels.Q8_0Bytes]
 	if s.kind == elemFloat32 {
@@ -167,6 +183,16 @@ func (s sink) dequantizeZeroPoint(lo, hi int, src []int8, scale float32, zero in
 		return
 	}
 	s.k16.DequantizeZeroPoint(s.u16[lo:hi], src, scale, zero)
+}
+
+// dequantizeAffine is dequantizeZeroPoint with a product for the
+// quotient.
+func (s sink) dequantizeAffine(lo, hi int, src []int8, scale float32, zero int32) {
+	if s.kind == elemFloat32 {
+		s.k.DequantizeAffine(s.f32[lo:hi], src, scale, zero)
+		return
+	}
+	s.k16.DequantizeAffine(s.u16[lo:hi], src, scale, zero)
 }
 
 // decodeQ8_0 writes the values of the Q8_0 blocks src to [lo, hi).

@@ -94,7 +94,9 @@ var brokenInterop = []broken{
 	}},
 }
 
-func pyQ(v, z float32) int8 { return int8(min(max(float32(math.RoundToEven(float64(v)))+z, -128), 127)) }
+func pyQ(v, z float32) int8 {
+	return int8(min(max(float32(math.RoundToEven(float64(v)))+z, -128), 127))
+}
 
 // checkedOf is a checked 16-bit quantizer made of a widening and the
 // arithmetic from x to q.
