@@ -221,3 +221,47 @@ func ExampleQuantizeZeroPointWith() {
 	// q: [-128 -64 127 127 -128]
 	// quant: QuantizeZeroPointWith: input is not finite: src[1] = NaN
 }
+
+// A model quantized in PyTorch or exported to ONNX comes with scale and
+// zero point in their form, x ≈ (q − zero_point) · scale; these functions
+// reproduce that framework's integers. −0.05, 0.25 and 0.35 lie halfway
+// (x/scale = −0.5, 2.5, 3.5): PyTorch and ONNX round them to even, then
+// add the zero point (2 + 3 = 5); the library's own arithmetic,
+// round(x·s + z), rounds the sum (5.5 → 6).
+func ExampleQuantizePyTorch() {
+	x := []float32{-20, -0.05, 0.25, 0.35, 1.3, float32(math.Inf(1))}
+	p := quant.AffineParams{Scale: 0.1, ZeroPoint: 3} // torch.quantize_per_tensor(x, 0.1, 3, torch.qint8)
+	q := make([]int8, len(x))
+	if err := quant.QuantizePyTorch(q, x, p); err != nil {
+		panic(err)
+	}
+	fmt.Println("PyTorch:", q)
+	if err := quant.QuantizeONNX(q, x, p); err != nil { // QuantizeLinear(x, 0.1, int8(3))
+		panic(err)
+	}
+	fmt.Println("ONNX:   ", q)
+	own := make([]int8, len(x))
+	if err := quant.QuantizeZeroPointWith(own, x, quant.ZeroPointParams{Scale: 1 / p.Scale, ZeroPoint: p.ZeroPoint}); err != nil {
+		panic(err)
+	}
+	fmt.Println("own:    ", own)
+
+	back := make([]float32, len(q))
+	if err := quant.DequantizeAffine(back, q, p); err != nil { // q.dequantize()
+		panic(err)
+	}
+	fmt.Println(back)
+
+	y, mask := make([]float32, len(x)), make([]bool, len(x))
+	// torch.fake_quantize_per_tensor_affine(x, 0.1, 3, 0, 255) and its mask
+	if err := quant.FakeQuantizePyTorch(y, mask, x, p, 0, 255); err != nil {
+		panic(err)
+	}
+	fmt.Println(y, mask)
+	// Output:
+	// PyTorch: [-128 3 5 7 16 127]
+	// ONNX:    [-128 3 5 7 16 127]
+	// own:     [-128 2 6 6 16 127]
+	// [-13.1 0 0.2 0.4 1.3000001 12.400001]
+	// [-0.3 0 0.2 0.4 1.3000001 25.2] [false true true true true false]
+}

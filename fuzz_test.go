@@ -796,3 +796,43 @@ func FuzzQuantizeWith(f *testing.F) {
 		})
 	})
 }
+
+// FuzzMeasureError fuzzes MeasureError and MeasureErrorGroups: the first
+// half of the values against the second (as float32 and bfloat16), every
+// kernel set against the reference, the sums compared bit for bit.
+func FuzzMeasureError(f *testing.F) {
+	f.Add(encodeLE([]float32{1, 2, 3, 4, 1.5, 2, 2.5, 4}), int32(0))
+	f.Add(encodeLE([]float32{1e30, -1e30, 0.5, 1, 1e30, 1e30, 0.25, f32(0x7FC00000)}), int32(3))
+	f.Add(encodeLE(q8_0VectorIn), int32(2))
+	f.Fuzz(func(t *testing.T, data []byte, shape int32) {
+		fuzzValues(t, "", decodeLE[float32](data), func(src []float32, off int) outcome {
+			return errorOutcome(src, shape)
+		})
+		fuzzValues(t, "", convertSlice[BFloat16](decodeLE[uint16](data)), func(src []BFloat16, off int) outcome {
+			return errorOutcome(src, shape)
+		})
+	})
+}
+
+func errorOutcome[T Float](src []T, shape int32) outcome {
+	var o outcome
+	n := len(src) / 2
+	x, y := src[:n], src[n:2*n]
+	add := func(st ErrorStats, err error) {
+		o.err += errText(err) + "; "
+		if err != nil { // the stats are then undocumented
+			return
+		}
+		o.ret = append(o.ret, uint32(st.N), uint32(math.Float64bits(st.SumSquaredError)), uint32(math.Float64bits(st.SumSquaredError)>>32),
+			uint32(math.Float64bits(st.SumSquares)), uint32(math.Float64bits(st.SumSquares)>>32),
+			uint32(math.Float64bits(st.MaxAbsError)), uint32(math.Float64bits(st.MaxAbsError)>>32))
+	}
+	add(MeasureError(x, y))
+	g := fuzzGranularity(n, shape)
+	stats := make([]ErrorStats, g.Groups(n))
+	err := MeasureErrorGroups(stats, x, y, g)
+	for _, st := range stats {
+		add(st, err)
+	}
+	return o
+}
