@@ -48,6 +48,10 @@ var avx2 = kernels.Set{
 		EncodeQ8_0:          encodeQ8_0Float16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0Float16AVX2,
+		EncodeQ4_0:          fallback.EncodeQ4_0Float16,
+		DecodeQ4_0:          fallback.DecodeQ4_0Float16,
+		EncodeQ4_1:          fallback.EncodeQ4_1Float16,
+		DecodeQ4_1:          fallback.DecodeQ4_1Float16,
 
 		QuantizePyTorch:  fallback.QuantizePyTorchFloat16,
 		QuantizeONNX:     fallback.QuantizeONNXFloat16,
@@ -66,6 +70,10 @@ var avx2 = kernels.Set{
 		EncodeQ8_0:          encodeQ8_0BFloat16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointBFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0BFloat16AVX2,
+		EncodeQ4_0:          fallback.EncodeQ4_0BFloat16,
+		DecodeQ4_0:          fallback.DecodeQ4_0BFloat16,
+		EncodeQ4_1:          fallback.EncodeQ4_1BFloat16,
+		DecodeQ4_1:          fallback.DecodeQ4_1BFloat16,
 
 		QuantizePyTorch:  fallback.QuantizePyTorchBFloat16,
 		QuantizeONNX:     fallback.QuantizeONNXBFloat16,
@@ -76,6 +84,10 @@ var avx2 = kernels.Set{
 	},
 	EncodeQ8_0: encodeQ8_0AVX2,
 	DecodeQ8_0: decodeQ8_0AVX2,
+	EncodeQ4_0: fallback.EncodeQ4_0,
+	DecodeQ4_0: fallback.DecodeQ4_0,
+	EncodeQ4_1: fallback.EncodeQ4_1,
+	DecodeQ4_1: fallback.DecodeQ4_1,
 
 	AbsMaxBitsBlocks:        absMaxBitsBlocksAVX2,
 	MinMaxKeysBlocks:        minMaxKeysBlocksAVX2,

@@ -37,20 +37,14 @@ const (
 func EncodeQ8_0[T Float](dst []byte, src []T) error {
 	const fn = "EncodeQ8_0"
 	n := len(src)
-	if n%Q8_0Values != 0 {
-		panic("quant: " + fn + ": len(src) = " + itoa(n) + " is not a multiple of 32")
-	}
-	size := n / Q8_0Values * Q8_0Bytes
-	if len(dst) < size {
-		panic("quant: " + fn + ": len(dst) = " + itoa(len(dst)) + " < " + itoa(size) + " bytes for " + itoa(n) + " values")
-	}
+	checkEncodeLens(fn, len(dst), n, Q8_0Bytes)
 	s := sourceOf(active(), src)
 	// One reduction over the whole input decides whether any block fails:
 	// d grows with a, so the block holding the largest a fails first.
 	if m := s.absMaxBits(0, n); m >= 0x7F800000 || fallback.ToFloat16(math.Float32frombits(m)/127)&0x7FFF == 0x7C00 {
 		return q8_0Error(fn, s)
 	}
-	s.encodeQ8_0(dst, 0, n)
+	s.encode(q8_0Codec, dst, 0, n)
 	return nil
 }
 
@@ -74,13 +68,30 @@ func q8_0Error(fn string, s source) error {
 // then, for a 16-bit T, rounded to T. It panics if len(src) is not a
 // multiple of 34 or dst holds fewer than len(src)/34*32 values.
 func DecodeQ8_0[T Float](dst []T, src []byte) {
-	const fn = "DecodeQ8_0"
-	if len(src)%Q8_0Bytes != 0 {
-		panic("quant: " + fn + ": len(src) = " + itoa(len(src)) + " is not a multiple of 34")
+	n := checkDecodeLens("DecodeQ8_0", len(dst), len(src), Q8_0Bytes)
+	sinkOf(active(), dst).decode(q8_0Codec, 0, n, src)
+}
+
+// checkEncodeLens panics unless n values are whole blocks of 32 and dst
+// holds their blocks of size bytes.
+func checkEncodeLens(fn string, ndst, n, size int) {
+	if n%Q8_0Values != 0 {
+		panic("quant: " + fn + ": len(src) = " + itoa(n) + " is not a multiple of 32")
 	}
-	n := len(src) / Q8_0Bytes * Q8_0Values
-	if len(dst) < n {
-		panic("quant: " + fn + ": len(dst) = " + itoa(len(dst)) + " < " + itoa(n) + " values for " + itoa(len(src)) + " bytes")
+	if need := n / Q8_0Values * size; ndst < need {
+		panic("quant: " + fn + ": len(dst) = " + itoa(ndst) + " < " + itoa(need) + " bytes for " + itoa(n) + " values")
 	}
-	sinkOf(active(), dst).decodeQ8_0(0, n, src)
+}
+
+// checkDecodeLens panics unless nsrc bytes are whole blocks of size bytes
+// and dst holds their values, and returns how many values they hold.
+func checkDecodeLens(fn string, ndst, nsrc, size int) int {
+	if nsrc%size != 0 {
+		panic("quant: " + fn + ": len(src) = " + itoa(nsrc) + " is not a multiple of " + itoa(size))
+	}
+	n := nsrc / size * Q8_0Values
+	if ndst < n {
+		panic("quant: " + fn + ": len(dst) = " + itoa(ndst) + " < " + itoa(n) + " values for " + itoa(nsrc) + " bytes")
+	}
+	return n
 }

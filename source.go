@@ -138,13 +138,42 @@ func (s source) quantizeONNX(dst []int8, lo, hi int, scale, zero float32) bool {
 	return s.k16.QuantizeONNX(dst[lo:hi], s.u16[lo:hi], scale, zero)
 }
 
-func (s source) encodeQ8_0(dst []byte, lo, hi int) {
-	d := dst[lo/kernels.Q8_0Values*kernels.Q8_0Bytes : hi/kernels.Q8_0Values*kernels.Q8_0Bytes]
+// blockCodec is a GGUF block format as the kernels see it: the bytes of
+// a block of 32 values and its encoder and decoder in each kernel set.
+type blockCodec struct {
+	bytes    int
+	encode   func(*kernels.Set) func([]byte, []float32)
+	encode16 func(*kernels.Format16) func([]byte, []uint16)
+	decode   func(*kernels.Set) func([]float32, []byte)
+	decode16 func(*kernels.Format16) func([]uint16, []byte)
+}
+
+var (
+	q8_0Codec = blockCodec{kernels.Q8_0Bytes,
+		func(k *kernels.Set) func([]byte, []float32) { return k.EncodeQ8_0 },
+		func(f *kernels.Format16) func([]byte, []uint16) { return f.EncodeQ8_0 },
+		func(k *kernels.Set) func([]float32, []byte) { return k.DecodeQ8_0 },
+		func(f *kernels.Format16) func([]uint16, []byte) { return f.DecodeQ8_0 }}
+	q4_0Codec = blockCodec{kernels.Q4_0Bytes,
+		func(k *kernels.Set) func([]byte, []float32) { return k.EncodeQ4_0 },
+		func(f *kernels.Format16) func([]byte, []uint16) { return f.EncodeQ4_0 },
+		func(k *kernels.Set) func([]float32, []byte) { return k.DecodeQ4_0 },
+		func(f *kernels.Format16) func([]uint16, []byte) { return f.DecodeQ4_0 }}
+	q4_1Codec = blockCodec{kernels.Q4_1Bytes,
+		func(k *kernels.Set) func([]byte, []float32) { return k.EncodeQ4_1 },
+		func(f *kernels.Format16) func([]byte, []uint16) { return f.EncodeQ4_1 },
+		func(k *kernels.Set) func([]float32, []byte) { return k.DecodeQ4_1 },
+		func(f *kernels.Format16) func([]uint16, []byte) { return f.DecodeQ4_1 }}
+)
+
+// encode writes the blocks of values [lo, hi) (whole blocks) in codec c.
+func (s source) encode(c blockCodec, dst []byte, lo, hi int) {
+	d := dst[lo/kernels.Q8_0Values*c.bytes : hi/kernels.Q8_0Values*c.bytes]
 	if s.kind == elemFloat32 {
-		s.k.EncodeQ8_0(d, s.f32[lo:hi])
+		c.encode(s.k)(d, s.f32[lo:hi])
 		return
 	}
-	s.k16.EncodeQ8_0(d, s.u16[lo:hi])
+	c.encode16(s.k16)(d, s.u16[lo:hi])
 }
 
 // firstNaN returns the index of the first NaN in [lo, hi). It runs only
@@ -195,11 +224,11 @@ func (s sink) dequantizeAffine(lo, hi int, src []int8, scale float32, zero int32
 	s.k16.DequantizeAffine(s.u16[lo:hi], src, scale, zero)
 }
 
-// decodeQ8_0 writes the values of the Q8_0 blocks src to [lo, hi).
-func (s sink) decodeQ8_0(lo, hi int, src []byte) {
+// decode writes the values of the blocks src, in codec c, to [lo, hi).
+func (s sink) decode(c blockCodec, lo, hi int, src []byte) {
 	if s.kind == elemFloat32 {
-		s.k.DecodeQ8_0(s.f32[lo:hi], src)
+		c.decode(s.k)(s.f32[lo:hi], src)
 		return
 	}
-	s.k16.DecodeQ8_0(s.u16[lo:hi], src)
+	c.decode16(s.k16)(s.u16[lo:hi], src)
 }

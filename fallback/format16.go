@@ -39,6 +39,10 @@ var (
 		EncodeQ8_0:               EncodeQ8_0Float16,
 		DequantizeZeroPoint:      DequantizeZeroPointFloat16,
 		DecodeQ8_0:               DecodeQ8_0Float16,
+		EncodeQ4_0:               EncodeQ4_0Float16,
+		DecodeQ4_0:               DecodeQ4_0Float16,
+		EncodeQ4_1:               EncodeQ4_1Float16,
+		DecodeQ4_1:               DecodeQ4_1Float16,
 
 		QuantizePyTorch:  QuantizePyTorchFloat16,
 		QuantizeONNX:     QuantizeONNXFloat16,
@@ -56,6 +60,10 @@ var (
 		EncodeQ8_0:               EncodeQ8_0BFloat16,
 		DequantizeZeroPoint:      DequantizeZeroPointBFloat16,
 		DecodeQ8_0:               DecodeQ8_0BFloat16,
+		EncodeQ4_0:               EncodeQ4_0BFloat16,
+		DecodeQ4_0:               DecodeQ4_0BFloat16,
+		EncodeQ4_1:               EncodeQ4_1BFloat16,
+		DecodeQ4_1:               DecodeQ4_1BFloat16,
 
 		QuantizePyTorch:  QuantizePyTorchBFloat16,
 		QuantizeONNX:     QuantizeONNXBFloat16,
@@ -128,14 +136,7 @@ func quantizeZeroPoint16(dst []int8, src []uint16, scale, zero float32, widen fu
 // encodeQ8_016 widens one block at a time into a stack array: the block
 // is the unit of EncodeQ8_0, so the result is the same.
 func encodeQ8_016(dst []byte, src []uint16, widen func(uint16) float32) {
-	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
-	var block [n]float32
-	for b := 0; b < len(src)/n; b++ {
-		for i, h := range src[b*n : (b+1)*n] {
-			block[i] = widen(h)
-		}
-		EncodeQ8_0(dst[b*size:(b+1)*size], block[:])
-	}
+	encodeBlocks16(dst, src, kernels.Q8_0Bytes, widen, EncodeQ8_0)
 }
 
 // DequantizeZeroPointFloat16 is DequantizeZeroPoint rounded by ToFloat16.
@@ -163,12 +164,5 @@ func dequantizeZeroPoint16(dst []uint16, src []int8, scale float32, zero int32, 
 }
 
 func decodeQ8_016(dst []uint16, src []byte, narrow func(float32) uint16) {
-	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
-	var block [n]float32
-	for b := 0; b < len(src)/size; b++ {
-		DecodeQ8_0(block[:], src[b*size:(b+1)*size])
-		for i, x := range block {
-			dst[b*n+i] = narrow(x)
-		}
-	}
+	decodeBlocks16(dst, src, kernels.Q8_0Bytes, narrow, DecodeQ8_0)
 }

@@ -199,6 +199,36 @@ type Set struct {
 	// each 34-byte block of src. len(src) is a multiple of 34 and len(dst)
 	// is len(src)/34*32.
 	DecodeQ8_0 func(dst []float32, src []byte)
+
+	// EncodeQ4_0 writes GGUF Q4_0 blocks: for each 32 values of src, d
+	// (binary16, little-endian), then 16 bytes, byte j holding q of value
+	// j in its low nibble and of value j+16 in its high one, where
+	//
+	//	e  = the first value of largest magnitude in the block
+	//	d  = ToFloat16(e / -8)            (a float32 quotient, then RNE)
+	//	id = 1 / FromFloat16(d), or 0 if d is ±0
+	//	q  = clamp(roundEven(x*id) + 8, 0, 15)
+	//
+	// len(src) is a multiple of 32 and len(dst) is len(src)/32*18. src
+	// must be finite with |e|/8 below 65520.
+	EncodeQ4_0 func(dst []byte, src []float32)
+	// DecodeQ4_0 stores float32(q - 8) * FromFloat16(d) (exact).
+	DecodeQ4_0 func(dst []float32, src []byte)
+	// EncodeQ4_1 writes GGUF Q4_1 blocks: d and m (binary16), then the
+	// nibbles as in Q4_0, where, with min and max the block's smallest and
+	// largest values (the first of equals, which sets a zero's sign),
+	//
+	//	d  = ToFloat16((max - min) / 15)  (float32 operations, then RNE)
+	//	m  = ToFloat16(min)
+	//	id = 1 / FromFloat16(d), or 0 if d is ±0
+	//	q  = clamp(roundEven(float32(x - FromFloat16(m)) * id), 0, 15)
+	//
+	// len(dst) is len(src)/32*20. src must be finite with max - min
+	// finite in float32 and d and m finite.
+	EncodeQ4_1 func(dst []byte, src []float32)
+	// DecodeQ4_1 stores float32(q)*FromFloat16(d) + FromFloat16(m), the
+	// product exact, the sum rounded once.
+	DecodeQ4_1 func(dst []float32, src []byte)
 }
 
 // Format16 holds the kernels for a 16-bit format (binary16 or bfloat16),
@@ -216,6 +246,10 @@ type Format16 struct {
 	EncodeQ8_0               func(dst []byte, src []uint16)
 	DequantizeZeroPoint      func(dst []uint16, src []int8, scale float32, zero int32)
 	DecodeQ8_0               func(dst []uint16, src []byte)
+	EncodeQ4_0               func(dst []byte, src []uint16)
+	DecodeQ4_0               func(dst []uint16, src []byte)
+	EncodeQ4_1               func(dst []byte, src []uint16)
+	DecodeQ4_1               func(dst []uint16, src []byte)
 
 	// The interop kernels, as in Set.
 	QuantizePyTorch  func(dst []int8, src []uint16, inv, zero float32) (nan bool)
@@ -278,6 +312,14 @@ func KeyBits16(k int16) uint16 {
 const (
 	Q8_0Values = 32
 	Q8_0Bytes  = 2 + Q8_0Values
+)
+
+// Q4_0 and Q4_1 block layouts: 32 values per block, stored as binary16
+// parameters (d; d and m) and 16 bytes of nibbles.
+const (
+	Q4Values  = 32
+	Q4_0Bytes = 2 + Q4Values/2
+	Q4_1Bytes = 4 + Q4Values/2
 )
 
 // ErrorLanes adds the 16 lane sums of ErrorSums in its fixed order: lanes
