@@ -212,8 +212,16 @@ func TestQ4Formats(t *testing.T) {
 		size int
 		dec  func(out []float32, h []Float16, b []BFloat16, src []byte)
 	}{
-		{"Q4_0", Q4_0Bytes, func(o []float32, h []Float16, b []BFloat16, s []byte) { DecodeQ4_0(o, s); DecodeQ4_0(h, s); DecodeQ4_0(b, s) }},
-		{"Q4_1", Q4_1Bytes, func(o []float32, h []Float16, b []BFloat16, s []byte) { DecodeQ4_1(o, s); DecodeQ4_1(h, s); DecodeQ4_1(b, s) }},
+		{"Q4_0", Q4_0Bytes, func(o []float32, h []Float16, b []BFloat16, s []byte) {
+			DecodeQ4_0(o, s)
+			DecodeQ4_0(h, s)
+			DecodeQ4_0(b, s)
+		}},
+		{"Q4_1", Q4_1Bytes, func(o []float32, h []Float16, b []BFloat16, s []byte) {
+			DecodeQ4_1(o, s)
+			DecodeQ4_1(h, s)
+			DecodeQ4_1(b, s)
+		}},
 	} {
 		nb := len(x) / 32 * c.size
 		// Encode each input type separately and compare with the float32
@@ -332,6 +340,28 @@ func TestQ4RoundTrip(t *testing.T) {
 		f.dec(back, enc)
 		if !slices.Equal(back, x) {
 			t.Errorf("%d-byte blocks: round trip %v, want %v", f.size, back, x)
+		}
+	}
+}
+
+func TestQ4Allocs(t *testing.T) {
+	x := q4Blocks(64)
+	f16, _, bf16, _ := groupInputs(x)
+	e0, e1 := make([]byte, 64*Q4_0Bytes), make([]byte, 64*Q4_1Bytes)
+	h, b := make([]Float16, len(x)), make([]BFloat16, len(x))
+	for _, c := range []struct {
+		name string
+		f    func()
+	}{
+		{"EncodeQ4_0", func() { _ = EncodeQ4_0(e0, x) }},
+		{"EncodeQ4_0 Float16", func() { _ = EncodeQ4_0(e0, f16) }},
+		{"EncodeQ4_1 BFloat16", func() { _ = EncodeQ4_1(e1, bf16) }},
+		{"DecodeQ4_0 BFloat16", func() { DecodeQ4_0(b, e0) }},
+		{"DecodeQ4_1 Float16", func() { DecodeQ4_1(h, e1) }},
+	} {
+		c.f()
+		if a := testing.AllocsPerRun(20, c.f); a != 0 {
+			t.Errorf("%s: %v allocations per call", c.name, a)
 		}
 	}
 }

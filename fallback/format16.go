@@ -136,7 +136,10 @@ func quantizeZeroPoint16(dst []int8, src []uint16, scale, zero float32, widen fu
 // encodeQ8_016 widens one block at a time into a stack array: the block
 // is the unit of EncodeQ8_0, so the result is the same.
 func encodeQ8_016(dst []byte, src []uint16, widen func(uint16) float32) {
-	encodeBlocks16(dst, src, kernels.Q8_0Bytes, widen, EncodeQ8_0)
+	var x [kernels.Q8_0Values]float32
+	for b := range len(src) / kernels.Q8_0Values {
+		EncodeQ8_0(dst[b*kernels.Q8_0Bytes:(b+1)*kernels.Q8_0Bytes], widenBlock(&x, src, b, widen))
+	}
 }
 
 // DequantizeZeroPointFloat16 is DequantizeZeroPoint rounded by ToFloat16.
@@ -164,5 +167,9 @@ func dequantizeZeroPoint16(dst []uint16, src []int8, scale float32, zero int32, 
 }
 
 func decodeQ8_016(dst []uint16, src []byte, narrow func(float32) uint16) {
-	decodeBlocks16(dst, src, kernels.Q8_0Bytes, narrow, DecodeQ8_0)
+	var x [kernels.Q8_0Values]float32
+	for b := range len(src) / kernels.Q8_0Bytes {
+		DecodeQ8_0(x[:], src[b*kernels.Q8_0Bytes:(b+1)*kernels.Q8_0Bytes])
+		narrowBlock(dst, b, &x, narrow)
+	}
 }

@@ -135,55 +135,82 @@ func DecodeQ4_1(dst []float32, src []byte) {
 	}
 }
 
-// The 16-bit Q4 kernels: the float32 ones on widened values, and the
-// decoders rounded to the format.
+// The 16-bit Q4 kernels: the float32 ones on each block's widened
+// values, and the decoders rounded to the format. (Each calls its float32
+// kernel directly: through a function value the block buffer would
+// escape to the heap.)
 
 func EncodeQ4_0Float16(dst []byte, src []uint16) {
-	encodeBlocks16(dst, src, kernels.Q4_0Bytes, FromFloat16, EncodeQ4_0)
-}
-func EncodeQ4_0BFloat16(dst []byte, src []uint16) {
-	encodeBlocks16(dst, src, kernels.Q4_0Bytes, FromBFloat16, EncodeQ4_0)
-}
-func EncodeQ4_1Float16(dst []byte, src []uint16) {
-	encodeBlocks16(dst, src, kernels.Q4_1Bytes, FromFloat16, EncodeQ4_1)
-}
-func EncodeQ4_1BFloat16(dst []byte, src []uint16) {
-	encodeBlocks16(dst, src, kernels.Q4_1Bytes, FromBFloat16, EncodeQ4_1)
-}
-func DecodeQ4_0Float16(dst []uint16, src []byte) {
-	decodeBlocks16(dst, src, kernels.Q4_0Bytes, ToFloat16, DecodeQ4_0)
-}
-func DecodeQ4_0BFloat16(dst []uint16, src []byte) {
-	decodeBlocks16(dst, src, kernels.Q4_0Bytes, ToBFloat16, DecodeQ4_0)
-}
-func DecodeQ4_1Float16(dst []uint16, src []byte) {
-	decodeBlocks16(dst, src, kernels.Q4_1Bytes, ToFloat16, DecodeQ4_1)
-}
-func DecodeQ4_1BFloat16(dst []uint16, src []byte) {
-	decodeBlocks16(dst, src, kernels.Q4_1Bytes, ToBFloat16, DecodeQ4_1)
-}
-
-// encodeBlocks16 widens each block of 32 values and encodes it into its
-// size bytes.
-func encodeBlocks16(dst []byte, src []uint16, size int, widen func(uint16) float32, encode func([]byte, []float32)) {
-	const n = kernels.Q8_0Values // every GGUF block here holds 32 values
-	var block [n]float32
-	for b := 0; b < len(src)/n; b++ {
-		for i, h := range src[b*n : (b+1)*n] {
-			block[i] = widen(h)
-		}
-		encode(dst[b*size:(b+1)*size], block[:])
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4Values {
+		EncodeQ4_0(dst[b*kernels.Q4_0Bytes:(b+1)*kernels.Q4_0Bytes], widenBlock(&x, src, b, FromFloat16))
 	}
 }
 
-// decodeBlocks16 decodes each block of size bytes and narrows its values.
-func decodeBlocks16(dst []uint16, src []byte, size int, narrow func(float32) uint16, decode func([]float32, []byte)) {
-	const n = kernels.Q8_0Values
-	var block [n]float32
-	for b := 0; b < len(src)/size; b++ {
-		decode(block[:], src[b*size:(b+1)*size])
-		for i, x := range block {
-			dst[b*n+i] = narrow(x)
-		}
+func EncodeQ4_0BFloat16(dst []byte, src []uint16) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4Values {
+		EncodeQ4_0(dst[b*kernels.Q4_0Bytes:(b+1)*kernels.Q4_0Bytes], widenBlock(&x, src, b, FromBFloat16))
+	}
+}
+
+func EncodeQ4_1Float16(dst []byte, src []uint16) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4Values {
+		EncodeQ4_1(dst[b*kernels.Q4_1Bytes:(b+1)*kernels.Q4_1Bytes], widenBlock(&x, src, b, FromFloat16))
+	}
+}
+
+func EncodeQ4_1BFloat16(dst []byte, src []uint16) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4Values {
+		EncodeQ4_1(dst[b*kernels.Q4_1Bytes:(b+1)*kernels.Q4_1Bytes], widenBlock(&x, src, b, FromBFloat16))
+	}
+}
+
+func DecodeQ4_0Float16(dst []uint16, src []byte) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4_0Bytes {
+		DecodeQ4_0(x[:], src[b*kernels.Q4_0Bytes:(b+1)*kernels.Q4_0Bytes])
+		narrowBlock(dst, b, &x, ToFloat16)
+	}
+}
+
+func DecodeQ4_0BFloat16(dst []uint16, src []byte) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4_0Bytes {
+		DecodeQ4_0(x[:], src[b*kernels.Q4_0Bytes:(b+1)*kernels.Q4_0Bytes])
+		narrowBlock(dst, b, &x, ToBFloat16)
+	}
+}
+
+func DecodeQ4_1Float16(dst []uint16, src []byte) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4_1Bytes {
+		DecodeQ4_1(x[:], src[b*kernels.Q4_1Bytes:(b+1)*kernels.Q4_1Bytes])
+		narrowBlock(dst, b, &x, ToFloat16)
+	}
+}
+
+func DecodeQ4_1BFloat16(dst []uint16, src []byte) {
+	var x [kernels.Q4Values]float32
+	for b := range len(src) / kernels.Q4_1Bytes {
+		DecodeQ4_1(x[:], src[b*kernels.Q4_1Bytes:(b+1)*kernels.Q4_1Bytes])
+		narrowBlock(dst, b, &x, ToBFloat16)
+	}
+}
+
+// widenBlock widens block b of src (32 values) into x and returns it.
+func widenBlock(x *[32]float32, src []uint16, b int, widen func(uint16) float32) []float32 {
+	for i, h := range src[b*32 : (b+1)*32] {
+		x[i] = widen(h)
+	}
+	return x[:]
+}
+
+// narrowBlock narrows x into block b of dst.
+func narrowBlock(dst []uint16, b int, x *[32]float32, narrow func(float32) uint16) {
+	for i, v := range x {
+		dst[b*32+i] = narrow(v)
 	}
 }
