@@ -10,6 +10,7 @@
 //   dequantizeZeroPointAVX2
 //   dequantizeZeroPointFloat16AVX2
 //   dequantizeZeroPointBFloat16AVX2
+//   dequantizeAffine{,Float16,BFloat16}AVX2
 
 // LOAD8TAIL loads the CX-AX (1..7) bytes at SI+AX into the low bytes of X0
 // like LOAD16TAIL, with the same registers (DX, R9, R10).
@@ -162,8 +163,9 @@ fastrest:                     \
 	VMOVUPS Y0, (DI)
 
 // DEQUANT4 leaves in Y0..Y3 the 32 values of the division path for
-// the int8 at SI+AX: s holds scale, z zero in every lane.
-#define DEQUANT4(s, z) \
+// the int8 at SI+AX: s holds scale, z zero in every lane. OP is VDIVPS,
+// or VMULPS for the affine dequantizers' product.
+#define DEQUANT4(OP, s, z) \
 	VPMOVSXBD (SI)(AX*1), Y0   \
 	VPMOVSXBD 8(SI)(AX*1), Y1  \
 	VPMOVSXBD 16(SI)(AX*1), Y2 \
@@ -176,36 +178,36 @@ fastrest:                     \
 	VCVTDQ2PS Y1, Y1           \
 	VCVTDQ2PS Y2, Y2           \
 	VCVTDQ2PS Y3, Y3           \
-	VDIVPS    s, Y0, Y0        \
-	VDIVPS    s, Y1, Y1        \
-	VDIVPS    s, Y2, Y2        \
-	VDIVPS    s, Y3, Y3
+	OP        s, Y0, Y0        \
+	OP        s, Y1, Y1        \
+	OP        s, Y2, Y2        \
+	OP        s, Y3, Y3
 
 // DEQUANT1 is DEQUANT4 for the 8 int32 lanes of Y0.
-#define DEQUANT1(s, z) \
+#define DEQUANT1(OP, s, z) \
 	VPSUBD    z, Y0, Y0 \
 	VCVTDQ2PS Y0, Y0    \
-	VDIVPS    s, Y0, Y0
+	OP        s, Y0, Y0
 
 // DEQUANTF32X32, DEQUANTF32X8 and DEQUANTF32TAIL are the division path
 // of dequantizeZeroPointAVX2 for 32, 8 and the last 1..7 (CX-AX) int8 at
 // SI+AX, into float32 at DI+4*AX.
-#define DEQUANTF32X32 \
-	DEQUANT4(Y15, Y14)       \
+#define DEQUANTF32X32(OP) \
+	DEQUANT4(OP, Y15, Y14)       \
 	VMOVUPS Y0, (DI)(AX*4)   \
 	VMOVUPS Y1, 32(DI)(AX*4) \
 	VMOVUPS Y2, 64(DI)(AX*4) \
 	VMOVUPS Y3, 96(DI)(AX*4)
 
-#define DEQUANTF32X8 \
+#define DEQUANTF32X8(OP) \
 	VPMOVSXBD (SI)(AX*1), Y0 \
-	DEQUANT1(Y15, Y14)       \
+	DEQUANT1(OP, Y15, Y14)       \
 	VMOVUPS   Y0, (DI)(AX*4)
 
-#define DEQUANTF32TAIL \
+#define DEQUANTF32TAIL(OP) \
 	LOAD8TAIL                     \
 	VPMOVSXBD  X0, Y0             \
-	DEQUANT1(Y15, Y14)            \
+	DEQUANT1(OP, Y15, Y14)            \
 	TAILMASK(Y8)                  \
 	VMASKMOVPS Y0, Y8, (DI)(AX*4)
 
@@ -237,7 +239,7 @@ TEXT ·dequantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	DEQUANTFASTLOOPS(Y15, Y14, Y13, 4, STOREF32X4, STOREF32X1)
 
 slow:
-	ELEMENTWISE(DEQUANTF32X32, NOTHING, DEQUANTF32X8, DEQUANTF32TAIL)
+	ELEMENTWISE(DEQUANTF32X32(VDIVPS), NOTHING, DEQUANTF32X8(VDIVPS), DEQUANTF32TAIL(VDIVPS))
 
 #define STOREF16X4 \
 	VCVTPS2PH $0, Y0, (DI)   \
@@ -251,22 +253,22 @@ slow:
 // DEQUANTF16X32, DEQUANTF16X8 and DEQUANTF16TAIL are the division path
 // of dequantizeZeroPointFloat16AVX2 for 32, 8 and the last 1..7 (CX-AX)
 // int8 at SI+AX, into binary16 at DI+2*AX.
-#define DEQUANTF16X32 \
-	DEQUANT4(Y15, Y14)             \
+#define DEQUANTF16X32(OP) \
+	DEQUANT4(OP, Y15, Y14)             \
 	VCVTPS2PH $0, Y0, (DI)(AX*2)   \
 	VCVTPS2PH $0, Y1, 16(DI)(AX*2) \
 	VCVTPS2PH $0, Y2, 32(DI)(AX*2) \
 	VCVTPS2PH $0, Y3, 48(DI)(AX*2)
 
-#define DEQUANTF16X8 \
+#define DEQUANTF16X8(OP) \
 	VPMOVSXBD (SI)(AX*1), Y0     \
-	DEQUANT1(Y15, Y14)           \
+	DEQUANT1(OP, Y15, Y14)           \
 	VCVTPS2PH $0, Y0, (DI)(AX*2)
 
-#define DEQUANTF16TAIL \
+#define DEQUANTF16TAIL(OP) \
 	LOAD8TAIL            \
 	VPMOVSXBD X0, Y0     \
-	DEQUANT1(Y15, Y14)   \
+	DEQUANT1(OP, Y15, Y14)   \
 	VCVTPS2PH $0, Y0, X0 \
 	STORE16TAIL
 
@@ -296,7 +298,7 @@ TEXT ·dequantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	DEQUANTFASTLOOPS(Y15, Y14, Y13, 2, STOREF16X4, STOREF16X1)
 
 slow:
-	ELEMENTWISE(DEQUANTF16X32, NOTHING, DEQUANTF16X8, DEQUANTF16TAIL)
+	ELEMENTWISE(DEQUANTF16X32(VDIVPS), NOTHING, DEQUANTF16X8(VDIVPS), DEQUANTF16TAIL(VDIVPS))
 
 // STOREBF16X4 rounds Y0..Y3, which hold no NaN, to bfloat16 as
 // BF16ROUND4 does and stores them at DI; Y4..Y9 are scratch.
@@ -325,8 +327,8 @@ slow:
 // which BF16CONSTS leaves alone; the main loop tests for NaNs as
 // float32ToBFloat16AVX2 does (0/0 makes one) and jumps to BF16ROUND4's
 // nan4 when it finds one.
-#define DEQUANTBF16X32 \
-	DEQUANT4(Y11, Y10)       \
+#define DEQUANTBF16X32(OP) \
+	DEQUANT4(OP, Y11, Y10)       \
 	VCMPPS  $3, Y1, Y0, Y8   \
 	VCMPPS  $3, Y3, Y2, Y9   \
 	VPOR    Y9, Y8, Y8       \
@@ -336,18 +338,18 @@ slow:
 	VMOVDQU Y0, (DI)(AX*2)   \
 	VMOVDQU Y2, 32(DI)(AX*2)
 
-#define DEQUANTBF16X8 \
+#define DEQUANTBF16X8(OP) \
 	VPMOVSXBD    (SI)(AX*1), Y0              \
-	DEQUANT1(Y11, Y10)                       \
+	DEQUANT1(OP, Y11, Y10)                       \
 	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
 	VEXTRACTI128 $1, Y0, X1                  \
 	VPACKUSDW    X1, X0, X0                  \
 	VMOVDQU      X0, (DI)(AX*2)
 
-#define DEQUANTBF16TAIL \
+#define DEQUANTBF16TAIL(OP) \
 	LOAD8TAIL                                \
 	VPMOVSXBD    X0, Y0                      \
-	DEQUANT1(Y11, Y10)                       \
+	DEQUANT1(OP, Y11, Y10)                       \
 	BF16ROUND(Y0, Y4, Y5, Y6, Y15, Y14, Y13) \
 	VEXTRACTI128 $1, Y0, X1                  \
 	VPACKUSDW    X1, X0, X0                  \
@@ -384,4 +386,67 @@ TEXT ·dequantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
 	DEQUANTFASTLOOPS(Y11, Y10, Y12, 2, STOREBF16X4, STOREBF16X1)
 
 slow:
-	ELEMENTWISE(DEQUANTBF16X32, NOTHING, DEQUANTBF16X8, DEQUANTBF16TAIL)
+	ELEMENTWISE(DEQUANTBF16X32(VDIVPS), NOTHING, DEQUANTBF16X8(VDIVPS), DEQUANTBF16TAIL(VDIVPS))
+
+// The affine dequantizers (PyTorch's dequantize, ONNX DequantizeLinear)
+// multiply where the zero-point ones divide: float32(q - zero) * scale,
+// one rounding, so the division path's loops serve with VMULPS for
+// VDIVPS and need no fast path. Any scale may come: 0 times an infinity
+// makes a NaN, which the bfloat16 rounding tests for as the division
+// path does.
+
+// func dequantizeAffineAVX2(dst []float32, src []int8, scale float32, zero int32)
+//
+// Registers:
+//	SI  src                   Y0-Y3   products
+//	DI  dst                   Y8      tail mask
+//	CX  len(src)              Y14     zero (int32)
+//	AX  index                 Y15     scale
+//	BX  loop end
+//	DX  elements left (tail)
+//	R8  zero, then scratch
+//	R9  tail pointer
+//	R10 scratch
+TEXT ·dequantizeAffineAVX2(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	MOVL         zero+52(FP), R8
+	VMOVD        R8, X14
+	VPBROADCASTD X14, Y14
+	XORQ         AX, AX
+	ELEMENTWISE(DEQUANTF32X32(VMULPS), NOTHING, DEQUANTF32X8(VMULPS), DEQUANTF32TAIL(VMULPS))
+
+// func dequantizeAffineFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
+// dequantizeAffineAVX2, rounded to binary16 by VCVTPS2PH $0.
+//
+// Registers: those of dequantizeAffineAVX2, Y0-Y3 then binary16.
+TEXT ·dequantizeAffineFloat16AVX2(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	MOVL         zero+52(FP), R8
+	VMOVD        R8, X14
+	VPBROADCASTD X14, Y14
+	XORQ         AX, AX
+	ELEMENTWISE(DEQUANTF16X32(VMULPS), NOTHING, DEQUANTF16X8(VMULPS), DEQUANTF16TAIL(VMULPS))
+
+// func dequantizeAffineBFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
+// dequantizeAffineAVX2, rounded to bfloat16 as float32ToBFloat16AVX2
+// does, NaNs included.
+//
+// Registers: those of dequantizeZeroPointBFloat16AVX2 on its division
+// path, with products for quotients.
+TEXT ·dequantizeAffineBFloat16AVX2(SB), NOSPLIT, $0-56
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y11
+	MOVL         zero+52(FP), R8
+	VMOVD        R8, X10
+	VPBROADCASTD X10, Y10
+	BF16CONSTS
+	XORQ         AX, AX
+	ELEMENTWISE(DEQUANTBF16X32(VMULPS), NOTHING, DEQUANTBF16X8(VMULPS), DEQUANTBF16TAIL(VMULPS))

@@ -9,42 +9,102 @@
 //
 //   fakeQuantizeDivAVX2, fakeQuantizeRecipAVX2
 //   fakeQuantizeMaskAVX2
+//   fakeQuantizePyTorch{NoMask,Mask}AVX2
 //   maskGradientAVX2
 
-// FAKESTEP fake-quantizes the 8 values at m into t, with r as the
-// working register: times the scale (Y15), tested for NaN (ORed into Y9;
-// x*scale is NaN exactly where x is, the scale being positive and
-// finite), plus float32(zero) (Y14), each rounded; clamped to [qmin,
-// qmax] (Y11, Y12 as floats), which commutes with the rounding since both
-// ends are integers and keeps VCVTPS2DQ in range; rounded to nearest
-// even; minus zero (Y13) as int32, exact; converted; then FINISH(r, t)
-// divides r by the scale into t.
-#define FAKESTEP(m, r, t, FINISH) \
+// FAKESTEP fake-quantizes the 8 values at m, with r as the working
+// register: times the multiplier (Y15: the scale, or PyTorch's inverse
+// scale), then PRE(r, t) on the product, plus float32(zero) (Y14), each
+// rounded, then GRID(r, t), which may leave in t the lanes in the grid;
+// clamped to [qmin, qmax] (Y11, Y12 as floats), which commutes with any
+// later rounding since both ends are integers and keeps VCVTPS2DQ in
+// range; then FINISH(r, o) leaves the dequantized value in o.
+#define FAKESTEP(m, r, t, o, PRE, GRID, FINISH) \
 	VMULPS    m, Y15, r   \
-	VCMPPS    $3, r, r, t \
-	VPOR      t, Y9, Y9   \
+	PRE(r, t)             \
 	VADDPS    Y14, r, r   \
+	GRID(r, t)            \
 	VMINPS    Y12, r, r   \
 	VMAXPS    Y11, r, r   \
-	VCVTPS2DQ r, r        \
-	VPSUBD    Y13, r, r   \
-	VCVTDQ2PS r, r        \
-	FINISH(r, t)
+	FINISH(r, o)
 
-// DIVIDE and RECIPROCAL are FAKESTEP's finishes: an IEEE division, or,
-// where the Go wrapper has found the call inside the domain of the
+// FAKESTEP's PRE: NANTEST tests the product for NaN (into t, ORed into
+// Y9; it is NaN exactly where x is, the multiplier being positive and
+// finite); NANTESTROUND then rounds it to nearest even (VROUNDPS $0, as
+// VCVTPS2DQ rounds; values beyond int32 and infinities stay as they are),
+// as PyTorch does before adding the zero point; UNTESTED is for
+// FakeQuantizeMask, which takes no NaN.
+#define NANTEST(r, t) \
+	VCMPPS $3, r, r, t \
+	VPOR   t, Y9, Y9
+
+#define NANTESTROUND(r, t) \
+	NANTEST(r, t)     \
+	VROUNDPS $0, r, r
+
+#define UNTESTED(r, t)
+
+// FAKESTEP's GRID: nothing, or INGRID, which leaves in k the lanes with
+// qmin <= r <= qmax (all-ones dwords, else zero; Y8 is scratch).
+// FakeQuantizeMask's mask is of the rounded sum: ROUNDINGRID rounds
+// first.
+#define NOGRID(r, k)
+
+#define INGRID(r, k) \
+	VCMPPS $0x1D, Y11, r, k  \
+	VCMPPS $0x12, Y12, r, Y8 \
+	VANDPS Y8, k, k
+
+#define ROUNDINGRID(r, k) \
+	VROUNDPS $0, r, r \
+	INGRID(r, k)
+
+// The finishes. UNZERO rounds r to nearest even and takes zero (Y13)
+// from it as int32, exact, converted back. DIVIDE and RECIPROCAL follow
+// it with the library's division by the scale (Y15): an IEEE division,
+// or, where the Go wrapper has found the call inside the domain of the
 // dequantizers' fast path (see DEQUANTFAST in dequantize_amd64.s: there
 // zero lies in [-128, 128], so every numerator q - zero in [-256, 255],
 // and 2^-64 <= scale <= 2^64), the product by 1/scale (Y10) corrected by
 // two fused multiply-adds, which is the same quotient: y = n*(1/scale),
-// e = n - y*scale (exact), y + e*(1/scale).
-#define DIVIDE(r, t) \
-	VDIVPS Y15, r, t
+// e = n - y*scale (exact), y + e*(1/scale). AFFINE is PyTorch's
+// (q - zero) * scale with the scale in Y13: the difference in float32,
+// exact on its grids (|q|, |zero| <= 2^23), then one rounded product.
+#define UNZERO(r) \
+	VCVTPS2DQ r, r      \
+	VPSUBD    Y13, r, r \
+	VCVTDQ2PS r, r
 
-#define RECIPROCAL(r, t) \
-	VMULPS       Y10, r, t \
-	VFNMADD231PS Y15, t, r \
-	VFMADD231PS  Y10, r, t
+#define DIVIDE(r, o) \
+	UNZERO(r)        \
+	VDIVPS Y15, r, o
+
+#define RECIPROCAL(r, o) \
+	UNZERO(r)              \
+	VMULPS       Y10, r, o \
+	VFNMADD231PS Y15, o, r \
+	VFMADD231PS  Y10, r, o
+
+#define AFFINE(r, o) \
+	VSUBPS Y14, r, r \
+	VMULPS Y13, r, o
+
+// The steps of the kernels, on the 8 values at m, the result in t, or,
+// for the masked kernels, in r with the mask in k.
+#define DIVSTEP(m, r, t) \
+	FAKESTEP(m, r, t, t, NANTEST, NOGRID, DIVIDE)
+
+#define RECIPSTEP(m, r, t) \
+	FAKESTEP(m, r, t, t, NANTEST, NOGRID, RECIPROCAL)
+
+#define PYTORCHSTEP(m, r, t) \
+	FAKESTEP(m, r, t, t, NANTESTROUND, NOGRID, AFFINE)
+
+#define MASKSTEP(m, r, k) \
+	FAKESTEP(m, r, k, r, UNTESTED, ROUNDINGRID, DIVIDE)
+
+#define PYTORCHMASKSTEP(m, r, k) \
+	FAKESTEP(m, r, k, r, NANTESTROUND, INGRID, AFFINE)
 
 // FAKEGRID broadcasts the grid's arguments, zero (R11), qmin (R12) and
 // qmax (R13), into FAKESTEP's constants: zero as int32 in Y13 and as
@@ -62,37 +122,36 @@
 	VCVTDQ2PS    Y12, Y12
 
 // FAKEX32, FAKEX8 and FAKETAIL fake-quantize 32, 8 and the last 1..7
-// (CX-AX) values at SI+4*AX into DI+4*AX, with FINISH. The tail's lanes
+// (CX-AX) values at SI+4*AX into DI+4*AX, with STEP. The tail's lanes
 // past the end load as zeros, which are no NaN.
-#define FAKEX32(FINISH) \
-	FAKESTEP((SI)(AX*4), Y0, Y4, FINISH)   \
-	FAKESTEP(32(SI)(AX*4), Y1, Y5, FINISH) \
-	FAKESTEP(64(SI)(AX*4), Y2, Y6, FINISH) \
-	FAKESTEP(96(SI)(AX*4), Y3, Y7, FINISH) \
-	VMOVUPS Y4, (DI)(AX*4)                 \
-	VMOVUPS Y5, 32(DI)(AX*4)               \
-	VMOVUPS Y6, 64(DI)(AX*4)               \
+#define FAKEX32(STEP) \
+	STEP((SI)(AX*4), Y0, Y4)   \
+	STEP(32(SI)(AX*4), Y1, Y5) \
+	STEP(64(SI)(AX*4), Y2, Y6) \
+	STEP(96(SI)(AX*4), Y3, Y7) \
+	VMOVUPS Y4, (DI)(AX*4)     \
+	VMOVUPS Y5, 32(DI)(AX*4)   \
+	VMOVUPS Y6, 64(DI)(AX*4)   \
 	VMOVUPS Y7, 96(DI)(AX*4)
 
-#define FAKEX8(FINISH) \
-	FAKESTEP((SI)(AX*4), Y0, Y4, FINISH) \
+#define FAKEX8(STEP) \
+	STEP((SI)(AX*4), Y0, Y4) \
 	VMOVUPS Y4, (DI)(AX*4)
 
-#define FAKETAIL(FINISH) \
+#define FAKETAIL(STEP) \
 	TAILMASK(Y8)                  \
 	VMASKMOVPS (SI)(AX*4), Y8, Y1 \
-	FAKESTEP(Y1, Y0, Y4, FINISH)  \
+	STEP(Y1, Y0, Y4)              \
 	VMASKMOVPS Y4, Y8, (DI)(AX*4)
 
-// FAKEQUANTIZE is the body of the two fake quantizers, after their
-// arguments are in place (DI dst, SI src, CX its length, Y15 scale, R11
-// to R13 the grid, Y10 1/scale for RECIPROCAL), up to their done label;
-// Y9 then says whether a NaN was seen.
-#define FAKEQUANTIZE(FINISH) \
-	FAKEGRID                 \
-	VPXOR Y9, Y9, Y9         \
-	XORQ  AX, AX             \
-	ELEMENTWISELOOP(FAKEX32(FINISH), NOTHING, FAKEX8(FINISH), FAKETAIL(FINISH))
+// FAKEQUANTIZE is the body of the unmasked fake quantizers, after their
+// arguments and FAKESTEP's constants are in place (DI dst, SI src, CX its
+// length, and what STEP's finish reads), up to their done label; Y9 then
+// says whether a NaN was seen.
+#define FAKEQUANTIZE(STEP) \
+	VPXOR Y9, Y9, Y9 \
+	XORQ  AX, AX     \
+	ELEMENTWISELOOP(FAKEX32(STEP), NOTHING, FAKEX8(STEP), FAKETAIL(STEP))
 
 // func fakeQuantizeDivAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32) (nan bool)
 // func fakeQuantizeRecipAVX2(dst, src []float32, scale, recip float32, zero, qmin, qmax int32) (nan bool)
@@ -120,7 +179,8 @@ TEXT ·fakeQuantizeDivAVX2(SB), NOSPLIT, $0-65
 	MOVL         zero+52(FP), R11
 	MOVL         qmin+56(FP), R12
 	MOVL         qmax+60(FP), R13
-	FAKEQUANTIZE(DIVIDE)
+	FAKEGRID
+	FAKEQUANTIZE(DIVSTEP)
 	VPTEST       Y9, Y9
 	SETNE        nan+64(FP)
 	VZEROUPPER
@@ -135,53 +195,40 @@ TEXT ·fakeQuantizeRecipAVX2(SB), NOSPLIT, $0-73
 	MOVL         zero+56(FP), R11
 	MOVL         qmin+60(FP), R12
 	MOVL         qmax+64(FP), R13
-	FAKEQUANTIZE(RECIPROCAL)
+	FAKEGRID
+	FAKEQUANTIZE(RECIPSTEP)
 	VPTEST       Y9, Y9
 	SETNE        nan+72(FP)
 	VZEROUPPER
 	RET
 
-// The masked variant rounds before it clamps (the same values, since the
-// grid's ends are integers), so that the rounded value can be compared
-// with the grid: VROUNDPS $0 rounds to nearest even, as VCVTPS2DQ does,
-// and leaves values beyond int32 and infinities as they are.
-
-// FAKEMASK8 fake-quantizes the 8 values at m into r and leaves in k the
-// lanes whose rounded value lies in [qmin, qmax] (all-ones dwords, else
-// zero). Y9 is scratch; the constants are FAKESTEP's.
-#define FAKEMASK8(m, r, k) \
-	VMULPS    m, Y15, r        \
-	VADDPS    Y14, r, r        \
-	VROUNDPS  $0, r, r         \
-	VCMPPS    $0x1D, Y11, r, k \
-	VCMPPS    $0x12, Y12, r, Y9 \
-	VANDPS    Y9, k, k         \
-	VMINPS    Y12, r, r        \
-	VMAXPS    Y11, r, r        \
-	VCVTPS2DQ r, r             \
-	VPSUBD    Y13, r, r        \
-	VCVTDQ2PS r, r             \
-	VDIVPS    Y15, r, r
+// The masked fake quantizers store with each value whether it fell
+// within the grid: FakeQuantize's mask is of the rounded sum (MASKSTEP
+// rounds before it clamps: the same values, since the grid's ends are
+// integers), PyTorch's of the sum of the rounded product and the zero
+// point (PYTORCHMASKSTEP), which also tests for NaN; FakeQuantizeMask
+// takes none.
 
 // MASKX32, MASKX8 and MASKTAIL fake-quantize 32, 8 and the last 1..7
-// (CX-AX) values at SI+4*AX into DI+4*AX, and store their masks as bytes
-// 0 or 1 at R10+AX: the dword masks packed with signed saturation (-1
-// stays -1), put back in order by ·packOrder (Y10), then made 1 by
-// VPABSB. MASKTAIL ends at STORE8TAIL, with DI moved to the mask.
-#define MASKX32 \
-	FAKEMASK8((SI)(AX*4), Y0, Y4)   \
-	FAKEMASK8(32(SI)(AX*4), Y1, Y5) \
-	FAKEMASK8(64(SI)(AX*4), Y2, Y6) \
-	FAKEMASK8(96(SI)(AX*4), Y3, Y7) \
-	VMOVUPS   Y0, (DI)(AX*4)        \
-	VMOVUPS   Y1, 32(DI)(AX*4)      \
-	VMOVUPS   Y2, 64(DI)(AX*4)      \
-	VMOVUPS   Y3, 96(DI)(AX*4)      \
-	VPACKSSDW Y5, Y4, Y4            \
-	VPACKSSDW Y7, Y6, Y6            \
-	VPACKSSWB Y6, Y4, Y4            \
-	VPERMD    Y4, Y10, Y4           \
-	VPABSB    Y4, Y4                \
+// (CX-AX) values at SI+4*AX into DI+4*AX with STEP, and store their masks
+// as bytes 0 or 1 at R10+AX: the dword masks packed with signed
+// saturation (-1 stays -1), put back in order by ·packOrder (Y10), then
+// made 1 by VPABSB. MASKTAIL keeps its lane mask in Y3, as the steps use
+// Y8, and ends at STORE8TAIL, with DI moved to the mask.
+#define MASKX32(STEP) \
+	STEP((SI)(AX*4), Y0, Y4)   \
+	STEP(32(SI)(AX*4), Y1, Y5) \
+	STEP(64(SI)(AX*4), Y2, Y6) \
+	STEP(96(SI)(AX*4), Y3, Y7) \
+	VMOVUPS   Y0, (DI)(AX*4)   \
+	VMOVUPS   Y1, 32(DI)(AX*4) \
+	VMOVUPS   Y2, 64(DI)(AX*4) \
+	VMOVUPS   Y3, 96(DI)(AX*4) \
+	VPACKSSDW Y5, Y4, Y4       \
+	VPACKSSDW Y7, Y6, Y6       \
+	VPACKSSWB Y6, Y4, Y4       \
+	VPERMD    Y4, Y10, Y4      \
+	VPABSB    Y4, Y4           \
 	VMOVDQU   Y4, (R10)(AX*1)
 
 #define MASKBYTES8 \
@@ -190,29 +237,39 @@ TEXT ·fakeQuantizeRecipAVX2(SB), NOSPLIT, $0-73
 	VPACKSSWB    X4, X4, X4 \
 	VPABSB       X4, X4
 
-#define MASKX8 \
-	FAKEMASK8((SI)(AX*4), Y0, Y4) \
-	VMOVUPS Y0, (DI)(AX*4)        \
-	MASKBYTES8                    \
+#define MASKX8(STEP) \
+	STEP((SI)(AX*4), Y0, Y4) \
+	VMOVUPS Y0, (DI)(AX*4)   \
+	MASKBYTES8               \
 	VMOVQ   X4, (R10)(AX*1)
 
-#define MASKTAIL \
-	TAILMASK(Y8)                  \
-	VMASKMOVPS (SI)(AX*4), Y8, Y1 \
-	FAKEMASK8(Y1, Y0, Y4)         \
-	VMASKMOVPS Y0, Y8, (DI)(AX*4) \
+#define MASKTAIL(STEP) \
+	TAILMASK(Y3)                  \
+	VMASKMOVPS (SI)(AX*4), Y3, Y1 \
+	STEP(Y1, Y0, Y4)              \
+	VMASKMOVPS Y0, Y3, (DI)(AX*4) \
 	MASKBYTES8                    \
 	VMOVDQA    X4, X0             \
 	MOVQ       R10, DI            \
 	STORE8TAIL
 
+// MASKED is the body of the masked fake quantizers, after their arguments
+// and FAKESTEP's constants are in place (DI dst, SI src, CX its length,
+// R10 the mask, and what STEP's finish reads), up to their done label;
+// Y9 then says whether a NaN was seen, if STEP tests.
+#define MASKED(STEP) \
+	VMOVDQU ·packOrder(SB), Y10 \
+	VPXOR   Y9, Y9, Y9          \
+	XORQ    AX, AX              \
+	ELEMENTWISELOOP(MASKX32(STEP), NOTHING, MASKX8(STEP), MASKTAIL(STEP))
+
 // func fakeQuantizeMaskAVX2(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
 //
 // Registers:
-//	SI  src                   Y0-Y3   values
+//	SI  src                   Y0-Y3   values (Y3: tail mask, in MASKTAIL)
 //	DI  dst, then mask (tail) Y4-Y7   lane masks, then bytes in Y4
-//	R10 mask                  Y8      tail mask
-//	CX  len(src)              Y9      scratch
+//	R10 mask                  Y8      scratch (INGRID)
+//	CX  len(src)              Y9      unused (zeroed by MASKED)
 //	AX  index                 Y10     packOrder
 //	BX  loop end              Y11     float32(qmin)
 //	DX  scratch (tails)       Y12     float32(qmax)
@@ -229,9 +286,55 @@ TEXT ·fakeQuantizeMaskAVX2(SB), NOSPLIT, $0-88
 	MOVL         qmin+80(FP), R12
 	MOVL         qmax+84(FP), R13
 	FAKEGRID
-	VMOVDQU      ·packOrder(SB), Y10
-	XORQ         AX, AX
-	ELEMENTWISE(MASKX32, NOTHING, MASKX8, MASKTAIL)
+	MASKED(MASKSTEP)
+	VZEROUPPER
+	RET
+
+// func fakeQuantizePyTorchNoMaskAVX2(dst, src []float32, inv, scale float32, zero, qmin, qmax int32) (nan bool)
+// func fakeQuantizePyTorchMaskAVX2(dst, src []float32, mask []uint8, inv, scale float32, zero, qmin, qmax int32) (nan bool)
+// PyTorch's fake_quantize_per_tensor_affine and its _cachemask form
+// (kernels_amd64.go's fakeQuantizePyTorchAVX2 picks by whether there is a
+// mask): FAKESTEP multiplying by inv (Y15), rounding before the zero
+// point, finishing with AFFINE (the scale in Y13, over FAKEGRID's int32
+// zero, which AFFINE does not need).
+//
+// Registers: those of fakeQuantizeDivAVX2 or fakeQuantizeMaskAVX2, with
+//	Y4-Y7   NaN tests, then lane masks (Mask)
+//	Y9      NaN seen (lanes)
+//	Y13     scale
+//	Y15     inv
+TEXT ·fakeQuantizePyTorchNoMaskAVX2(SB), NOSPLIT, $0-73
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS inv+48(FP), Y15
+	MOVL         zero+56(FP), R11
+	MOVL         qmin+60(FP), R12
+	MOVL         qmax+64(FP), R13
+	FAKEGRID
+	VBROADCASTSS scale+52(FP), Y13
+	FAKEQUANTIZE(PYTORCHSTEP)
+	VPTEST       Y9, Y9
+	SETNE        nan+72(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·fakeQuantizePyTorchMaskAVX2(SB), NOSPLIT, $0-97
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	MOVQ         mask_base+48(FP), R10
+	VBROADCASTSS inv+72(FP), Y15
+	MOVL         zero+80(FP), R11
+	MOVL         qmin+84(FP), R12
+	MOVL         qmax+88(FP), R13
+	FAKEGRID
+	VBROADCASTSS scale+76(FP), Y13
+	MASKED(PYTORCHMASKSTEP)
+	VPTEST       Y9, Y9
+	SETNE        nan+96(FP)
+	VZEROUPPER
+	RET
 
 // GRADX8(off) stores the 8 gradients at SI+4*AX+off where their mask
 // bytes at R10+AX+off/4 are 1, +0 where they are 0: the bytes widened to

@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/qkernels/quant/dispatch"
-	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -53,9 +52,9 @@ var avx2 = kernels.Set{
 		EncodeQ4_1:          fallback.EncodeQ4_1Float16,
 		DecodeQ4_1:          fallback.DecodeQ4_1Float16,
 
-		QuantizePyTorch:  fallback.QuantizePyTorchFloat16,
-		QuantizeONNX:     fallback.QuantizeONNXFloat16,
-		DequantizeAffine: fallback.DequantizeAffineFloat16,
+		QuantizePyTorch:  quantizePyTorchFloat16AVX2,
+		QuantizeONNX:     quantizeONNXFloat16AVX2,
+		DequantizeAffine: dequantizeAffineFloat16AVX2,
 
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksAVX2,
 		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksAVX2,
@@ -75,9 +74,9 @@ var avx2 = kernels.Set{
 		EncodeQ4_1:          fallback.EncodeQ4_1BFloat16,
 		DecodeQ4_1:          fallback.DecodeQ4_1BFloat16,
 
-		QuantizePyTorch:  fallback.QuantizePyTorchBFloat16,
-		QuantizeONNX:     fallback.QuantizeONNXBFloat16,
-		DequantizeAffine: fallback.DequantizeAffineBFloat16,
+		QuantizePyTorch:  quantizePyTorchBFloat16AVX2,
+		QuantizeONNX:     quantizeONNXBFloat16AVX2,
+		DequantizeAffine: dequantizeAffineBFloat16AVX2,
 
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksAVX2,
 		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksAVX2,
@@ -102,10 +101,10 @@ var avx2 = kernels.Set{
 	MaskGradient:     maskGradientAVX2,
 	ErrorSums:        errorSumsAVX2,
 
-	QuantizePyTorch:     fallback.QuantizePyTorch,
-	QuantizeONNX:        fallback.QuantizeONNX,
-	DequantizeAffine:    fallback.DequantizeAffine,
-	FakeQuantizePyTorch: fallback.FakeQuantizePyTorch,
+	QuantizePyTorch:     quantizePyTorchAVX2,
+	QuantizeONNX:        quantizeONNXAVX2,
+	DequantizeAffine:    dequantizeAffineAVX2,
+	FakeQuantizePyTorch: fakeQuantizePyTorchAVX2,
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
@@ -158,6 +157,36 @@ func quantizeZeroPointFloat16CheckedAVX2(dst []int8, src []uint16, scale, zero f
 //go:noescape
 func quantizeZeroPointBFloat16CheckedAVX2(dst []int8, src []uint16, scale, zero float32) (nan bool)
 
+// The interop kernels (quantize_amd64.s, dequantize_amd64.s and
+// fakequant_amd64.s): PyTorch's and ONNX Runtime's arithmetic.
+
+//go:noescape
+func quantizePyTorchAVX2(dst []int8, src []float32, inv, zero float32) (nan bool)
+
+//go:noescape
+func quantizeONNXAVX2(dst []int8, src []float32, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizePyTorchFloat16AVX2(dst []int8, src []uint16, inv, zero float32) (nan bool)
+
+//go:noescape
+func quantizeONNXFloat16AVX2(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizePyTorchBFloat16AVX2(dst []int8, src []uint16, inv, zero float32) (nan bool)
+
+//go:noescape
+func quantizeONNXBFloat16AVX2(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+//go:noescape
+func dequantizeAffineAVX2(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func dequantizeAffineFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
+
+//go:noescape
+func dequantizeAffineBFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)
+
 //go:noescape
 func quantizeAbsmaxFusedAVX2(dst []int8, src []float32) (maxBits uint32, scale float32)
 
@@ -190,6 +219,22 @@ func fakeQuantizeRecipAVX2(dst, src []float32, scale, recip float32, zero, qmin,
 
 //go:noescape
 func fakeQuantizeMaskAVX2(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
+
+// fakeQuantizePyTorchAVX2 is kernels.Set.FakeQuantizePyTorch: a nil mask
+// means none is written, which the masked kernel cannot tell from an
+// empty one, so each has its own entry point.
+func fakeQuantizePyTorchAVX2(dst, src []float32, mask []uint8, inv, scale float32, zero, qmin, qmax int32) bool {
+	if mask == nil {
+		return fakeQuantizePyTorchNoMaskAVX2(dst, src, inv, scale, zero, qmin, qmax)
+	}
+	return fakeQuantizePyTorchMaskAVX2(dst, src, mask, inv, scale, zero, qmin, qmax)
+}
+
+//go:noescape
+func fakeQuantizePyTorchNoMaskAVX2(dst, src []float32, inv, scale float32, zero, qmin, qmax int32) (nan bool)
+
+//go:noescape
+func fakeQuantizePyTorchMaskAVX2(dst, src []float32, mask []uint8, inv, scale float32, zero, qmin, qmax int32) (nan bool)
 
 //go:noescape
 func maskGradientAVX2(dst, grad []float32, mask []uint8)

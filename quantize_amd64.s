@@ -16,6 +16,7 @@
 //   quantizeZeroPointFloat16AVX2
 //   quantizeZeroPointBFloat16AVX2
 //   quantize{Absmax,ZeroPoint}{,Float16,BFloat16}CheckedAVX2
+//   quantize{PyTorch,ONNX}{,Float16,BFloat16}AVX2
 
 // CVTPACK4 converts the float32 lanes of Y0..Y3 to int32, rounding to
 // nearest even, and packs them with signed saturation into the 32 bytes of
@@ -47,72 +48,90 @@
 
 // The quantizers with given parameters share one body, QUANTIZE, whose
 // variable parts come in two kinds. The source's macros load values as
-// float32 already multiplied by the scale (Y15): float32 with the multiply
-// reading memory; binary16 widened by VCVTPH2PS (exact); bfloat16 as
-// bits<<16, in BF16SPLIT's even/odd order in the main loop (fewer
-// operations than widening in order; BF16PACK restores the order). The
-// method's macros finish the values: the zero point added (a rounded
-// product, then a rounded sum, never fused), the top clamped to 127.0,
-// rounded to nearest even; absmax also clamps the packed bytes to -127.
-// The tails load through a mask (float32) or LOAD16TAIL, and store through
-// STORE8TAIL.
+// float32 already multiplied by the scale (Y15), or, for ONNX's
+// quantizer, divided by it: float32 with the multiply reading memory;
+// binary16 widened by VCVTPH2PS (exact); bfloat16 as bits<<16, in
+// BF16SPLIT's even/odd order in the main loop (fewer operations than
+// widening in order; BF16PACK restores the order). The method's macros
+// finish the values: the zero point added (a rounded product, then a
+// rounded sum, never fused), the top clamped to 127.0, rounded to nearest
+// even; absmax also clamps the packed bytes to -127. The tails load
+// through a mask (float32) or LOAD16TAIL, and store through STORE8TAIL.
+//
+// The 16-bit and tail loads take the operation with the scale as OP:
+// VMULPS for the product, VDIVPS for the quotient x/scale (the value is
+// the dividend, so one form serves both).
 
 // SCALED32F32, SCALED32F16 and SCALED32BF16 load the 32 values at SI+AX
-// elements as float32 times the scale into Y0..Y3 (for bfloat16 in
-// BF16SPLIT's order; Y11 holds 0xFFFF0000).
+// elements as float32 times the scale, or OP the scale, into Y0..Y3 (for
+// bfloat16 in BF16SPLIT's order; Y11 holds 0xFFFF0000). SCALED32F32 reads
+// memory in the multiply; QUOTIENT32F32 is its division, which loads
+// first (a memory operand of VDIVPS would be the divisor).
 #define SCALED32F32 \
 	VMULPS (SI)(AX*4), Y15, Y0   \
 	VMULPS 32(SI)(AX*4), Y15, Y1 \
 	VMULPS 64(SI)(AX*4), Y15, Y2 \
 	VMULPS 96(SI)(AX*4), Y15, Y3
 
-#define SCALE4 \
-	VMULPS Y15, Y0, Y0 \
-	VMULPS Y15, Y1, Y1 \
-	VMULPS Y15, Y2, Y2 \
-	VMULPS Y15, Y3, Y3
+#define SCALE4(OP) \
+	OP Y15, Y0, Y0 \
+	OP Y15, Y1, Y1 \
+	OP Y15, Y2, Y2 \
+	OP Y15, Y3, Y3
 
-#define SCALED32F16 \
+#define QUOTIENT32F32 \
+	VMOVUPS (SI)(AX*4), Y0   \
+	VMOVUPS 32(SI)(AX*4), Y1 \
+	VMOVUPS 64(SI)(AX*4), Y2 \
+	VMOVUPS 96(SI)(AX*4), Y3 \
+	SCALE4(VDIVPS)
+
+#define SCALED32F16(OP) \
 	VCVTPH2PS (SI)(AX*2), Y0   \
 	VCVTPH2PS 16(SI)(AX*2), Y1 \
 	VCVTPH2PS 32(SI)(AX*2), Y2 \
 	VCVTPH2PS 48(SI)(AX*2), Y3 \
-	SCALE4
+	SCALE4(OP)
 
-#define SCALED32BF16 \
+#define SCALED32BF16(OP) \
 	BF16SPLIT((SI)(AX*2), Y0, Y1, Y11)   \
 	BF16SPLIT(32(SI)(AX*2), Y2, Y3, Y11) \
-	SCALE4
+	SCALE4(OP)
 
 // SCALED8F32, SCALED8F16 and SCALED8BF16 do the same for the 8 values at
-// SI+AX elements, into Y0.
+// SI+AX elements, into Y0 (QUOTIENT8F32 for SCALED8F32).
 #define SCALED8F32 \
 	VMULPS (SI)(AX*4), Y15, Y0
 
-#define SCALED8F16 \
-	VCVTPH2PS (SI)(AX*2), Y0 \
-	VMULPS    Y15, Y0, Y0
+#define QUOTIENT8F32 \
+	VMOVUPS (SI)(AX*4), Y0 \
+	VDIVPS  Y15, Y0, Y0
 
-#define SCALED8BF16 \
+#define SCALED8F16(OP) \
+	VCVTPH2PS (SI)(AX*2), Y0 \
+	OP        Y15, Y0, Y0
+
+#define SCALED8BF16(OP) \
 	WIDENBF16((SI)(AX*2), Y0) \
-	VMULPS Y15, Y0, Y0
+	OP Y15, Y0, Y0
 
 // SCALEDTAILF32, SCALEDTAILF16 and SCALEDTAILBF16 do the same for the
-// last CX-AX (1..7) values, the lanes past them zero.
-#define SCALEDTAILF32 \
+// last CX-AX (1..7) values, the lanes past them zero (which divide
+// without a NaN: the scale is not zero).
+#define SCALEDTAILF32(OP) \
 	TAILMASK(Y8)                  \
 	VMASKMOVPS (SI)(AX*4), Y8, Y0 \
-	VMULPS     Y15, Y0, Y0
+	OP         Y15, Y0, Y0
 
-#define SCALEDTAILF16 \
+#define SCALEDTAILF16(OP) \
 	LOAD16TAIL          \
 	VCVTPH2PS X0, Y0    \
-	VMULPS    Y15, Y0, Y0
+	OP        Y15, Y0, Y0
 
-#define SCALEDTAILBF16 \
+#define SCALEDTAILBF16(OP) \
 	LOAD16TAIL            \
 	WIDENBF16(X0, Y0)     \
-	VMULPS    Y15, Y0, Y0
+	OP        Y15, Y0, Y0
 
 // ABSMAXROUND4 turns the products in Y0..Y3 into int32 as absmax does:
 // the top clamped to 127.0 (Y14), rounded to nearest even. ABSMAXROUND8
@@ -215,7 +234,7 @@ TEXT ·quantizeAbsmaxAVX2(SB), NOSPLIT, $0-52
 	BROADCAST32($0x42FE0000, X14, Y14) // 127.0
 	BROADCAST32($0x81818181, X13, Y13) // int8 -127
 	VMOVDQU      ·packOrder(SB), Y12
-	QUANTIZE(SCALED32F32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F32, ABSMAXROUND8, SCALEDTAILF32)
+	QUANTIZE(SCALED32F32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F32, ABSMAXROUND8, SCALEDTAILF32(VMULPS))
 
 // func quantizeZeroPointAVX2(dst []int8, src []float32, scale, zero float32)
 // A rounded multiply, then a rounded add (never fused), VMINPS 127,
@@ -238,7 +257,7 @@ TEXT ·quantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS zero+52(FP), Y14
 	BROADCAST32($0x42FE0000, X13, Y13) // 127.0
 	VMOVDQU      ·packOrder(SB), Y12
-	QUANTIZE(SCALED32F32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F32, ZEROPOINTROUND8, SCALEDTAILF32)
+	QUANTIZE(SCALED32F32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F32, ZEROPOINTROUND8, SCALEDTAILF32(VMULPS))
 
 // func quantizeAbsmaxFloat16AVX2(dst []int8, src []uint16, scale float32)
 //
@@ -258,7 +277,7 @@ TEXT ·quantizeAbsmaxFloat16AVX2(SB), NOSPLIT, $0-52
 	MOVQ src_len+32(FP), CX
 	VBROADCASTSS scale+48(FP), Y15
 	ABSMAXCONSTS
-	QUANTIZE(SCALED32F16, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F16, ABSMAXROUND8, SCALEDTAILF16)
+	QUANTIZE(SCALED32F16(VMULPS), ABSMAXROUND4, PACK4, CLAMP32, SCALED8F16(VMULPS), ABSMAXROUND8, SCALEDTAILF16(VMULPS))
 
 // func quantizeAbsmaxBFloat16AVX2(dst []int8, src []uint16, scale float32)
 //
@@ -279,7 +298,7 @@ TEXT ·quantizeAbsmaxBFloat16AVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS scale+48(FP), Y15
 	ABSMAXCONSTS
 	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
-	QUANTIZE(SCALED32BF16, ABSMAXROUND4, BF16PACK, CLAMP32, SCALED8BF16, ABSMAXROUND8, SCALEDTAILBF16)
+	QUANTIZE(SCALED32BF16(VMULPS), ABSMAXROUND4, BF16PACK, CLAMP32, SCALED8BF16(VMULPS), ABSMAXROUND8, SCALEDTAILBF16(VMULPS))
 
 // func quantizeZeroPointFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
 //
@@ -300,7 +319,7 @@ TEXT ·quantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS scale+48(FP), Y15
 	VBROADCASTSS zero+52(FP), Y14
 	ZEROPOINTCONSTS
-	QUANTIZE(SCALED32F16, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F16, ZEROPOINTROUND8, SCALEDTAILF16)
+	QUANTIZE(SCALED32F16(VMULPS), ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F16(VMULPS), ZEROPOINTROUND8, SCALEDTAILF16(VMULPS))
 
 // func quantizeZeroPointBFloat16AVX2(dst []int8, src []uint16, scale, zero float32)
 //
@@ -322,7 +341,7 @@ TEXT ·quantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
 	VBROADCASTSS zero+52(FP), Y14
 	ZEROPOINTCONSTS
 	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
-	QUANTIZE(SCALED32BF16, ZEROPOINTROUND4, BF16PACK, NOTHING, SCALED8BF16, ZEROPOINTROUND8, SCALEDTAILBF16)
+	QUANTIZE(SCALED32BF16(VMULPS), ZEROPOINTROUND4, BF16PACK, NOTHING, SCALED8BF16(VMULPS), ZEROPOINTROUND8, SCALEDTAILBF16(VMULPS))
 
 // The fused quantizers: the reduction, the parameters and the quantization
 // in one call (see kernels.Set.QuantizeAbsmaxFused and
@@ -687,7 +706,7 @@ TEXT ·quantizeAbsmaxCheckedAVX2(SB), NOSPLIT, $0-57
 	VBROADCASTSS scale+48(FP), Y15
 	ABSMAXCONSTS
 	VPXOR        Y6, Y6, Y6
-	QUANTIZELOOP(SCALED32F32, NANCHECKF32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F32, NANCHECK8, ABSMAXROUND8, SCALEDTAILF32)
+	QUANTIZELOOP(SCALED32F32, NANCHECKF32, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F32, NANCHECK8, ABSMAXROUND8, SCALEDTAILF32(VMULPS))
 	VPTEST       Y6, Y6
 	SETNE        nan+56(FP)
 	VZEROUPPER
@@ -701,7 +720,7 @@ TEXT ·quantizeZeroPointCheckedAVX2(SB), NOSPLIT, $0-57
 	VBROADCASTSS zero+52(FP), Y14
 	ZEROPOINTCONSTS
 	VPXOR        Y6, Y6, Y6
-	QUANTIZELOOP(SCALED32F32, NANCHECKF32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F32, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILF32)
+	QUANTIZELOOP(SCALED32F32, NANCHECKF32, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F32, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILF32(VMULPS))
 	VPTEST       Y6, Y6
 	SETNE        nan+56(FP)
 	VZEROUPPER
@@ -714,7 +733,7 @@ TEXT ·quantizeAbsmaxFloat16CheckedAVX2(SB), NOSPLIT, $0-57
 	VBROADCASTSS scale+48(FP), Y15
 	ABSMAXCONSTS
 	VPXOR        Y6, Y6, Y6
-	QUANTIZELOOP(SCALED32F16, NANCHECK16, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F16, NANCHECK8, ABSMAXROUND8, SCALEDTAILF16)
+	QUANTIZELOOP(SCALED32F16(VMULPS), NANCHECK16, ABSMAXROUND4, PACK4, CLAMP32, SCALED8F16(VMULPS), NANCHECK8, ABSMAXROUND8, SCALEDTAILF16(VMULPS))
 	VPTEST       Y6, Y6
 	SETNE        nan+56(FP)
 	VZEROUPPER
@@ -728,7 +747,7 @@ TEXT ·quantizeAbsmaxBFloat16CheckedAVX2(SB), NOSPLIT, $0-57
 	ABSMAXCONSTS
 	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
 	VPXOR        Y6, Y6, Y6
-	QUANTIZELOOP(SCALED32BF16, NANCHECK16, ABSMAXROUND4, BF16PACK, CLAMP32, SCALED8BF16, NANCHECK8, ABSMAXROUND8, SCALEDTAILBF16)
+	QUANTIZELOOP(SCALED32BF16(VMULPS), NANCHECK16, ABSMAXROUND4, BF16PACK, CLAMP32, SCALED8BF16(VMULPS), NANCHECK8, ABSMAXROUND8, SCALEDTAILBF16(VMULPS))
 	VPTEST       Y6, Y6
 	SETNE        nan+56(FP)
 	VZEROUPPER
@@ -742,7 +761,7 @@ TEXT ·quantizeZeroPointFloat16CheckedAVX2(SB), NOSPLIT, $0-57
 	VBROADCASTSS zero+52(FP), Y14
 	ZEROPOINTCONSTS
 	VPXOR        Y6, Y6, Y6
-	QUANTIZELOOP(SCALED32F16, NANCHECK16, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F16, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILF16)
+	QUANTIZELOOP(SCALED32F16(VMULPS), NANCHECK16, ZEROPOINTROUND4, PACK4, NOTHING, SCALED8F16(VMULPS), NANCHECK8, ZEROPOINTROUND8, SCALEDTAILF16(VMULPS))
 	VPTEST       Y6, Y6
 	SETNE        nan+56(FP)
 	VZEROUPPER
@@ -757,7 +776,123 @@ TEXT ·quantizeZeroPointBFloat16CheckedAVX2(SB), NOSPLIT, $0-57
 	ZEROPOINTCONSTS
 	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
 	VPXOR        Y6, Y6, Y6
-	QUANTIZELOOP(SCALED32BF16, NANCHECK16, ZEROPOINTROUND4, BF16PACK, NOTHING, SCALED8BF16, NANCHECK8, ZEROPOINTROUND8, SCALEDTAILBF16)
+	QUANTIZELOOP(SCALED32BF16(VMULPS), NANCHECK16, ZEROPOINTROUND4, BF16PACK, NOTHING, SCALED8BF16(VMULPS), NANCHECK8, ZEROPOINTROUND8, SCALEDTAILBF16(VMULPS))
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+// The interop quantizers (PyTorch's and ONNX Runtime's arithmetic, see
+// kernels.Set.QuantizePyTorch) are the checked zero-point quantizers with
+// the scaled value rounded to an integer (VROUNDPS $0: to nearest even)
+// before the zero point is added, so that a tie goes to the even integer
+// whatever the zero point; the sum of two integers then converts exactly.
+// PyTorch multiplies by its inverse scale (in Y15 in place of the scale),
+// ONNX divides by its scale; both are positive and finite, so the NaN
+// test of the products or quotients is one of the inputs. ±Inf saturates
+// like any value beyond the grid: VMINPS takes the top to 127, and below
+// -2^31 VCVTPS2DQ gives 0x80000000, which the packs saturate to -128.
+
+// INTERROUND4 and INTERROUND8 are ZEROPOINTROUND4 and ZEROPOINTROUND8
+// after rounding Y0..Y3 or Y0 to integers.
+#define INTERROUND4 \
+	VROUNDPS $0, Y0, Y0 \
+	VROUNDPS $0, Y1, Y1 \
+	VROUNDPS $0, Y2, Y2 \
+	VROUNDPS $0, Y3, Y3 \
+	ZEROPOINTROUND4
+
+#define INTERROUND8 \
+	VROUNDPS $0, Y0, Y0 \
+	ZEROPOINTROUND8
+
+// func quantizePyTorchAVX2(dst []int8, src []float32, inv, zero float32) (nan bool)
+// func quantizeONNXAVX2(dst []int8, src []float32, scale, zero float32) (nan bool)
+// and the same from binary16 and bfloat16.
+//
+// Registers: those of the checked zero-point quantizer, with inv (PyTorch)
+// or scale (ONNX) in Y15.
+TEXT ·quantizePyTorchAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS inv+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F32, NANCHECKF32, INTERROUND4, PACK4, NOTHING, SCALED8F32, NANCHECK8, INTERROUND8, SCALEDTAILF32(VMULPS))
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeONNXAVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(QUOTIENT32F32, NANCHECKF32, INTERROUND4, PACK4, NOTHING, QUOTIENT8F32, NANCHECK8, INTERROUND8, SCALEDTAILF32(VDIVPS))
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizePyTorchFloat16AVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS inv+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F16(VMULPS), NANCHECK16, INTERROUND4, PACK4, NOTHING, SCALED8F16(VMULPS), NANCHECK8, INTERROUND8, SCALEDTAILF16(VMULPS))
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeONNXFloat16AVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32F16(VDIVPS), NANCHECK16, INTERROUND4, PACK4, NOTHING, SCALED8F16(VDIVPS), NANCHECK8, INTERROUND8, SCALEDTAILF16(VDIVPS))
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizePyTorchBFloat16AVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS inv+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32BF16(VMULPS), NANCHECK16, INTERROUND4, BF16PACK, NOTHING, SCALED8BF16(VMULPS), NANCHECK8, INTERROUND8, SCALEDTAILBF16(VMULPS))
+	VPTEST       Y6, Y6
+	SETNE        nan+56(FP)
+	VZEROUPPER
+	RET
+
+TEXT ·quantizeONNXBFloat16AVX2(SB), NOSPLIT, $0-57
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         src_base+24(FP), SI
+	MOVQ         src_len+32(FP), CX
+	VBROADCASTSS scale+48(FP), Y15
+	VBROADCASTSS zero+52(FP), Y14
+	ZEROPOINTCONSTS
+	BROADCAST32($0xFFFF0000, X11, Y11) // for BF16SPLIT
+	VPXOR        Y6, Y6, Y6
+	QUANTIZELOOP(SCALED32BF16(VDIVPS), NANCHECK16, INTERROUND4, BF16PACK, NOTHING, SCALED8BF16(VDIVPS), NANCHECK8, INTERROUND8, SCALEDTAILBF16(VDIVPS))
 	VPTEST       Y6, Y6
 	SETNE        nan+56(FP)
 	VZEROUPPER
