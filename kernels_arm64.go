@@ -45,9 +45,9 @@ var neon = kernels.Set{
 		EncodeQ4_1:               fallback.EncodeQ4_1Float16,
 		DecodeQ4_1:               fallback.DecodeQ4_1Float16,
 
-		QuantizePyTorch:         fallback.QuantizePyTorchFloat16,
-		QuantizeONNX:            fallback.QuantizeONNXFloat16,
-		DequantizeAffine:        fallback.DequantizeAffineFloat16,
+		QuantizePyTorch:         quantizePyTorchFloat16NEON,
+		QuantizeONNX:            quantizeONNXFloat16NEON,
+		DequantizeAffine:        dequantizeAffineFloat16NEON,
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxFloat16BlocksNEON,
 		QuantizeZeroPointBlocks: quantizeZeroPointFloat16BlocksNEON,
 	},
@@ -64,9 +64,9 @@ var neon = kernels.Set{
 		EncodeQ4_1:               fallback.EncodeQ4_1BFloat16,
 		DecodeQ4_1:               fallback.DecodeQ4_1BFloat16,
 
-		QuantizePyTorch:         fallback.QuantizePyTorchBFloat16,
-		QuantizeONNX:            fallback.QuantizeONNXBFloat16,
-		DequantizeAffine:        fallback.DequantizeAffineBFloat16,
+		QuantizePyTorch:         quantizePyTorchBFloat16NEON,
+		QuantizeONNX:            quantizeONNXBFloat16NEON,
+		DequantizeAffine:        dequantizeAffineBFloat16NEON,
 		QuantizeAbsmaxBlocks:    quantizeAbsmaxBFloat16BlocksNEON,
 		QuantizeZeroPointBlocks: quantizeZeroPointBFloat16BlocksNEON,
 	},
@@ -87,10 +87,10 @@ var neon = kernels.Set{
 	FakeQuantize:          fakeQuantizeCheckedNEON,
 	ErrorSums:             errorSumsNEON,
 
-	QuantizePyTorch:     fallback.QuantizePyTorch,
-	QuantizeONNX:        fallback.QuantizeONNX,
-	DequantizeAffine:    fallback.DequantizeAffine,
-	FakeQuantizePyTorch: fallback.FakeQuantizePyTorch,
+	QuantizePyTorch:     quantizePyTorchNEON,
+	QuantizeONNX:        quantizeONNXNEON,
+	DequantizeAffine:    dequantizeAffineNEON,
+	FakeQuantizePyTorch: fakeQuantizePyTorchNEON,
 
 	FakeQuantizeMask: fakeQuantizeMaskNEON,
 	MaskGradient:     maskGradientNEON,
@@ -131,6 +131,16 @@ func fakeQuantizeCheckedNEON(dst, src []float32, scale float32, zero, qmin, qmax
 	}
 	fakeQuantizeNEON(dst, src, scale, zero, qmin, qmax)
 	return false
+}
+
+// fakeQuantizePyTorchNEON picks the kernel that writes a mask where the
+// caller wants one: a nil mask means none is written, which the assembly
+// would have to test at every step.
+func fakeQuantizePyTorchNEON(dst, src []float32, mask []uint8, inv, scale float32, zero, qmin, qmax int32) bool {
+	if mask == nil {
+		return fakeQuantizePyTorchPlainNEON(dst, src, inv, scale, zero, qmin, qmax)
+	}
+	return fakeQuantizePyTorchMaskNEON(dst, src, mask, inv, scale, zero, qmin, qmax)
 }
 
 // The kernels below are in the *_arm64.s files (kernels_arm64.s has the
@@ -177,6 +187,12 @@ func fakeQuantizeMaskNEON(dst, src []float32, mask []uint8, scale float32, zero,
 func maskGradientNEON(dst, grad []float32, mask []uint8)
 
 //go:noescape
+func fakeQuantizePyTorchPlainNEON(dst, src []float32, inv, scale float32, zero, qmin, qmax int32) (nan bool)
+
+//go:noescape
+func fakeQuantizePyTorchMaskNEON(dst, src []float32, mask []uint8, inv, scale float32, zero, qmin, qmax int32) (nan bool)
+
+//go:noescape
 func errorSumsNEON(x, y []float32) (sse, ss, maxAbs float64)
 
 //go:noescape
@@ -216,6 +232,35 @@ func quantizeZeroPointFloat16CheckedNEON(dst []int8, src []uint16, scale, zero f
 
 //go:noescape
 func quantizeZeroPointBFloat16CheckedNEON(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+// The interop kernels (PyTorch's and ONNX Runtime's arithmetic).
+
+//go:noescape
+func quantizePyTorchNEON(dst []int8, src []float32, inv, zero float32) (nan bool)
+
+//go:noescape
+func quantizeONNXNEON(dst []int8, src []float32, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizePyTorchFloat16NEON(dst []int8, src []uint16, inv, zero float32) (nan bool)
+
+//go:noescape
+func quantizePyTorchBFloat16NEON(dst []int8, src []uint16, inv, zero float32) (nan bool)
+
+//go:noescape
+func quantizeONNXFloat16NEON(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+//go:noescape
+func quantizeONNXBFloat16NEON(dst []int8, src []uint16, scale, zero float32) (nan bool)
+
+//go:noescape
+func dequantizeAffineNEON(dst []float32, src []int8, scale float32, zero int32)
+
+//go:noescape
+func dequantizeAffineFloat16NEON(dst []uint16, src []int8, scale float32, zero int32)
+
+//go:noescape
+func dequantizeAffineBFloat16NEON(dst []uint16, src []int8, scale float32, zero int32)
 
 // The Q8_0 kernels process len(src)/32 blocks (encode) or len(src)/34
 // blocks (decode).

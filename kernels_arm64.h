@@ -24,7 +24,11 @@
 //	WIDEN4_F16     convert_arm64.s, quantize_arm64.s, blocks_arm64.s
 //	WIDEN4_BF16
 //	QABS16, QZP16  16 float32 values to int8: quantize_arm64.s,
-//	               blocks_arm64.s
+//	QAFFINE16      blocks_arm64.s
+//	AFFINE4/1      the scaling and zero point of every zero-point
+//	               quantizer: quantize and fakequant_arm64.s
+//	NANMAX16/4     the in-pass NaN test of the checked kernels:
+//	NANSEEN        quantize and fakequant_arm64.s
 
 // SLICE is the loop nest of every per-slice kernel (kernels_arm64.s):
 // STEPN takes N elements while N remain, STEPM takes M while M remain,
@@ -238,13 +242,33 @@ done:
 
 #define LOAD1S FMOVS.P 4(R0), F0
 
+// AFFINE4 maps the float32 lanes of Va-Vd in place to OP(x, V31), then
+// RND of that, then plus the zero point in V30, each step rounded to
+// float32 (never fused): OP is FMUL_4S (a scale, or PyTorch's reciprocal)
+// or FDIV_4S (ONNX's divisor); RND is FRINTN_4S for the interop kernels,
+// which round to an integer before they add the zero point, or NOROUND,
+// the UNOP that does nothing, for the library's own, which round the sum.
+// AFFINE1 does the same to Va alone. Registers are numbers.
+#define NOROUND(d, n)
+
+#define AFFINE4(OP, RND, a, b, c, d)    \
+	BINOP4(OP, a, b, c, d, 31)      \
+	UNOP4(RND, a, b, c, d)          \
+	BINOP4(FADD_4S, a, b, c, d, 30)
+
+#define AFFINE1(OP, RND, a) \
+	OP(a, a, 31)        \
+	RND(a, a)           \
+	FADD_4S(a, a, 30)
+
 // TOINT8_16 converts the float32 values of Va-Vd to int8 in the 16 bytes
 // of Vr, through the int16 of Vh-Vi: FCVTNS rounds to nearest even and
 // saturates, and each SQXTN saturates again. QABS16 quantizes Va-Vd with
 // it as quantizeAbsmaxNEON, with the scale in V31 and -127 in every byte
-// of V30; QZP16 as quantizeZeroPointNEON, with the zero point in V30 and
-// no SMAX. QABS4, QZP4 (quantize_arm64.s), QABS8 and QZP8
-// (blocks_arm64.s) are their shorter forms. Registers are numbers.
+// of V30; QAFFINE16 after AFFINE4, with the zero point in V30 and no
+// SMAX; QZP16 is QAFFINE16 as quantizeZeroPointNEON. QABS4, QAFFINE4,
+// QZP4 (quantize_arm64.s), QABS8 and QZP8 (blocks_arm64.s) are their
+// shorter forms. Registers are numbers.
 #define TOINT8_16(a, b, c, d, h, i, r)           \
 	UNOP4(FCVTNS_4S, a, b, c, d)                \
 	PAIRS(SQXTN_4H, SQXTN2_8H, h, i, a, b, c, d) \
@@ -255,7 +279,33 @@ done:
 	TOINT8_16(a, b, c, d, h, i, r)     \
 	SMAX_16B(r, r, 30)
 
-#define QZP16(a, b, c, d, h, i, r)       \
-	BINOP4(FMUL_4S, a, b, c, d, 31)    \
-	BINOP4(FADD_4S, a, b, c, d, 30)    \
+#define QAFFINE16(OP, RND, a, b, c, d, h, i, r) \
+	AFFINE4(OP, RND, a, b, c, d)              \
 	TOINT8_16(a, b, c, d, h, i, r)
+
+#define QZP16(a, b, c, d, h, i, r) QAFFINE16(FMUL_4S, NOROUND, a, b, c, d, h, i, r)
+
+// The checked kernels' NaN test, in the same pass: NANMAX16 folds the
+// four vectors of float32 values a, b, c, d into the accumulator Vn
+// through a tree in Vt-Vu, with FMAX (which, unlike FMAXNM, gives a NaN
+// where either operand is one); NANMAX4 folds a alone. Vn starts at +0
+// and holds a NaN lane at the end exactly where a NaN was seen. NANSEEN
+// then sets R4 to 1 if a lane of Vn is a NaN, else to 0: FCMEQ of Vn
+// with itself is all ones exactly where it is not, and the two halves
+// ANDed are all ones (CMN #1 sets Z) only if no lane is NaN. It uses R5.
+// Registers are numbers, and Vn comes as a name too.
+#define NANMAX16(a, b, c, d, t, u, n) \
+	FMAX_4S(t, a, b)              \
+	FMAX_4S(u, c, d)              \
+	FMAX_4S(t, t, u)              \
+	FMAX_4S(n, n, t)
+
+#define NANMAX4(a, n) FMAX_4S(n, n, a)
+
+#define NANSEEN(n, Vn)         \
+	FCMEQ_4S(n, n, n)      \
+	VMOV Vn.D[0], R4       \
+	VMOV Vn.D[1], R5       \
+	AND  R5, R4            \
+	CMN  $1, R4            \
+	CSET NE, R4

@@ -18,12 +18,19 @@
 //	                    quantizeAbsmaxFloat16CheckedNEON,
 //	                    quantizeAbsmaxBFloat16CheckedNEON,
 //	                    quantizeZeroPointFloat16CheckedNEON,
-//	                    quantizeZeroPointBFloat16CheckedNEON
+//	                    quantizeZeroPointBFloat16CheckedNEON,
+//	                    quantizePyTorchNEON, quantizeONNXNEON,
+//	                    quantizePyTorchFloat16NEON,
+//	                    quantizePyTorchBFloat16NEON,
+//	                    quantizeONNXFloat16NEON, quantizeONNXBFloat16NEON
 //	dequantize_arm64.s  dequantizeZeroPointNEON,
 //	                    dequantizeZeroPointFloat16NEON,
-//	                    dequantizeZeroPointBFloat16NEON
+//	                    dequantizeZeroPointBFloat16NEON,
+//	                    dequantizeAffineNEON, dequantizeAffineFloat16NEON,
+//	                    dequantizeAffineBFloat16NEON
 //	fakequant_arm64.s   fakeQuantizeNEON, fakeQuantizeMaskNEON,
-//	                    maskGradientNEON
+//	                    fakeQuantizePyTorchPlainNEON,
+//	                    fakeQuantizePyTorchMaskNEON, maskGradientNEON
 //	q8_0_arm64.s        encodeQ8_0NEON, encodeQ8_0Float16NEON,
 //	                    encodeQ8_0BFloat16NEON, decodeQ8_0NEON,
 //	                    decodeQ8_0Float16NEON, decodeQ8_0BFloat16NEON

@@ -10,7 +10,8 @@
 
 // Narrowing and widening conversions. The float ones round with FPCR.RMode,
 // which Go leaves at round to nearest even, and, with FPCR.DN clear, turn a
-// NaN into a quiet NaN keeping its sign and top payload bits.
+// NaN into a quiet NaN keeping its sign and top payload bits. FRINTN
+// rounds to an integral float32 with ties to even whatever FPCR.RMode.
 
 // fcvtn vd.4h, vn.4s
 #define FCVTN_4H(d, n) WORD $(0x0E216800 | (n<<5) | d)
@@ -28,6 +29,8 @@
 #define FCVTNS_4S(d, n) WORD $(0x4E21A800 | (n<<5) | d)
 // scvtf vd.4s, vn.4s
 #define SCVTF_4S(d, n) WORD $(0x4E21D800 | (n<<5) | d)
+// frintn vd.4s, vn.4s
+#define FRINTN_4S(d, n) WORD $(0x4E218800 | (n<<5) | d)
 // sqxtn vd.4h, vn.4s
 #define SQXTN_4H(d, n) WORD $(0x0E614800 | (n<<5) | d)
 // sqxtn2 vd.8h, vn.4s

@@ -42,6 +42,7 @@ var neonGolden = map[string]uint32{
 	"BFCVTN2_8H": 0x4EA16841, // bfcvtn2 v1.8h, v2.4s
 	"FCVTNS_4S":  0x4E21A841, // fcvtns v1.4s, v2.4s
 	"SCVTF_4S":   0x4E21D841, // scvtf v1.4s, v2.4s
+	"FRINTN_4S":  0x4E218841, // frintn v1.4s, v2.4s
 	"SQXTN_4H":   0x0E614841, // sqxtn v1.4h, v2.4s
 	"SQXTN2_8H":  0x4E614841, // sqxtn2 v1.8h, v2.4s
 	"SQXTN_8B":   0x0E214841, // sqxtn v1.8b, v2.8h

@@ -18,12 +18,19 @@
 //	quantizeZeroPointFloat16CheckedNEON, quantizeZeroPointBFloat16CheckedNEON
 //	                                the six above for inputs that may hold
 //	                                NaNs, reported in the same pass
+//	quantizePyTorchNEON, quantizeONNXNEON, quantizePyTorchFloat16NEON,
+//	quantizePyTorchBFloat16NEON, quantizeONNXFloat16NEON,
+//	quantizeONNXBFloat16NEON
+//	                                the interop quantizers: the checked
+//	                                zero-point ones rounding before the
+//	                                zero point is added
 //
-// All twelve are one body, QUANTIZE, with hooks for the source format (the
-// loads) and the method (the quantizing macros, after the NaN test for
-// the checked ones). WIDEN16_F16, WIDEN16_BF16, QABS16 and QZP16 are in
-// kernels_arm64.h: the blockwise quantizers (blocks_arm64.s) use them
-// too.
+// All eighteen are one body, QUANTIZE, with hooks for the source format
+// (the loads) and the method (the quantizing macros, after the NaN test
+// for the checked ones). WIDEN16_F16, WIDEN16_BF16, QABS16, QAFFINE16,
+// QZP16 and the NaN test (NANMAX16, NANMAX4, NANSEEN) are in
+// kernels_arm64.h: the blockwise quantizers (blocks_arm64.s) and the fake
+// quantizers (fakequant_arm64.s) use them too.
 
 // Quantization: FMUL rounds the product to float32, FCVTNS rounds to the
 // nearest integer with ties to even (FPCR.RMode, unlike FCVTAS) and
@@ -55,8 +62,9 @@
 	VMOV   Vr.B[0], R3    \
 	MOVB.P R3, 1(R1)
 
-// QABS4 and QZP4 quantize Va to the low 4 bytes of Vr, through the int16
-// of Vh, as QABS16 and QZP16 (kernels_arm64.h) quantize four vectors.
+// QABS4, QAFFINE4 and QZP4 quantize Va to the low 4 bytes of Vr, through
+// the int16 of Vh, as QABS16, QAFFINE16 and QZP16 (kernels_arm64.h)
+// quantize four vectors.
 #define TOINT8_4(a, h, r) \
 	FCVTNS_4S(a, a)   \
 	SQXTN_4H(h, a)    \
@@ -67,10 +75,11 @@
 	TOINT8_4(a, h, r) \
 	SMAX_16B(r, r, 30)
 
-#define QZP4(a, h, r)      \
-	FMUL_4S(a, a, 31) \
-	FADD_4S(a, a, 30) \
+#define QAFFINE4(OP, RND, a, h, r) \
+	AFFINE1(OP, RND, a)        \
 	TOINT8_4(a, h, r)
+
+#define QZP4(a, h, r) QAFFINE4(FMUL_4S, NOROUND, a, h, r)
 
 // func quantizeAbsmaxNEON(dst []int8, src []float32, scale float32)
 // The lower bound -127 comes from a final SMAX on the bytes.
@@ -202,36 +211,13 @@ TEXT ·quantizeZeroPointBFloat16NEON(SB), NOSPLIT, $0-56
 
 // The checked quantizers are the six above for inputs that may hold NaNs
 // (the static quantizers'): the same body, with the float32 values of
-// each step, before the scaling, folded by FMAX (which, unlike FMAXNM,
-// gives a NaN where either operand is one) into the accumulator V28,
-// which starts at +0 and holds a NaN lane at the end exactly where a NaN
-// was seen. Testing the values rather than the products changes nothing:
+// each step, before the scaling, folded by NANMAX16 or NANMAX4
+// (kernels_arm64.h) into the accumulator V28, which NANSEEN reads at the
+// end. Testing the values rather than the products changes nothing:
 // x*scale is NaN exactly where x is, scale being positive and finite. The
 // lanes a short step fills with zeros (LOAD1S) or copies (LOAD1W) add
 // none. The values stored for a NaN are unspecified (FCVTNS makes them
 // 0). Non-NaN values go through the unchecked kernels' instructions.
-
-// NANMAX16 folds the four vectors of values a, b, c, d into V28 through a
-// tree in V26-V27; NANMAX4 folds a alone. Registers are numbers.
-#define NANMAX16(a, b, c, d) \
-	FMAX_4S(26, a, b)    \
-	FMAX_4S(27, c, d)    \
-	FMAX_4S(26, 26, 27)  \
-	FMAX_4S(28, 28, 26)
-
-#define NANMAX4(a) FMAX_4S(28, 28, a)
-
-// NANSEEN sets R4 to 1 if a lane of V28 is a NaN, else to 0: FCMEQ of
-// V28 with itself is all ones exactly where it is not, and the two
-// halves ANDed are all ones (CMN #1 sets Z) only if no lane is NaN.
-// It uses R5.
-#define NANSEEN                \
-	FCMEQ_4S(28, 28, 28)   \
-	VMOV V28.D[0], R4      \
-	VMOV V28.D[1], R5      \
-	AND  R5, R4            \
-	CMN  $1, R4            \
-	CSET NE, R4
 
 // func quantizeAbsmaxCheckedNEON(dst []int8, src []float32, scale float32) (nan bool)
 // func quantizeZeroPointCheckedNEON(dst []int8, src []float32, scale, zero float32) (nan bool)
@@ -249,8 +235,8 @@ TEXT ·quantizeAbsmaxCheckedNEON(SB), NOSPLIT, $0-57
 	VDUP  V31.S[0], V31.S4
 	VMOVI $0x81, V30.B16 // -127
 	VEOR  V28.B16, V28.B16, V28.B16
-	QUANTIZE(LOAD16S, LOAD4S, LOAD1S, NANMAX16(0, 1, 2, 3); QABS16(0, 1, 2, 3, 4, 5, 6), NANMAX4(0); QABS4(0, 4, 6), V6, F6)
-	NANSEEN
+	QUANTIZE(LOAD16S, LOAD4S, LOAD1S, NANMAX16(0, 1, 2, 3, 26, 27, 28); QABS16(0, 1, 2, 3, 4, 5, 6), NANMAX4(0, 28); QABS4(0, 4, 6), V6, F6)
+	NANSEEN(28, V28)
 	MOVB  R4, nan+56(FP)
 	RET
 
@@ -263,8 +249,8 @@ TEXT ·quantizeZeroPointCheckedNEON(SB), NOSPLIT, $0-57
 	FMOVS zero+52(FP), F30
 	VDUP  V30.S[0], V30.S4
 	VEOR  V28.B16, V28.B16, V28.B16
-	QUANTIZE(LOAD16S, LOAD4S, LOAD1S, NANMAX16(0, 1, 2, 3); QZP16(0, 1, 2, 3, 4, 5, 6), NANMAX4(0); QZP4(0, 4, 6), V6, F6)
-	NANSEEN
+	QUANTIZE(LOAD16S, LOAD4S, LOAD1S, NANMAX16(0, 1, 2, 3, 26, 27, 28); QZP16(0, 1, 2, 3, 4, 5, 6), NANMAX4(0, 28); QZP4(0, 4, 6), V6, F6)
+	NANSEEN(28, V28)
 	MOVB  R4, nan+56(FP)
 	RET
 
@@ -276,8 +262,8 @@ TEXT ·quantizeAbsmaxFloat16CheckedNEON(SB), NOSPLIT, $0-57
 	VDUP  V31.S[0], V31.S4
 	VMOVI $0x81, V30.B16 // -127
 	VEOR  V28.B16, V28.B16, V28.B16
-	QUANTIZE(LOAD16W(WIDEN16_F16), LOAD4W(WIDEN4_F16), LOAD1W(WIDEN4_F16), NANMAX16(2, 3, 4, 5); QABS16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2); QABS4(2, 6, 8), V8, F8)
-	NANSEEN
+	QUANTIZE(LOAD16W(WIDEN16_F16), LOAD4W(WIDEN4_F16), LOAD1W(WIDEN4_F16), NANMAX16(2, 3, 4, 5, 26, 27, 28); QABS16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QABS4(2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
 	MOVB  R4, nan+56(FP)
 	RET
 
@@ -290,8 +276,8 @@ TEXT ·quantizeAbsmaxBFloat16CheckedNEON(SB), NOSPLIT, $0-57
 	VMOVI $0x81, V30.B16 // -127
 	VEOR  V29.B16, V29.B16, V29.B16
 	VEOR  V28.B16, V28.B16, V28.B16
-	QUANTIZE(LOAD16W(WIDEN16_BF16(V29)), LOAD4W(WIDEN4_BF16(V29)), LOAD1W(WIDEN4_BF16(V29)), NANMAX16(2, 3, 4, 5); QABS16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2); QABS4(2, 6, 8), V8, F8)
-	NANSEEN
+	QUANTIZE(LOAD16W(WIDEN16_BF16(V29)), LOAD4W(WIDEN4_BF16(V29)), LOAD1W(WIDEN4_BF16(V29)), NANMAX16(2, 3, 4, 5, 26, 27, 28); QABS16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QABS4(2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
 	MOVB  R4, nan+56(FP)
 	RET
 
@@ -304,8 +290,8 @@ TEXT ·quantizeZeroPointFloat16CheckedNEON(SB), NOSPLIT, $0-57
 	FMOVS zero+52(FP), F30
 	VDUP  V30.S[0], V30.S4
 	VEOR  V28.B16, V28.B16, V28.B16
-	QUANTIZE(LOAD16W(WIDEN16_F16), LOAD4W(WIDEN4_F16), LOAD1W(WIDEN4_F16), NANMAX16(2, 3, 4, 5); QZP16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2); QZP4(2, 6, 8), V8, F8)
-	NANSEEN
+	QUANTIZE(LOAD16W(WIDEN16_F16), LOAD4W(WIDEN4_F16), LOAD1W(WIDEN4_F16), NANMAX16(2, 3, 4, 5, 26, 27, 28); QZP16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QZP4(2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
 	MOVB  R4, nan+56(FP)
 	RET
 
@@ -319,7 +305,111 @@ TEXT ·quantizeZeroPointBFloat16CheckedNEON(SB), NOSPLIT, $0-57
 	VDUP  V30.S[0], V30.S4
 	VEOR  V29.B16, V29.B16, V29.B16
 	VEOR  V28.B16, V28.B16, V28.B16
-	QUANTIZE(LOAD16W(WIDEN16_BF16(V29)), LOAD4W(WIDEN4_BF16(V29)), LOAD1W(WIDEN4_BF16(V29)), NANMAX16(2, 3, 4, 5); QZP16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2); QZP4(2, 6, 8), V8, F8)
-	NANSEEN
+	QUANTIZE(LOAD16W(WIDEN16_BF16(V29)), LOAD4W(WIDEN4_BF16(V29)), LOAD1W(WIDEN4_BF16(V29)), NANMAX16(2, 3, 4, 5, 26, 27, 28); QZP16(2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QZP4(2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
+	MOVB  R4, nan+56(FP)
+	RET
+
+// The interop quantizers (kernels.Set.QuantizePyTorch, QuantizeONNX and
+// their Format16 namesakes) are the checked zero-point quantizers with
+// QAFFINE16 and QAFFINE4 (kernels_arm64.h) in place of QZP16 and QZP4:
+// FMUL by PyTorch's reciprocal, or FDIV by ONNX's scale, then FRINTN
+// rounds to an integer, ties to even, before FADD adds the zero point.
+// The sum of an integral float32 and an integral zero point is integral
+// (exact below 2^24, and every float32 from 2^23 up is an integer) or
+// ±Inf, so FCVTNS converts it exactly or saturates, and the SQXTNs clamp
+// it to [-128, 127] as the reference's float clamp does. The NaN test
+// folds the values as above: x*inv and x/scale are NaN exactly where x
+// is, inv and scale being positive and finite.
+
+// func quantizePyTorchNEON(dst []int8, src []float32, inv, zero float32) (nan bool)
+// func quantizeONNXNEON(dst []int8, src []float32, scale, zero float32) (nan bool)
+// and the same from binary16 and bfloat16.
+//
+// Registers: those of quantizeZeroPointCheckedNEON (or its 16-bit
+// namesake), with inv or scale in V31.
+TEXT ·quantizePyTorchNEON(SB), NOSPLIT, $0-57
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	FMOVS inv+48(FP), F31
+	VDUP  V31.S[0], V31.S4
+	FMOVS zero+52(FP), F30
+	VDUP  V30.S[0], V30.S4
+	VEOR  V28.B16, V28.B16, V28.B16
+	QUANTIZE(LOAD16S, LOAD4S, LOAD1S, NANMAX16(0, 1, 2, 3, 26, 27, 28); QAFFINE16(FMUL_4S, FRINTN_4S, 0, 1, 2, 3, 4, 5, 6), NANMAX4(0, 28); QAFFINE4(FMUL_4S, FRINTN_4S, 0, 4, 6), V6, F6)
+	NANSEEN(28, V28)
+	MOVB  R4, nan+56(FP)
+	RET
+
+TEXT ·quantizeONNXNEON(SB), NOSPLIT, $0-57
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	FMOVS scale+48(FP), F31
+	VDUP  V31.S[0], V31.S4
+	FMOVS zero+52(FP), F30
+	VDUP  V30.S[0], V30.S4
+	VEOR  V28.B16, V28.B16, V28.B16
+	QUANTIZE(LOAD16S, LOAD4S, LOAD1S, NANMAX16(0, 1, 2, 3, 26, 27, 28); QAFFINE16(FDIV_4S, FRINTN_4S, 0, 1, 2, 3, 4, 5, 6), NANMAX4(0, 28); QAFFINE4(FDIV_4S, FRINTN_4S, 0, 4, 6), V6, F6)
+	NANSEEN(28, V28)
+	MOVB  R4, nan+56(FP)
+	RET
+
+TEXT ·quantizePyTorchFloat16NEON(SB), NOSPLIT, $0-57
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	FMOVS inv+48(FP), F31
+	VDUP  V31.S[0], V31.S4
+	FMOVS zero+52(FP), F30
+	VDUP  V30.S[0], V30.S4
+	VEOR  V28.B16, V28.B16, V28.B16
+	QUANTIZE(LOAD16W(WIDEN16_F16), LOAD4W(WIDEN4_F16), LOAD1W(WIDEN4_F16), NANMAX16(2, 3, 4, 5, 26, 27, 28); QAFFINE16(FMUL_4S, FRINTN_4S, 2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QAFFINE4(FMUL_4S, FRINTN_4S, 2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
+	MOVB  R4, nan+56(FP)
+	RET
+
+TEXT ·quantizePyTorchBFloat16NEON(SB), NOSPLIT, $0-57
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	FMOVS inv+48(FP), F31
+	VDUP  V31.S[0], V31.S4
+	FMOVS zero+52(FP), F30
+	VDUP  V30.S[0], V30.S4
+	VEOR  V29.B16, V29.B16, V29.B16
+	VEOR  V28.B16, V28.B16, V28.B16
+	QUANTIZE(LOAD16W(WIDEN16_BF16(V29)), LOAD4W(WIDEN4_BF16(V29)), LOAD1W(WIDEN4_BF16(V29)), NANMAX16(2, 3, 4, 5, 26, 27, 28); QAFFINE16(FMUL_4S, FRINTN_4S, 2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QAFFINE4(FMUL_4S, FRINTN_4S, 2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
+	MOVB  R4, nan+56(FP)
+	RET
+
+TEXT ·quantizeONNXFloat16NEON(SB), NOSPLIT, $0-57
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	FMOVS scale+48(FP), F31
+	VDUP  V31.S[0], V31.S4
+	FMOVS zero+52(FP), F30
+	VDUP  V30.S[0], V30.S4
+	VEOR  V28.B16, V28.B16, V28.B16
+	QUANTIZE(LOAD16W(WIDEN16_F16), LOAD4W(WIDEN4_F16), LOAD1W(WIDEN4_F16), NANMAX16(2, 3, 4, 5, 26, 27, 28); QAFFINE16(FDIV_4S, FRINTN_4S, 2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QAFFINE4(FDIV_4S, FRINTN_4S, 2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
+	MOVB  R4, nan+56(FP)
+	RET
+
+TEXT ·quantizeONNXBFloat16NEON(SB), NOSPLIT, $0-57
+	MOVD  dst_base+0(FP), R1
+	MOVD  src_base+24(FP), R0
+	MOVD  src_len+32(FP), R2
+	FMOVS scale+48(FP), F31
+	VDUP  V31.S[0], V31.S4
+	FMOVS zero+52(FP), F30
+	VDUP  V30.S[0], V30.S4
+	VEOR  V29.B16, V29.B16, V29.B16
+	VEOR  V28.B16, V28.B16, V28.B16
+	QUANTIZE(LOAD16W(WIDEN16_BF16(V29)), LOAD4W(WIDEN4_BF16(V29)), LOAD1W(WIDEN4_BF16(V29)), NANMAX16(2, 3, 4, 5, 26, 27, 28); QAFFINE16(FDIV_4S, FRINTN_4S, 2, 3, 4, 5, 6, 7, 8), NANMAX4(2, 28); QAFFINE4(FDIV_4S, FRINTN_4S, 2, 6, 8), V8, F8)
+	NANSEEN(28, V28)
 	MOVB  R4, nan+56(FP)
 	RET
