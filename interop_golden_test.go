@@ -504,7 +504,7 @@ func ownArithmeticVsPyTorch(t *testing.T, data [][]float32) (c ownVsPyTorch) {
 		must(QuantizeZeroPointWith(q, x, ZeroPointParams{Scale: inv, ZeroPoint: p.ZeroPoint}))
 		for i := range x {
 			if q[i] != want[i] {
-				if v := x[i] * inv; v-float32(math.Floor(float64(v))) == 0.5 {
+				if v := float32(x[i] * inv); v-float32(math.Floor(float64(v))) == 0.5 {
 					c.ties++
 				} else {
 					c.sums++
