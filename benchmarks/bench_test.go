@@ -106,6 +106,18 @@ func BenchmarkFakeQuantizeAbsmaxComposed(b *testing.B) {
 // b.SetBytes counts both.
 func BenchmarkMeasureError(b *testing.B) { benchKernel(b, "MeasureError") }
 
+// The interop operations, from and to float32, given the parameters of
+// Inputs.Affine (the zero-point quantizer's, in PyTorch's form): PyTorch's
+// quantize_per_tensor (a product by the reciprocal), ONNX QuantizeLinear (a
+// quotient), the affine dequantizer (from the weights QuantizePyTorch
+// quantizes), and PyTorch's fake quantizer with its mask (the bool per
+// value of fake_quantize_per_tensor_affine_cachemask) on the grid
+// [FakeQMin, FakeQMax].
+func BenchmarkQuantizePyTorch(b *testing.B)     { benchKernel(b, "QuantizePyTorch") }
+func BenchmarkQuantizeONNX(b *testing.B)        { benchKernel(b, "QuantizeONNX") }
+func BenchmarkDequantizeAffine(b *testing.B)    { benchKernel(b, "DequantizeAffine") }
+func BenchmarkFakeQuantizePyTorch(b *testing.B) { benchKernel(b, "FakeQuantizePyTorch") }
+
 // The public API split over 1, 2, ... goroutines (impl=workers=N), per
 // tensor and per row, from quant.ParallelMin values.
 func BenchmarkQuantizeAbsmaxParallel(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxParallel") }
@@ -142,9 +154,11 @@ func outBytes(op string, n int) int {
 		return 4 * n
 	case "FakeQuantizeAbsmaxComposed":
 		return 5 * n // the int8 quants, then the float32 values
+	case "FakeQuantizePyTorch":
+		return 5 * n // the float32 values and the mask's bools
 	case "Float32ToFloat16", "Float32ToBFloat16":
 		return 2 * n
-	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DecodeQ8_0":
+	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DequantizeAffine", "DecodeQ8_0":
 		return 4 * n
 	case "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
 		return 2 * n
@@ -235,7 +249,8 @@ func benchCases(kernel string, n int) []benchCase {
 		"QuantizeAbsmaxWith", "QuantizeZeroPointWith",
 		"FakeQuantizeAbsmax", "FakeQuantizeZeroPoint", "FakeQuantizeAbsmaxComposed",
 		"EncodeQ8_0", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
-		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock":
+		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock",
+		"QuantizePyTorch", "QuantizeONNX", "FakeQuantizePyTorch":
 		raw = asBytes(in.F32())
 	case "Float16ToFloat32", "EncodeQ8_0Float16",
 		"QuantizeAbsmaxPerRowFloat16", "QuantizeZeroPointPerRowFloat16",
@@ -250,6 +265,9 @@ func benchCases(kernel string, n int) []benchCase {
 		raw = asBytes(q)
 	case "DequantizeZeroPoint", "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16":
 		q, _ := in.ZeroPoint()
+		raw = asBytes(q)
+	case "DequantizeAffine":
+		q, _ := in.Affine()
 		raw = asBytes(q)
 	case "DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
 		raw = in.Q8_0()
@@ -396,6 +414,19 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 				sinkF64 = st.SumSquaredError
 			}
 		}
+	case "QuantizePyTorch":
+		return withSetup(im.QuantizePyTorch, in.F32, in.AffineParams, in)
+	case "QuantizeONNX":
+		return withSetup(im.QuantizeONNX, in.F32, in.AffineParams, in)
+	case "DequantizeAffine":
+		f := im.DequantizeAffine
+		return dequantizeSetup(func(dst []float32, src []int8, p quant.AffineParams) {
+			if err := f(dst, src, p); err != nil {
+				panic(err)
+			}
+		}, in.Affine, in)
+	case "FakeQuantizePyTorch":
+		return fakeMaskSetup(im.FakeQuantizePyTorch, in.AffineParams, FakeQMin, FakeQMax, in)
 	}
 	panic("benchmarks: unknown operation " + op)
 }
@@ -445,6 +476,22 @@ func fakeSetup[P any](f func(dst, src []float32, p P) error, params func() []P, 
 		src, ps, dst := in.F32(), params(), Buffers[float32](in.Count, in.N)
 		return func(i int) {
 			if err := f(dst[i], src[i], ps[i]); err != nil {
+				panic(err)
+			}
+		}
+	}
+}
+
+// fakeMaskSetup is the setup of a fake quantizer f of the weights on the
+// grid [qmin, qmax] that also writes the mask (one bool per value), given
+// for buffer i the parameters params()[i].
+func fakeMaskSetup[P any](f func(dst []float32, mask []bool, src []float32, p P, qmin, qmax int32) error,
+	params func() []P, qmin, qmax int32, in *Inputs) func() func(int) {
+	return func() func(int) {
+		src, ps := in.F32(), params()
+		dst, mask := Buffers[float32](in.Count, in.N), Buffers[bool](in.Count, in.N)
+		return func(i int) {
+			if err := f(dst[i], mask[i], src[i], ps[i], qmin, qmax); err != nil {
 				panic(err)
 			}
 		}

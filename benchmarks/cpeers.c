@@ -324,6 +324,92 @@ static QB_INLINE int sc_fake(float *dst, const float *src, size_t n, float scale
 
 QB_FAKE_FUNCS(sc, )
 
+// Interop (package quant's QuantizePyTorch, QuantizeONNX, DequantizeAffine
+// and FakeQuantizePyTorch, the kernels of the same names): PyTorch's and
+// ONNX's arithmetic, x ~ (q - zero) * scale. p = x*inv (PyTorch, inv the
+// float32 1/scale) or x/scale (ONNX), rounded to float32, is rounded to an
+// integer (ties to even) before zero is added in float32; the quantizers
+// clamp the sum to [-128, 127], the fake quantizer to [qmin, qmax], its
+// mask whether it lay within. Every variant's PREFIX_interop and
+// PREFIX_fake_pytorch write all of dst (and mask) and return 1 if src
+// held a NaN, else 0, in the same pass; onnx and has_mask are constants
+// after inlining.
+
+// Values [i, n): the scalar variant, and the tails of the others. k is
+// inv (PyTorch) or scale (ONNX).
+static QB_INLINE int sc_interop_from(int8_t *dst, const float *src, size_t i, size_t n, float k, int32_t zero,
+                                     int onnx) {
+	const float z = (float)zero;
+	int nan = 0;
+	for (; i < n; i++) {
+		float x = src[i];
+		nan |= x != x;
+		float p = onnx ? x / k : x * k;
+		float v = QB_ROUNDEVENF(p) + z;
+		v = v >= -128.0f ? v : -128.0f; // a NaN takes -128: no undefined conversion below
+		v = v <= 127.0f ? v : 127.0f;
+		dst[i] = (int8_t)(int32_t)v;
+	}
+	return nan;
+}
+
+static QB_INLINE int sc_interop(int8_t *dst, const float *src, size_t n, float k, int32_t zero, int onnx) {
+	return sc_interop_from(dst, src, 0, n, k, zero, onnx);
+}
+
+static void sc_dequantize_affine(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
+	for (size_t i = 0; i < n; i++)
+		dst[i] = (float)((int32_t)src[i] - zero) * scale;
+}
+
+// Values [i, n) of the fake quantizer: the scalar variant, and the tails
+// of the others.
+static QB_INLINE int sc_fake_pytorch_from(float *dst, uint8_t *mask, const float *src, size_t i, size_t n, float inv,
+                                          float scale, int32_t zero, int32_t qmin, int32_t qmax, int has_mask) {
+	const float z = (float)zero, lo = (float)qmin, hi = (float)qmax;
+	int nan = 0;
+	for (; i < n; i++) {
+		float x = src[i];
+		nan |= x != x;
+		float p = x * inv; // rounded: a separate statement
+		float v = QB_ROUNDEVENF(p) + z;
+		if (has_mask)
+			mask[i] = lo <= v && v <= hi;
+		float c = v >= lo ? v : lo;
+		c = c <= hi ? c : hi;
+		dst[i] = (c - z) * scale;
+	}
+	return nan;
+}
+
+static QB_INLINE int sc_fake_pytorch(float *dst, uint8_t *mask, const float *src, size_t n, float inv, float scale,
+                                     int32_t zero, int32_t qmin, int32_t qmax, int has_mask) {
+	return sc_fake_pytorch_from(dst, mask, src, 0, n, inv, scale, zero, qmin, qmax, has_mask);
+}
+
+// QB_INTEROP_FUNCS defines PREFIX_quantize_{pytorch,onnx} and
+// PREFIX_fake_quantize_pytorch from PREFIX_interop and
+// PREFIX_fake_pytorch, returning QB_NOT_FINITE for a NaN, else QB_OK;
+// the reciprocal is computed here, once, as quant computes it.
+#define QB_INTEROP_FUNCS(PREFIX, ATTR)                                                                        \
+	ATTR static int PREFIX##_quantize_pytorch(int8_t *dst, const float *src, size_t n, float scale,           \
+	                                          int32_t zero) {                                                 \
+		return PREFIX##_interop(dst, src, n, 1.0f / scale, zero, 0) ? QB_NOT_FINITE : QB_OK;                   \
+	}                                                                                                         \
+	ATTR static int PREFIX##_quantize_onnx(int8_t *dst, const float *src, size_t n, float scale,              \
+	                                       int32_t zero) {                                                    \
+		return PREFIX##_interop(dst, src, n, scale, zero, 1) ? QB_NOT_FINITE : QB_OK;                          \
+	}                                                                                                         \
+	ATTR static int PREFIX##_fake_quantize_pytorch(float *dst, uint8_t *mask, const float *src, size_t n,     \
+	                                               float scale, int32_t zero, int32_t qmin, int32_t qmax) {   \
+		const float inv = 1.0f / scale;                                                                       \
+		int nan = mask ? PREFIX##_fake_pytorch(dst, mask, src, n, inv, scale, zero, qmin, qmax, 1)            \
+		               : PREFIX##_fake_pytorch(dst, mask, src, n, inv, scale, zero, qmin, qmax, 0);           \
+		return nan ? QB_NOT_FINITE : QB_OK;                                                                   \
+	}
+
+QB_INTEROP_FUNCS(sc, )
+
 // Error sums (package quant's MeasureError, the kernel ErrorSums): over
 // chunks of QB_ERROR_CHUNK values from the start, pair i of a chunk goes
 // to lane i%16 of 16 float64 running sums of e*e (e = x - y in float64)
@@ -898,6 +984,80 @@ QB_AVX2 static QB_INLINE int avx2_fake(float *dst, const float *src, size_t n, f
 
 QB_FAKE_FUNCS(avx2, QB_AVX2)
 
+// Interop, 32 values a step. The quantizers clamp p to
+// [-128 - zero, 127 - zero] (integers, so the clamp commutes with the
+// rounding, and the sum is clamped where quant clamps it), round it with
+// VCVTPS2DQ (to nearest even, MXCSR as Go leaves it), add zero in int32
+// (exact, as quant's float32 sum is on the grid) and pack; a NaN takes the
+// bottom (VMAXPS returns its second operand). The fake quantizer rounds
+// with VROUNDPS, adds and clamps in float32 as quant does, compares for
+// the mask (ordered: false for NaNs) and packs it to bytes of 0 or 1.
+// VCMPUNORDPS finds the NaNs.
+QB_AVX2 static QB_INLINE int avx2_interop(int8_t *dst, const float *src, size_t n, float k, int32_t zero, int onnx) {
+	const __m256 kv = _mm256_set1_ps(k);
+	const __m256 lo = _mm256_set1_ps((float)(-128 - zero)), hi = _mm256_set1_ps((float)(127 - zero));
+	const __m256i zi = _mm256_set1_epi32(zero);
+	__m256 nan = _mm256_setzero_ps();
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		__m256i q[4];
+		for (int j = 0; j < 4; j++) {
+			__m256 x = _mm256_loadu_ps(src + i + 8 * j);
+			nan = _mm256_or_ps(nan, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+			__m256 p = onnx ? _mm256_div_ps(x, kv) : _mm256_mul_ps(x, kv);
+			p = _mm256_min_ps(_mm256_max_ps(p, lo), hi);
+			q[j] = _mm256_add_epi32(_mm256_cvtps_epi32(p), zi);
+		}
+		_mm256_storeu_si256((__m256i *)(dst + i), avx2_pack_i8(q[0], q[1], q[2], q[3]));
+	}
+	int seen = !_mm256_testz_ps(nan, nan);
+	return sc_interop_from(dst, src, i, n, k, zero, onnx) | seen;
+}
+
+QB_AVX2 static void avx2_dequantize_affine(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
+	const __m256 s = _mm256_set1_ps(scale);
+	const __m256i z = _mm256_set1_epi32(zero);
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		for (int j = 0; j < 4; j++) {
+			__m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(src + i + 8 * j)));
+			__m256 v = _mm256_cvtepi32_ps(_mm256_sub_epi32(q, z));
+			_mm256_storeu_ps(dst + i + 8 * j, _mm256_mul_ps(v, s));
+		}
+	}
+	_mm256_zeroupper(); // the tail call below would skip GCC's own VZEROUPPER
+	sc_dequantize_affine(dst + i, src + i, n - i, scale, zero);
+}
+
+QB_AVX2 static QB_INLINE int avx2_fake_pytorch(float *dst, uint8_t *mask, const float *src, size_t n, float inv,
+                                               float scale, int32_t zero, int32_t qmin, int32_t qmax, int has_mask) {
+	const __m256 iv = _mm256_set1_ps(inv), s = _mm256_set1_ps(scale), z = _mm256_set1_ps((float)zero);
+	const __m256 lo = _mm256_set1_ps((float)qmin), hi = _mm256_set1_ps((float)qmax);
+	const __m256i one = _mm256_set1_epi8(1);
+	__m256 nan = _mm256_setzero_ps();
+	size_t i = 0;
+	for (; i + 32 <= n; i += 32) {
+		__m256i in[4];
+		for (int j = 0; j < 4; j++) {
+			__m256 x = _mm256_loadu_ps(src + i + 8 * j);
+			nan = _mm256_or_ps(nan, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+			__m256 r = _mm256_round_ps(_mm256_mul_ps(x, iv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+			__m256 v = _mm256_add_ps(r, z);
+			if (has_mask)
+				in[j] = _mm256_castps_si256(
+				    _mm256_and_ps(_mm256_cmp_ps(v, lo, _CMP_GE_OQ), _mm256_cmp_ps(v, hi, _CMP_LE_OQ)));
+			__m256 c = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+			_mm256_storeu_ps(dst + i + 8 * j, _mm256_mul_ps(_mm256_sub_ps(c, z), s));
+		}
+		if (has_mask) // lanes of 0 or -1, packed to bytes of 0 or -1, then 0 or 1
+			_mm256_storeu_si256((__m256i *)(mask + i), _mm256_and_si256(avx2_pack_i8(in[0], in[1], in[2], in[3]), one));
+	}
+	int seen = !_mm256_testz_ps(nan, nan);
+	return sc_fake_pytorch_from(dst, mask, src, i, n, inv, scale, zero, qmin, qmax, has_mask) | seen;
+}
+
+QB_INTEROP_FUNCS(avx2, QB_AVX2)
+
 // Error sums: the 16 lanes are four vectors of four float64 (lanes 4j to
 // 4j+3 in vector j), 16 pairs a step, each float32 widened exactly by
 // VCVTPS2PD; |e| clears the sign bit.
@@ -1441,6 +1601,76 @@ static QB_INLINE int neon_fake(float *dst, const float *src, size_t n, float sca
 
 QB_FAKE_FUNCS(neon, )
 
+// Interop, 16 values a step. The quantizers round p with FCVTNS (to
+// nearest even, saturating; a NaN gives 0), add zero with SQADD and narrow
+// with SQXTN twice: roundEven(p) + zero saturated to [-128, 127], where
+// quant's float32 sum is clamped (exact on the grid; beyond 2^31 both are
+// far outside it). The fake quantizer rounds with FRINTN, adds and clamps
+// in float32 as quant does, compares for the mask (false for NaNs) and
+// narrows it to bytes of 0 or 1. FCMEQ x, x is false for NaNs only.
+static QB_INLINE int neon_interop(int8_t *dst, const float *src, size_t n, float k, int32_t zero, int onnx) {
+	const float32x4_t kv = vdupq_n_f32(k);
+	const int32x4_t zi = vdupq_n_s32(zero);
+	uint32x4_t ok = vdupq_n_u32(0xFFFFFFFF);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		int16x4_t h[4];
+		for (int j = 0; j < 4; j++) {
+			float32x4_t x = vld1q_f32(src + i + 4 * j);
+			ok = vandq_u32(ok, vceqq_f32(x, x));
+			float32x4_t p = onnx ? vdivq_f32(x, kv) : vmulq_f32(x, kv);
+			h[j] = vqmovn_s32(vqaddq_s32(vcvtnq_s32_f32(p), zi));
+		}
+		vst1q_s8(dst + i, vcombine_s8(vqmovn_s16(vcombine_s16(h[0], h[1])), vqmovn_s16(vcombine_s16(h[2], h[3]))));
+	}
+	int seen = vminvq_u32(ok) == 0;
+	return sc_interop_from(dst, src, i, n, k, zero, onnx) | seen;
+}
+
+static void neon_dequantize_affine(float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
+	const int32x4_t z = vdupq_n_s32(zero);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		int8x16_t b = vld1q_s8(src + i);
+		int16x8_t h[2] = {vmovl_s8(vget_low_s8(b)), vmovl_high_s8(b)};
+		for (int j = 0; j < 2; j++) {
+			int32x4_t a = vsubq_s32(vmovl_s16(vget_low_s16(h[j])), z);
+			int32x4_t c = vsubq_s32(vmovl_high_s16(h[j]), z);
+			vst1q_f32(dst + i + 8 * j, vmulq_n_f32(vcvtq_f32_s32(a), scale));
+			vst1q_f32(dst + i + 8 * j + 4, vmulq_n_f32(vcvtq_f32_s32(c), scale));
+		}
+	}
+	sc_dequantize_affine(dst + i, src + i, n - i, scale, zero);
+}
+
+static QB_INLINE int neon_fake_pytorch(float *dst, uint8_t *mask, const float *src, size_t n, float inv, float scale,
+                                       int32_t zero, int32_t qmin, int32_t qmax, int has_mask) {
+	const float32x4_t iv = vdupq_n_f32(inv), s = vdupq_n_f32(scale), z = vdupq_n_f32((float)zero);
+	const float32x4_t lo = vdupq_n_f32((float)qmin), hi = vdupq_n_f32((float)qmax);
+	uint32x4_t ok = vdupq_n_u32(0xFFFFFFFF);
+	size_t i = 0;
+	for (; i + 16 <= n; i += 16) {
+		uint16x4_t in[4];
+		for (int j = 0; j < 4; j++) {
+			float32x4_t x = vld1q_f32(src + i + 4 * j);
+			ok = vandq_u32(ok, vceqq_f32(x, x));
+			float32x4_t v = vaddq_f32(vrndnq_f32(vmulq_f32(x, iv)), z);
+			if (has_mask)
+				in[j] = vmovn_u32(vandq_u32(vcgeq_f32(v, lo), vcleq_f32(v, hi)));
+			float32x4_t c = vminq_f32(vmaxq_f32(v, lo), hi);
+			vst1q_f32(dst + i + 4 * j, vmulq_f32(vsubq_f32(c, z), s));
+		}
+		if (has_mask) {
+			uint8x16_t m = vcombine_u8(vmovn_u16(vcombine_u16(in[0], in[1])), vmovn_u16(vcombine_u16(in[2], in[3])));
+			vst1q_u8(mask + i, vandq_u8(m, vdupq_n_u8(1)));
+		}
+	}
+	int seen = vminvq_u32(ok) == 0;
+	return sc_fake_pytorch_from(dst, mask, src, i, n, inv, scale, zero, qmin, qmax, has_mask) | seen;
+}
+
+QB_INTEROP_FUNCS(neon, )
+
 // Error sums: the 16 lanes are eight vectors of two float64 (lanes 2j and
 // 2j+1 in vector j), 16 pairs a step, widened exactly by FCVTL/FCVTL2.
 static void neon_error_chunk(double le[16], double lx[16], double *m, const float *x, const float *y, size_t n) {
@@ -1584,6 +1814,34 @@ int qb_fake_quantize_zeropoint(int v, float *dst, const float *src, size_t n, fl
 	if (v == QB_SIMD)
 		return QB_SIMD_CALL(fake_quantize_zeropoint, dst, src, n, scale, zero);
 	return sc_fake_quantize_zeropoint(dst, src, n, scale, zero);
+}
+
+// Interop has SIMD and scalar variants; AVX-512 has none (the Go side
+// leaves c-avx512 out).
+int qb_quantize_pytorch(int v, int8_t *dst, const float *src, size_t n, float scale, int32_t zero) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(quantize_pytorch, dst, src, n, scale, zero);
+	return sc_quantize_pytorch(dst, src, n, scale, zero);
+}
+
+int qb_quantize_onnx(int v, int8_t *dst, const float *src, size_t n, float scale, int32_t zero) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(quantize_onnx, dst, src, n, scale, zero);
+	return sc_quantize_onnx(dst, src, n, scale, zero);
+}
+
+void qb_dequantize_affine(int v, float *dst, const int8_t *src, size_t n, float scale, int32_t zero) {
+	if (v == QB_SIMD)
+		QB_SIMD_CALL(dequantize_affine, dst, src, n, scale, zero);
+	else
+		sc_dequantize_affine(dst, src, n, scale, zero);
+}
+
+int qb_fake_quantize_pytorch(int v, float *dst, uint8_t *mask, const float *src, size_t n, float scale, int32_t zero,
+                             int32_t qmin, int32_t qmax) {
+	if (v == QB_SIMD)
+		return QB_SIMD_CALL(fake_quantize_pytorch, dst, mask, src, n, scale, zero, qmin, qmax);
+	return sc_fake_quantize_pytorch(dst, mask, src, n, scale, zero, qmin, qmax);
 }
 
 qb_error qb_error_sums(int v, const float *x, const float *y, size_t n) {

@@ -104,6 +104,28 @@ int qb_quantize_zeropoint_with_bf16(int v, int8_t *dst, const uint16_t *src, siz
 int qb_fake_quantize_absmax(int v, float *dst, const float *src, size_t n, float scale);
 int qb_fake_quantize_zeropoint(int v, float *dst, const float *src, size_t n, float scale, int32_t zero);
 
+// Interop, as package quant's QuantizePyTorch, QuantizeONNX,
+// DequantizeAffine and FakeQuantizePyTorch on float32, with the parameters
+// of quant.AffineParams (x ~ (q - zero) * scale) and inv = 1.0f / scale
+// (rounded to float32). The quantizers store
+// q = clamp(roundEven(p) + zero, -128, 127), p the float32 product x*inv
+// (PyTorch) or quotient x/scale (ONNX), rounded to an integer (ties to
+// even) before the zero point is added; the dequantizer stores
+// (float)(q - zero) * scale; the fake quantizer stores
+// (clamp(v, qmin, qmax) - zero) * scale with v = roundEven(x*inv) + zero in
+// float32 and, if mask is not NULL, mask[i] = qmin <= v <= qmax (0 or 1).
+// The quantizers check src for NaNs in the same pass: the status is
+// QB_NOT_FINITE if src holds one (dst and mask are then written all the
+// same, unspecified where the NaNs were), else QB_OK. The parameters are
+// the caller's to check (quant's rules: scale and inv positive and finite,
+// qmin <= zero <= qmax within [-2^23, 2^23], [-128, 127] for the
+// quantizers). dst may be src in the fake quantizer.
+int qb_quantize_pytorch(int v, int8_t *dst, const float *src, size_t n, float scale, int32_t zero);
+int qb_quantize_onnx(int v, int8_t *dst, const float *src, size_t n, float scale, int32_t zero);
+void qb_dequantize_affine(int v, float *dst, const int8_t *src, size_t n, float scale, int32_t zero);
+int qb_fake_quantize_pytorch(int v, float *dst, uint8_t *mask, const float *src, size_t n, float scale, int32_t zero,
+                             int32_t qmin, int32_t qmax);
+
 // Error sums, as package quant's MeasureError on float32: over pairs of x
 // and y with e = (double)x - (double)y, the sum of e*e, the sum of x*x and
 // the largest |e|, in quant's fixed order (chunks of 4096 pairs, 16 lanes

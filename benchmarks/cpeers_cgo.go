@@ -202,7 +202,7 @@ func cPeer(name string, v C.int) *Impl {
 	im.QuantizeZeroPointPerRowFloat16 = zeroPoint16(C.QB_SRC_F16)
 	im.QuantizeZeroPointPerRowBFloat16 = zeroPoint16(C.QB_SRC_BF16)
 	if v == C.QB_AVX512 {
-		return im // no Q8_0, fake quantization or error-sums code
+		return im // no Q8_0, fake quantization, error-sums or interop code
 	}
 	// Fake quantization: one fused C pass that quantizes, dequantizes and
 	// finds the NaNs, as the static quantizers above (package quant checks
@@ -222,6 +222,45 @@ func cPeer(name string, v C.int) *Impl {
 		}
 		return cStatus(C.qb_fake_quantize_zeropoint(v, f32p(dst), f32p(src), C.size_t(len(src)),
 			C.float(p.Scale), C.int32_t(p.ZeroPoint)))
+	}
+	// Interop: one fused C pass each that quantizes (or fake-quantizes,
+	// the mask with it) and finds the NaNs, the reciprocal 1/scale taken
+	// in C as quant takes it (quant's kernels find them in the same pass
+	// too). The parameters are checked here.
+	im.QuantizePyTorch = func(dst []int8, src []float32, p quant.AffineParams) error {
+		dst = dst[:len(src)]
+		if !validAffine(p, -128, 127) {
+			return errParams
+		}
+		return cStatus(C.qb_quantize_pytorch(v, i8p(dst), f32p(src), C.size_t(len(src)),
+			C.float(p.Scale), C.int32_t(p.ZeroPoint)))
+	}
+	im.QuantizeONNX = func(dst []int8, src []float32, p quant.AffineParams) error {
+		dst = dst[:len(src)]
+		if !validAffine(p, -128, 127) {
+			return errParams
+		}
+		return cStatus(C.qb_quantize_onnx(v, i8p(dst), f32p(src), C.size_t(len(src)),
+			C.float(p.Scale), C.int32_t(p.ZeroPoint)))
+	}
+	im.DequantizeAffine = func(dst []float32, src []int8, p quant.AffineParams) error {
+		dst = dst[:len(src)]
+		if !validAffine(p, -128, 127) {
+			return errParams
+		}
+		C.qb_dequantize_affine(v, f32p(dst), i8p(src), C.size_t(len(src)), C.float(p.Scale), C.int32_t(p.ZeroPoint))
+		return nil
+	}
+	im.FakeQuantizePyTorch = func(dst []float32, mask []bool, src []float32, p quant.AffineParams, qmin, qmax int32) error {
+		dst = dst[:len(src)]
+		if mask != nil {
+			mask = mask[:len(src)]
+		}
+		if !validAffine(p, qmin, qmax) {
+			return errParams
+		}
+		return cStatus(C.qb_fake_quantize_pytorch(v, f32p(dst), boolp(mask), f32p(src), C.size_t(len(src)),
+			C.float(p.Scale), C.int32_t(p.ZeroPoint), C.int32_t(qmin), C.int32_t(qmax)))
 	}
 	// MeasureError: the same float64 sums in the same order, in one call.
 	im.MeasureError = func(x, y []float32) (quant.ErrorStats, error) {
@@ -324,6 +363,7 @@ func f32p(s []float32) *C.float     { return (*C.float)(unsafe.SliceData(s)) }
 func u16p(s []uint16) *C.uint16_t   { return (*C.uint16_t)(unsafe.SliceData(s)) }
 func i8p(s []int8) *C.int8_t        { return (*C.int8_t)(unsafe.SliceData(s)) }
 func u8p(s []byte) *C.uint8_t       { return (*C.uint8_t)(unsafe.SliceData(s)) }
+func boolp(s []bool) *C.uint8_t     { return (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(s))) }
 func bytep(s []byte) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 
 // readCeiling makes a read-only pass over b as fast as this build can.

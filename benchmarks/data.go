@@ -87,6 +87,8 @@ type Inputs struct {
 	qa, qz    [][]int8
 	pa        []quant.AbsmaxParams
 	pz        []quant.ZeroPointParams
+	qaf       [][]int8
+	paf       []quant.AffineParams
 	pabf      []quant.AbsmaxParams
 	pzbf      []quant.ZeroPointParams
 	q8        [][]byte
@@ -145,6 +147,26 @@ func (in *Inputs) Absmax() ([][]int8, []quant.AbsmaxParams) {
 // parameters.
 func (in *Inputs) ZeroPoint() ([][]int8, []quant.ZeroPointParams) {
 	return quantized(in, &in.qz, &in.pz, Reference.QuantizeZeroPoint)
+}
+
+// Affine returns the weights quantized as PyTorch does (QuantizePyTorch),
+// with their parameters: ZeroPoint's in PyTorch's form, the step 1/Scale
+// (rounded to float32) and the same zero point, which the weights (of
+// both signs) put within [-128, 127].
+func (in *Inputs) Affine() ([][]int8, []quant.AffineParams) {
+	_, zps := in.ZeroPoint()
+	i := 0 // quantized quantizes the weights in order
+	return quantized(in, &in.qaf, &in.paf, func(dst []int8, src []float32) (quant.AffineParams, error) {
+		p := quant.AffineParams{Scale: 1 / zps[i].Scale, ZeroPoint: zps[i].ZeroPoint}
+		i++
+		return p, Reference.QuantizePyTorch(dst, src, p)
+	})
+}
+
+// AffineParams returns the parameters of Affine.
+func (in *Inputs) AffineParams() []quant.AffineParams {
+	_, p := in.Affine()
+	return p
 }
 
 // quantized returns *qs and *params, first filled with the weights

@@ -57,11 +57,26 @@
 //   - BenchmarkMeasureError, the weights against their absmax
 //     reconstruction (the dequantized quants), both in one buffer of 2N
 //     values (x, then y): its MB/s counts the 8 bytes it reads per
-//     element, x and y, and its read ceiling passes over the same buffer.
+//     element, x and y, and its read ceiling passes over the same buffer;
+//   - the interop operations on float32, given the parameters of
+//     Inputs.Affine (the zero-point quantizer's in PyTorch's form,
+//     quant.AffineParams{Scale: 1/s, ZeroPoint: z}): BenchmarkQuantizePyTorch
+//     (torch.quantize_per_tensor to qint8: the product by the float32
+//     reciprocal rounded, then the zero point added),
+//     BenchmarkQuantizeONNX (QuantizeLinear: the quotient),
+//     BenchmarkDequantizeAffine (from the weights QuantizePyTorch
+//     quantizes; (q - z) · Scale, a product) and
+//     BenchmarkFakeQuantizePyTorch (fake_quantize_per_tensor_affine with
+//     its _cachemask mask, one bool per value, on torch.qint8's grid
+//     [FakeQMin, FakeQMax] = [-128, 127]: PyTorch's grid for weights, which
+//     the inputs are, and QuantizePyTorch's, so that the four share their
+//     parameters; it writes 5 bytes per value).
 //
 // Together they run every kernel of the kernel sets (the 16-bit
 // operations reach the Float16 and BFloat16 kernels of kernels.Set, not
-// the float32 kernels plus a conversion). The 16-bit outputs have no C
+// the float32 kernels plus a conversion) but the 16-bit interop kernels
+// (QuantizePyTorch, QuantizeONNX and DequantizeAffine of Format16): the
+// interop benchmarks are float32 only. The 16-bit outputs have no C
 // peer. Each benchmark has sub-benchmarks size=<elements>/impl=<name>.
 // b.SetBytes counts the input bytes, so MB/s is input throughput (4 bytes
 // per float32, 2 per FP16/BF16, 1 per int8, 34/32 per Q8_0 value). Each
@@ -121,6 +136,20 @@
 //     quant's float64 sums in its order (16 lanes per chunk of 4096
 //     values, kernels.ErrorLanes' tree, the chunks in order): the same
 //     bits.
+//   - The C interop peers (c-simd and c-scalar; c-avx512 has none) make
+//     one fused pass each, the NaNs found as above, as package quant's
+//     interop kernels find them in the pass that quantizes (no reduction
+//     first). QuantizePyTorch takes the float32 reciprocal 1/Scale once
+//     and multiplies, QuantizeONNX divides (VDIVPS, FDIV); on AVX2 the
+//     quantizers clamp the product to [-128 - z, 127 - z], round it with
+//     VCVTPS2DQ and add z in int32, on NEON they round with FCVTNS, add
+//     z with SQADD and narrow with saturation (both equal to quant's
+//     float32 round-then-add-then-clamp). DequantizeAffine subtracts z in
+//     int32, converts and multiplies. FakeQuantizePyTorch rounds with
+//     VROUNDPS or FRINTN, adds z, compares for the mask and clamps in
+//     float32, subtracts z and multiplies, storing the values and the
+//     mask bytes (0 or 1) in the same pass; without a mask it stores
+//     none. The Go side checks the parameters as quant does.
 //   - From binary16 and bfloat16, the C per-row quantizers do what a C
 //     programmer composing these kernels would write: each row is widened
 //     into a float32 row (kept by the Go side) by the variant's own

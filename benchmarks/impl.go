@@ -77,6 +77,16 @@ type Impl struct {
 	// MeasureError compares x with its reconstruction y (float64 sums in
 	// quant's fixed order).
 	MeasureError func(x, y []float32) (quant.ErrorStats, error)
+
+	// The interop operations on float32, with parameters in PyTorch's and
+	// ONNX's form (x ≈ (q - ZeroPoint) · Scale): QuantizePyTorch and
+	// QuantizeONNX on [-128, 127], DequantizeAffine, and
+	// FakeQuantizePyTorch on the grid [qmin, qmax], with its mask if mask
+	// is not nil.
+	QuantizePyTorch     func(dst []int8, src []float32, p quant.AffineParams) error
+	QuantizeONNX        func(dst []int8, src []float32, p quant.AffineParams) error
+	DequantizeAffine    func(dst []float32, src []int8, p quant.AffineParams) error
+	FakeQuantizePyTorch func(dst []float32, mask []bool, src []float32, p quant.AffineParams, qmin, qmax int32) error
 }
 
 // Kernel names, one per benchmark, in benchmark order. Each but the
@@ -96,6 +106,7 @@ var KernelNames = []string{
 	"QuantizeAbsmaxPerBlockFloat16", "QuantizeZeroPointPerBlockFloat16",
 	"QuantizeAbsmaxPerBlockBFloat16", "QuantizeZeroPointPerBlockBFloat16",
 	"FakeQuantizeAbsmax", "FakeQuantizeZeroPoint", "FakeQuantizeAbsmaxComposed", "MeasureError",
+	"QuantizePyTorch", "QuantizeONNX", "DequantizeAffine", "FakeQuantizePyTorch",
 	"QuantizeAbsmaxParallel", "QuantizeZeroPointParallel",
 	"QuantizeAbsmaxPerRowParallel", "QuantizeZeroPointPerRowParallel",
 }
@@ -106,6 +117,16 @@ const RowLength = 4096
 
 // BlockLength is the block length of the per-block benchmarks, GGUF's 32.
 const BlockLength = 32
+
+// FakeQMin and FakeQMax are the grid of BenchmarkFakeQuantizePyTorch:
+// torch.qint8's [-128, 127]. The inputs are weights, which PyTorch
+// fake-quantizes on qint8 (its default weight fake quantizers; quint8's
+// [0, 255] is its grid for activations), and it is the grid of
+// QuantizePyTorch, so the four interop benchmarks share their parameters
+// (Inputs.Affine) and FakeQuantizePyTorch computes what QuantizePyTorch
+// followed by DequantizeAffine computes. The mask costs the same on any
+// grid.
+const FakeQMin, FakeQMax = -128, 127
 
 // groupLength returns the values per group of a per-row or per-block
 // operation (from any source type: "PerBlock" may be followed by
@@ -224,6 +245,14 @@ func (im *Impl) Has(op string) bool {
 		return im.FakeQuantizeAbsmaxComposed != nil
 	case "MeasureError":
 		return im.MeasureError != nil
+	case "QuantizePyTorch":
+		return im.QuantizePyTorch != nil
+	case "QuantizeONNX":
+		return im.QuantizeONNX != nil
+	case "DequantizeAffine":
+		return im.DequantizeAffine != nil
+	case "FakeQuantizePyTorch":
+		return im.FakeQuantizePyTorch != nil
 	}
 	panic("benchmarks: unknown operation " + op)
 }
@@ -331,7 +360,11 @@ func API() *Impl {
 			quant.DequantizeAbsmax(dst, q, p)
 			return nil
 		},
-		MeasureError: quant.MeasureError[float32],
+		MeasureError:        quant.MeasureError[float32],
+		QuantizePyTorch:     quant.QuantizePyTorch[float32],
+		QuantizeONNX:        quant.QuantizeONNX[float32],
+		DequantizeAffine:    quant.DequantizeAffine[float32],
+		FakeQuantizePyTorch: quant.FakeQuantizePyTorch[float32],
 	}
 }
 
@@ -544,6 +577,32 @@ func FromSet(k *kernels.Set) *Impl {
 			return quant.MeasureError(x, y)
 		}
 	}
+	// The interop operations: one kernel each, which finds the NaNs in
+	// the pass that quantizes (no reduction first).
+	if k.QuantizePyTorch != nil {
+		im.QuantizePyTorch = func(dst []int8, src []float32, p quant.AffineParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.QuantizePyTorch(dst, src, p)
+		}
+	}
+	if k.QuantizeONNX != nil {
+		im.QuantizeONNX = func(dst []int8, src []float32, p quant.AffineParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.QuantizeONNX(dst, src, p)
+		}
+	}
+	if k.DequantizeAffine != nil {
+		im.DequantizeAffine = func(dst []float32, src []int8, p quant.AffineParams) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.DequantizeAffine(dst, src, p)
+		}
+	}
+	if k.FakeQuantizePyTorch != nil {
+		im.FakeQuantizePyTorch = func(dst []float32, mask []bool, src []float32, p quant.AffineParams, qmin, qmax int32) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return quant.FakeQuantizePyTorch(dst, mask, src, p, qmin, qmax)
+		}
+	}
 	return im
 }
 
@@ -616,6 +675,16 @@ func validAbsmax(p quant.AbsmaxParams) bool { return p.Scale > 0 && p.Scale <= m
 func validZeroPoint(p quant.ZeroPointParams) bool {
 	return p.Scale > 0 && p.Scale <= math.MaxFloat32 &&
 		p.ZeroPoint >= math.MinInt32+128 && p.ZeroPoint <= math.MaxInt32-128
+}
+
+// validAffine reports whether package quant's interop operations accept
+// p on the grid [qmin, qmax] (-128 and 127 but for FakeQuantizePyTorch): a
+// positive finite scale with a finite float32 reciprocal, qmin <= ZeroPoint
+// <= qmax, and a grid within [-2^23, 2^23].
+func validAffine(p quant.AffineParams, qmin, qmax int32) bool {
+	const maxGrid = 1 << 23
+	return p.Scale > 0 && p.Scale <= math.MaxFloat32 && 1/p.Scale <= math.MaxFloat32 &&
+		qmin <= p.ZeroPoint && p.ZeroPoint <= qmax && -maxGrid <= qmin && qmax <= maxGrid
 }
 
 // x448Set is github.com/x448/float16 as a (partial) kernel table: a plain

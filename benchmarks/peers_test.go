@@ -108,6 +108,7 @@ func TestImplsMatchReference(t *testing.T) {
 			checkPerRow16(t, im)
 			checkFake(t, im, r)
 			checkMeasureError(t, im, r)
+			checkInterop(t, im, r)
 		})
 	}
 }
@@ -568,6 +569,264 @@ func checkFakeQuantizer[P comparable](t *testing.T, kernel string, got, ref, com
 		if math.Float32bits(g[i]) != math.Float32bits(w[i]) || math.Float32bits(w[i]) != math.Float32bits(c[i]) {
 			t.Fatalf("%s(%v, %+v): [%d] = %v for %v, want %v (composed %v)", kernel, short(in), p, i, g[i], in[i], w[i], c[i])
 		}
+	}
+}
+
+// affineCases returns the parameters of checkInterop on [-128, 127]: valid
+// ones (scales whose reciprocal is exact and inexact in float32, where
+// PyTorch's product and ONNX's quotient differ; tiny and huge scales; zero
+// points from end to end), then ones quant rejects.
+func affineCases() (valid, rejected []quant.AffineParams) {
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	valid = []quant.AffineParams{{Scale: 1}, {Scale: 0.25, ZeroPoint: -7}, {Scale: 0.1, ZeroPoint: -128},
+		{Scale: 3.3, ZeroPoint: 127}, {Scale: 0.7, ZeroPoint: -5}, {Scale: 0.04 / 255, ZeroPoint: 3},
+		{Scale: 1e-30}, {Scale: 1e30, ZeroPoint: 100}, {Scale: 1e-38, ZeroPoint: 1},
+		{Scale: math.MaxFloat32, ZeroPoint: -1}}
+	rejected = []quant.AffineParams{{Scale: 0}, {Scale: -1}, {Scale: inf}, {Scale: nan},
+		{Scale: 1e-45},                                          // 1/Scale overflows
+		{Scale: 1, ZeroPoint: 128}, {Scale: 1, ZeroPoint: -129}} // outside the grid
+	return valid, rejected
+}
+
+// interopInputs returns the float32 inputs of checkInterop: checkStatic's,
+// values whose x/p.Scale lands a few ulps from a tie of q for each of
+// params (where the product by the reciprocal and the quotient round
+// differently), and the extremes of the conversion to int32 (±2^31, ±2^24
+// and beyond), with infinities, at every lane of a vector.
+func interopInputs(r *rand.Rand, params []quant.AffineParams) [][]float32 {
+	_, _, inputs := staticCases(r)
+	for _, p := range params {
+		var near []float32
+		for q := -140; q <= 140; q++ {
+			x := float32((float64(q) + 0.5) * float64(p.Scale))
+			for range 4 {
+				x = math.Nextafter32(x, 0)
+			}
+			for range 9 {
+				near = append(near, x)
+				x = math.Nextafter32(x, float32(math.Copysign(math.Inf(1), float64(x))))
+			}
+		}
+		inputs = append(inputs, near)
+	}
+	inf := float32(math.Inf(1))
+	extremes := []float32{1 << 31, -1 << 31, 2147483520, -2147483904, 1e10, -1e10, 1 << 24, -(1 << 24) - 2,
+		1<<24 - 1, 127.5, -128.5, 126.5, -127.5, 128.49, math.MaxFloat32, -math.MaxFloat32, inf, -inf, 0,
+		float32(math.Copysign(0, -1)), 1e-45, -1e-45, 0.5, -0.5, 1.5, -1.5, 255.5, -255.5}
+	var ext []float32
+	for range 3 { // shifted by 28 values each time: every value in every lane of 8
+		ext = append(ext, extremes...)
+	}
+	return append(inputs, ext, ext[5:])
+}
+
+// checkInterop compares the interop operations of im (QuantizePyTorch,
+// QuantizeONNX, DequantizeAffine, FakeQuantizePyTorch) with the
+// reference's: the same quants and float32 bits, the same masks (with a
+// mask, without one and in place for the fake quantizer), on checkStatic's
+// inputs and interopInputs' with affineCases' parameters, the fake
+// quantizer on grids from [0, 0] to [-2^23, 2^23], where on torch.qint8's
+// [-128, 127] it must also give the reference's QuantizePyTorch followed
+// by its DequantizeAffine. Inputs with a NaN must give ErrNotFinite,
+// parameters and grids that quant rejects ErrParams with dst and mask
+// untouched.
+func checkInterop(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.QuantizePyTorch == nil && im.QuantizeONNX == nil && im.DequantizeAffine == nil && im.FakeQuantizePyTorch == nil {
+		return
+	}
+	valid, rejected := affineCases()
+	params := append(slices.Clone(valid), rejected...)
+	inputs := interopInputs(r, valid)
+	for _, c := range []struct {
+		kernel   string
+		got, ref func([]int8, []float32, quant.AffineParams) error
+	}{
+		{"QuantizePyTorch", im.QuantizePyTorch, Reference.QuantizePyTorch},
+		{"QuantizeONNX", im.QuantizeONNX, Reference.QuantizeONNX},
+	} {
+		if c.got == nil {
+			continue
+		}
+		for _, in := range inputs {
+			for _, p := range params {
+				checkStaticQuantizer(t, c.kernel, c.got, c.ref, in, p, validAffine(p, -128, 127), isNaN32, nil)
+			}
+		}
+	}
+	if im.DequantizeAffine != nil {
+		checkDequantizeAffine(t, im.DequantizeAffine, r)
+	}
+	if im.FakeQuantizePyTorch == nil {
+		return
+	}
+	// Grids with parameters on them (valid ones, then ones off the grid),
+	// and grids that quant rejects.
+	grids := []struct {
+		qmin, qmax int32
+		params     []quant.AffineParams
+	}{
+		{FakeQMin, FakeQMax, params},
+		{0, 255, []quant.AffineParams{{Scale: 0.1}, {Scale: 0.04 / 255, ZeroPoint: 128}, {Scale: 3.3, ZeroPoint: 255},
+			{Scale: 1, ZeroPoint: -1}, {Scale: 1, ZeroPoint: 256}}},
+		{-8, 7, []quant.AffineParams{{Scale: 0.7, ZeroPoint: -8}, {Scale: 0.25, ZeroPoint: 7}, {Scale: 1, ZeroPoint: 8}}},
+		{0, 0, []quant.AffineParams{{Scale: 0.1}, {Scale: 1, ZeroPoint: 1}}},
+		{-1 << 23, 1 << 23, []quant.AffineParams{{Scale: 1}, {Scale: 1e-30, ZeroPoint: -1 << 23},
+			{Scale: 0.1, ZeroPoint: 1 << 23}}},
+		{1, 0, []quant.AffineParams{{Scale: 1}}},
+		{-1<<23 - 1, 0, []quant.AffineParams{{Scale: 1}}},
+		{0, 1<<23 + 1, []quant.AffineParams{{Scale: 1}}},
+	}
+	for _, in := range inputs {
+		for _, g := range grids {
+			for _, p := range g.params {
+				checkFakePyTorch(t, im.FakeQuantizePyTorch, in, p, g.qmin, g.qmax)
+			}
+		}
+	}
+}
+
+// checkFakePyTorch compares the fake quantizer got with the reference's
+// on in, p and the grid [qmin, qmax]: with a mask, without one and in
+// place (dst = src), the same error and, without one, the same float32
+// bits and mask; on [-128, 127] also the bits of the reference's
+// QuantizePyTorch followed by its DequantizeAffine. It asserts ErrParams,
+// dst and mask untouched, where quant rejects p or the grid, and else
+// ErrNotFinite where in holds a NaN.
+func checkFakePyTorch(t *testing.T, got func([]float32, []bool, []float32, quant.AffineParams, int32, int32) error,
+	in []float32, p quant.AffineParams, qmin, qmax int32) {
+	t.Helper()
+	n, hasNaN := len(in), slices.ContainsFunc(in, isNaN32)
+	stale32 := math.Float32frombits(staleF32)
+	g, gm, gn := slices.Repeat([]float32{stale32}, n), slices.Repeat([]bool{true}, n), slices.Repeat([]float32{stale32}, n)
+	w, wm, x := make([]float32, n), make([]bool, n), slices.Clone(in)
+	gerr := got(g, gm, in, p, qmin, qmax)
+	werr := Reference.FakeQuantizePyTorch(w, wm, in, p, qmin, qmax)
+	nerr, xerr := got(gn, nil, in, p, qmin, qmax), werr
+	if !hasNaN {
+		// In place only without NaNs: package quant's fake quantizers
+		// overwrite a NaN in place before they look for it to name it.
+		xerr = got(x, nil, x, p, qmin, qmax)
+	}
+	if !sameErr(gerr, werr) || !sameErr(nerr, werr) || !sameErr(xerr, werr) {
+		t.Fatalf("FakeQuantizePyTorch(%v, %+v, [%d, %d]): got %v (no mask %v, in place %v), want %v",
+			short(in), p, qmin, qmax, gerr, nerr, xerr, werr)
+	}
+	switch {
+	case !validAffine(p, qmin, qmax):
+		if !errors.Is(gerr, quant.ErrParams) || !allAre(g, stale32) || !allAre(gm, true) || !allAre(gn, stale32) ||
+			!hasNaN && !slices.Equal(x, in) {
+			t.Fatalf("FakeQuantizePyTorch(%v, %+v, [%d, %d]): %v, dst %v, mask %v; want ErrParams, dst and mask untouched",
+				short(in), p, qmin, qmax, gerr, short(g), short(gm))
+		}
+		return
+	case hasNaN:
+		if !errors.Is(gerr, quant.ErrNotFinite) {
+			t.Fatalf("FakeQuantizePyTorch(%v, %+v, [%d, %d]): %v, want ErrNotFinite", short(in), p, qmin, qmax, gerr)
+		}
+		return
+	case gerr != nil:
+		t.Fatalf("FakeQuantizePyTorch(%v, %+v, [%d, %d]): %v", short(in), p, qmin, qmax, gerr)
+	}
+	var composed []float32
+	if qmin == -128 && qmax == 127 {
+		q := make([]int8, n)
+		composed = make([]float32, n)
+		if err := Reference.QuantizePyTorch(q, in, p); err != nil {
+			t.Fatal(err)
+		}
+		if err := Reference.DequantizeAffine(composed, q, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range in {
+		wb := math.Float32bits(w[i])
+		if math.Float32bits(g[i]) != wb || gm[i] != wm[i] || math.Float32bits(gn[i]) != wb || math.Float32bits(x[i]) != wb {
+			t.Fatalf("FakeQuantizePyTorch(%v, %+v, [%d, %d]): [%d] = %v, mask %v (no mask %v, in place %v) for %v; want %v, mask %v",
+				short(in), p, qmin, qmax, i, g[i], gm[i], gn[i], x[i], in[i], w[i], wm[i])
+		}
+		if composed != nil && math.Float32bits(composed[i]) != wb {
+			t.Fatalf("FakeQuantizePyTorch(%v, %+v): [%d] = %v for %v, but QuantizePyTorch + DequantizeAffine give %v",
+				short(in), p, i, w[i], in[i], composed[i])
+		}
+	}
+}
+
+// checkDequantizeAffine compares the affine dequantizer got with the
+// reference's on checkDequantizers' quants, scales and zero points (those
+// quant rejects included: ErrParams, dst untouched), with a canary past
+// the end of dst.
+func checkDequantizeAffine(t *testing.T, got func([]float32, []int8, quant.AffineParams) error, r *rand.Rand) {
+	q, scales, zeros := dequantInputs(r)
+	const canary = 12345
+	stale32 := math.Float32frombits(staleF32)
+	for _, s := range scales {
+		for _, z := range zeros {
+			p := quant.AffineParams{Scale: s, ZeroPoint: z}
+			valid := validAffine(p, -128, 127)
+			lengthsAndOffsets(len(q), func(lo, hi int) {
+				in := q[lo:hi]
+				g, w := slices.Repeat([]float32{stale32}, len(in)+1), make([]float32, len(in))
+				g[len(in)] = canary
+				gerr, werr := got(g[:len(in)], in, p), Reference.DequantizeAffine(w, in, p)
+				switch {
+				case !sameErr(gerr, werr):
+					t.Fatalf("DequantizeAffine(q[%d:%d], %+v): got %v, want %v", lo, hi, p, gerr, werr)
+				case g[len(in)] != canary:
+					t.Fatalf("DequantizeAffine(q[%d:%d], %+v): wrote past the end", lo, hi, p)
+				case !valid:
+					if !errors.Is(gerr, quant.ErrParams) || !allAre(g[:len(in)], stale32) {
+						t.Fatalf("DequantizeAffine(q[%d:%d], %+v): %v; want ErrParams, dst untouched", lo, hi, p, gerr)
+					}
+				case gerr != nil:
+					t.Fatalf("DequantizeAffine(q[%d:%d], %+v): %v", lo, hi, p, gerr)
+				default:
+					for i := range w {
+						if math.Float32bits(g[i]) != math.Float32bits(w[i]) {
+							t.Fatalf("DequantizeAffine(q[%d:%d], %+v): [%d] = %v for %d, want %v", lo, hi, p, i, g[i], in[i], w[i])
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestInteropCasesDiscriminate asserts that checkInterop's inputs tell
+// PyTorch's product from ONNX's quotient, and rounding before the zero
+// point from rounding after it, on the reference: a peer that mixed them
+// up would fail.
+func TestInteropCasesDiscriminate(t *testing.T) {
+	valid, _ := affineCases()
+	inputs := interopInputs(rand.New(rand.NewPCG(1, 2)), valid)
+	productVsQuotient, roundThenAdd := 0, 0
+	for _, in := range inputs {
+		if slices.ContainsFunc(in, isNaN32) {
+			continue
+		}
+		pt, ox, zq := make([]int8, len(in)), make([]int8, len(in)), make([]int8, len(in))
+		for _, p := range valid {
+			if Reference.QuantizePyTorch(pt, in, p) != nil || Reference.QuantizeONNX(ox, in, p) != nil {
+				t.Fatalf("%+v: an error on finite inputs", p)
+			}
+			// The library's own quantizer: round(x·s + z), the zero point
+			// added before the rounding.
+			zp := quant.ZeroPointParams{Scale: 1 / p.Scale, ZeroPoint: p.ZeroPoint}
+			if !validZeroPoint(zp) || Reference.QuantizeZeroPointWith(zq, in, zp) != nil {
+				continue
+			}
+			for i := range in {
+				if pt[i] != ox[i] {
+					productVsQuotient++
+				}
+				if pt[i] != zq[i] {
+					roundThenAdd++
+				}
+			}
+		}
+	}
+	t.Logf("PyTorch vs ONNX: %d quants differ; PyTorch vs round(x*s + z): %d", productVsQuotient, roundThenAdd)
+	if productVsQuotient == 0 || roundThenAdd == 0 {
+		t.Fatal("the inputs do not tell the formulas apart")
 	}
 }
 

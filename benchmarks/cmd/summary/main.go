@@ -108,6 +108,13 @@ var traffic = map[string]struct{ in, passes, out float64 }{
 	// MeasureError reads x and y (8 bytes per value, both counted as
 	// input) and writes nothing: its bound is the read ceiling.
 	"MeasureError": {8, 1, 0},
+	// The interop operations find the NaNs in the pass that quantizes
+	// (quant and the C peers alike): one pass over the input. The fake
+	// quantizer writes a float32 and a mask bool per value.
+	"QuantizePyTorch":     {4, 1, 1},
+	"QuantizeONNX":        {4, 1, 1},
+	"DequantizeAffine":    {1, 1, 4},
+	"FakeQuantizePyTorch": {4, 1, 5},
 }
 
 // Targets of the fake quantization issue, at 64K: the fused fake
