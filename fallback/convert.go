@@ -42,6 +42,10 @@ var Kernels = kernels.Set{
 	BFloat16:     BFloat16,
 	EncodeQ8_0:   EncodeQ8_0,
 	DecodeQ8_0:   DecodeQ8_0,
+	EncodeQ4_0:   EncodeQ4_0,
+	DecodeQ4_0:   DecodeQ4_0,
+	EncodeQ4_1:   EncodeQ4_1,
+	DecodeQ4_1:   DecodeQ4_1,
 
 	AbsMaxBitsBlocks:        AbsMaxBitsBlocks,
 	MinMaxKeysBlocks:        MinMaxKeysBlocks,
