@@ -40,15 +40,16 @@ func checkAllocs(t tb, k *kernels.Set, name string) {
 }
 
 // kernelCall returns a call of the kernel name of k on inputs of length
-// maxLen (finite ones for the quantizers), of q8EveryBlocks Q8_0 blocks,
+// maxLen (finite ones for the quantizers), of q8EveryBlocks GGUF blocks,
 // or of whole blocks of 32 values.
 func kernelCall(k *kernels.Set, name string) func() {
+	if call := ggufCall(k, name); call != nil {
+		return call
+	}
 	f32, _ := poolNamed(f32Pools(), "weights").window(maxLen, 0)
 	u16, _ := poolNamed(u16Pools(), "bits").window(maxLen, 0)
 	i8, _ := poolNamed(i8Pools(), "bits").window(maxLen, 0)
 	h, x, q := make([]uint16, maxLen), make([]float32, maxLen), make([]int8, maxLen)
-	blocks := make([]byte, q8EveryBlocks*kernels.Q8_0Bytes)
-	encoded, _ := blockWindow(decodePools()[0], q8EveryBlocks, kernels.Q8_0Bytes, 0)
 	switch name {
 	case "Float32ToFloat16":
 		return func() { k.Float32ToFloat16(h, f32) }
@@ -99,11 +100,6 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.AbsMaxBits16(u16) }
 	case "MinMaxKeys16":
 		return func() { k.MinMaxKeys16(u16) }
-	case "EncodeQ8_0":
-		in, _ := blockWindow(float32Q8().pools[0], q8EveryBlocks, kernels.Q8_0Values, 0)
-		return func() { k.EncodeQ8_0(blocks, in) }
-	case "DecodeQ8_0":
-		return func() { k.DecodeQ8_0(x[:q8EveryBlocks*kernels.Q8_0Values], encoded) }
 	}
 	// The blockwise kernels: blocks of 32 over most of maxLen values.
 	const block, count = 32, maxLen / 32
@@ -144,9 +140,6 @@ func kernelCall(k *kernels.Set, name string) func() {
 			return func() { w.QuantizeAbsmaxChecked(q, src16, 100) }
 		case f.name + ".QuantizeZeroPointChecked":
 			return func() { w.QuantizeZeroPointChecked(q, src16, 100, -3) }
-		case f.name + ".EncodeQ8_0":
-			in, _ := blockWindow(f.q8Source().pools[0], q8EveryBlocks, kernels.Q8_0Values, 0)
-			return func() { w.EncodeQ8_0(blocks, in) }
 		case f.name + ".DequantizeZeroPoint":
 			return func() { w.DequantizeZeroPoint(h, i8, 0.5, -3); w.DequantizeZeroPoint(h, i8, 0.5, 0) }
 		case f.name + ".QuantizePyTorch":
@@ -155,8 +148,6 @@ func kernelCall(k *kernels.Set, name string) func() {
 			return func() { w.QuantizeONNX(q, src16, 0.01, -3) }
 		case f.name + ".DequantizeAffine":
 			return func() { w.DequantizeAffine(h, i8, 0.5, -3) }
-		case f.name + ".DecodeQ8_0":
-			return func() { w.DecodeQ8_0(h[:q8EveryBlocks*kernels.Q8_0Values], encoded) }
 		case f.name + ".QuantizeAbsmaxBlocks":
 			return func() { w.QuantizeAbsmaxBlocks(qb, src16[:block*count], scales, block) }
 		case f.name + ".QuantizeZeroPointBlocks":
@@ -164,6 +155,41 @@ func kernelCall(k *kernels.Set, name string) func() {
 		}
 	}
 	panic("kerneltest: no kernel " + name)
+}
+
+// ggufCall returns a call of the GGUF kernel name of k on q8EveryBlocks
+// blocks (nil if name is not one): the encoders on their mixed pool, the
+// decoders on random blocks.
+func ggufCall(k *kernels.Set, name string) func() {
+	const nb, n = q8EveryBlocks, blockValues
+	for _, cd := range codecs {
+		blocks := func() []byte { return make([]byte, nb*cd.size) }
+		encoded := func() []byte {
+			in, _ := blockWindow(poolNamed(cd.decodePools(), "random"), nb, cd.size, 0)
+			return in
+		}
+		values := func(p *pool[float32]) []float32 { in, _ := blockWindow(p, nb, n, 0); return in }
+		switch name {
+		case cd.encodeName():
+			enc, dst, src := cd.enc(k), blocks(), values(cd.source32().pools[0])
+			return func() { enc(dst, src) }
+		case cd.decodeName():
+			dec, dst, src := cd.dec(k), make([]float32, nb*n), encoded()
+			return func() { dec(dst, src) }
+		}
+		for _, f := range formats {
+			switch name {
+			case f.name + "." + cd.encodeName():
+				enc, dst := cd.enc16(f.set(k)), blocks()
+				in, _ := blockWindow(cd.source16(f).pools[0], nb, n, 0)
+				return func() { enc(dst, in) }
+			case f.name + "." + cd.decodeName():
+				dec, dst, src := cd.dec16(f.set(k)), make([]uint16, nb*n), encoded()
+				return func() { dec(dst, src) }
+			}
+		}
+	}
+	return nil
 }
 
 // i8u views int8 test data as the uint8 of a mask (any bytes serve an

@@ -197,10 +197,10 @@ const encodeChunkBlocks = 2048
 // subnormal d that rounded far down (the clamp binds), d = 0 and the
 // smallest non-zero d, and a/127 nearest a binary16 midpoint.
 func (f *format) exhaustMaxima() []uint16 {
-	vf := f.values()
+	e := f.values().spread(127)
 	list := []float32{127, 127 * 0x1p-10, 127 * 0x1p-24, 127 * 0x1p8, 1, 1.5, 3.14159, 200, 8192, 0.0123,
-		vf.limits[0], vf.limits[len(vf.limits)-1], 127 * 1.49 * 0x1p-24, 127 * 2.45 * 0x1p-24,
-		127 * 0.49 * 0x1p-24, 127 * 0.51 * 0x1p-24, 127 * 0x1p-25, 127 * 0x1p-26, vf.dTies[0], vf.dTies[1]}
+		e.limits[0], e.limits[len(e.limits)-1], 127 * 1.49 * 0x1p-24, 127 * 2.45 * 0x1p-24,
+		127 * 0.49 * 0x1p-24, 127 * 0.51 * 0x1p-24, 127 * 0x1p-25, 127 * 0x1p-26, e.ties[0], e.ties[1]}
 	var out []uint16
 	for _, a := range list {
 		h := f.narrow(a)
@@ -329,7 +329,7 @@ func underMaximum(buf []uint16, a uint16, first, from, end int, value func(i int
 
 func exhaustEncode16(t tb, name string, f *format, got, ref func([]byte, []uint16), plan []encodeChunk) int64 {
 	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
-	explain := explainEncode(&q8Source[uint16]{value: f.widen, show: f.show})
+	explain := explainEncode(q8Codec, f.widen, f.show)
 	return exhaustChunks(t, name, got, ref, len(plan),
 		func(i int, buf []uint16) []uint16 { return f.fill(plan[i], buf) },
 		func(v int) int { return v / n * size },
@@ -344,7 +344,7 @@ func exhaustEncode16(t tb, name string, f *format, got, ref func([]byte, []uint1
 func exhaustDecode[D float32 | uint16](t tb, name string, got, ref func([]D, []byte), from, to int, show func(D) string) {
 	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
 	const perChunk = 256 // d values
-	explain := explainDecodeAs(show)
+	explain := explainDecode(q8Codec, show)
 	exhaustChunks(t, name, got, ref, (to-from+perChunk-1)/perChunk,
 		func(i int, buf []byte) []byte {
 			buf = buf[:0]

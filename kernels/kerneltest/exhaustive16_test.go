@@ -8,30 +8,35 @@ import (
 	"github.com/qkernels/quant/kernels"
 )
 
-// TestQ8InputsValid checks that the suite feeds EncodeQ8_0 kernels only
-// blocks that meet its precondition: every pool, the every-d blocks and
-// the chunks of the sample plan (and the end of the full one). Under
-// -short the pools are left to Run, which checks each input it uses.
-func TestQ8InputsValid(t *testing.T) {
+// TestEncodeInputsValid checks that the suite feeds the GGUF encoders only
+// blocks that meet their preconditions: every pool and the every-d blocks
+// of each codec, and the chunks of the sample plan of EncodeQ8_0 (and the
+// end of the full one). Under -short the pools are left to Run, which
+// checks each input it uses.
+func TestEncodeInputsValid(t *testing.T) {
 	defer func() {
 		if e := recover(); e != nil {
 			t.Fatal(e)
 		}
 	}()
-	if !testing.Short() {
-		for _, p := range float32Q8().pools {
-			requireQ8Input(func(x float32) float32 { return x }, p.data)
+	for _, cd := range codecs {
+		if testing.Short() {
+			break
 		}
-		requireQ8Input(func(x float32) float32 { return x }, float32Q8().everyD)
+		src := cd.source32()
+		for _, p := range src.pools {
+			requireInput(cd, src.value, p.data)
+		}
+		requireInput(cd, src.value, src.everyD)
+		for _, f := range formats {
+			src := cd.source16(f)
+			for _, p := range src.pools {
+				requireInput(cd, src.value, p.data)
+			}
+			requireInput(cd, src.value, src.everyD)
+		}
 	}
 	for _, f := range formats {
-		if !testing.Short() {
-			src := f.q8Source()
-			for _, p := range src.pools {
-				requireQ8Input(f.widen, p.data)
-			}
-			requireQ8Input(f.widen, src.everyD)
-		}
 		plan := f.encodePlan("sample")
 		full := f.encodePlan("full")
 		plan = append(plan, full[len(full)-1])
@@ -41,7 +46,7 @@ func TestQ8InputsValid(t *testing.T) {
 				continue // the first and the last
 			}
 			buf = f.fill(ch, buf)
-			requireQ8Input(f.widen, buf)
+			requireInput(q8Codec, f.widen, buf)
 		}
 	}
 }

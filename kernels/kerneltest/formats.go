@@ -26,7 +26,7 @@ type format struct {
 	pools       lazy[[]*pool[uint16]]
 	patterns    lazy[[]uint16]
 	valueFormat lazy[*valueFormat]
-	q8          lazy[*q8Source[uint16]]
+	sources     [3]lazy[*blockSource[uint16]] // of each codec's encoder
 	valid       lazy[[2][]uint16]
 }
 

@@ -15,7 +15,7 @@ import (
 
 // GuardPages runs every kernel of k on slices that end exactly where an
 // inaccessible page begins, and on slices that start right after one, for
-// every length 0..300 (every Q8_0 block count 0..9; for the blockwise
+// every length 0..300 (every GGUF block count 0..9; for the blockwise
 // kernels, block sizes up to 128 with counts 0..9, each slice against a
 // page of its own): a read or write past either end faults. Faults are
 // turned into test failures (runtime/debug.SetPanicOnFault); results are
@@ -381,13 +381,14 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		guardReduce(c, p, sums(k.ErrorSums, true), sums(fallback.ErrorSums, true), weights)
 		guardReduce(c, p, sums(k.ErrorSums, false), sums(fallback.ErrorSums, false), weights)
 	})
-	guardPages16AndQ8_0(t, k, p, run)
+	guardPages16(t, k, p, run)
+	guardPagesGGUF(k, p, run)
 	guardPagesBlocks(t, k, p, run)
 }
 
-// guardPages16AndQ8_0 runs the checks of the 16-bit and Q8_0 kernels: every
-// length up to maxLen, every block count up to q8EveryBlocks.
-func guardPages16AndQ8_0(t tb, k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
+// guardPages16 runs the checks of the 16-bit kernels: every length up to
+// maxLen.
+func guardPages16(t tb, k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
 	half := func(n int) []uint16 { in, _ := poolNamed(u16Pools(), "bits").window(n, n); return in }
 	run("AbsMaxBits16", func(c *checker) {
 		guardReduce(c, p, k.AbsMaxBits16, fallback.AbsMaxBits16, half)
@@ -395,12 +396,6 @@ func guardPages16AndQ8_0(t tb, k *kernels.Set, p *pages, run func(name string, f
 	run("MinMaxKeys16", func(c *checker) {
 		guardReduce(c, p, keysOf(k.MinMaxKeys16), keysOf(fallback.MinMaxKeys16), half)
 	})
-	const n, size = kernels.Q8_0Values, kernels.Q8_0Bytes
-	var valueLens, byteLens []int
-	for nb := 0; nb <= q8EveryBlocks; nb++ {
-		valueLens, byteLens = append(valueLens, nb*n), append(byteLens, nb*size)
-	}
-	encodedLen := func(v int) int { return v / n * size }
 	for _, f := range formats {
 		got, ref := f.set(k), f.set(&fallback.Kernels)
 		data := func(n int) []uint16 {
@@ -430,23 +425,7 @@ func guardPages16AndQ8_0(t tb, k *kernels.Set, p *pages, run func(name string, f
 			guardMap(c, p, func(d []uint16, x []int8) { got.DequantizeAffine(d, x, 0.37, -3) },
 				func(d []uint16, x []int8) { ref.DequantizeAffine(d, x, 0.37, -3) }, in)
 		})
-		run(f.name+".EncodeQ8_0", func(c *checker) {
-			mixed := f.q8Source().pools[0]
-			guardShaped(c, p, got.EncodeQ8_0, ref.EncodeQ8_0, valueLens, encodedLen,
-				func(v int) []uint16 { in, _ := blockWindow(mixed, v/n, n, v); return in },
-				explainEncode(&q8Source[uint16]{value: f.widen, show: f.show}))
-		})
 	}
-	run("EncodeQ8_0", func(c *checker) {
-		mixed := float32Q8().pools[0]
-		guardShaped(c, p, k.EncodeQ8_0, fallback.EncodeQ8_0, valueLens, encodedLen,
-			func(v int) []float32 { in, _ := blockWindow(mixed, v/n, n, v); return in }, explainEncode(float32Q8()))
-	})
-	run("DecodeQ8_0", func(c *checker) {
-		random := poolNamed(decodePools(), "random")
-		guardShaped(c, p, k.DecodeQ8_0, fallback.DecodeQ8_0, byteLens, func(b int) int { return b / size * n },
-			func(b int) []byte { in, _ := blockWindow(random, b/size, size, b); return in }, explainDecode)
-	})
 	bytes := func(n int) []int8 { in, _ := poolNamed(i8Pools(), "bits").window(n, n); return in }
 	for _, f := range formats {
 		got, ref := f.set(k), f.set(&fallback.Kernels)
@@ -457,11 +436,47 @@ func guardPages16AndQ8_0(t tb, k *kernels.Set, p *pages, run func(name string, f
 					bytes, f.explainDequant(0.37, z))
 			}
 		})
-		run(f.name+".DecodeQ8_0", func(c *checker) {
-			random := poolNamed(decodePools(), "random")
-			guardShaped(c, p, got.DecodeQ8_0, ref.DecodeQ8_0, byteLens, func(b int) int { return b / size * n },
-				func(b int) []byte { in, _ := blockWindow(random, b/size, size, b); return in }, explainDecodeAs(f.show))
+	}
+}
+
+// guardPagesGGUF runs the checks of the GGUF block kernels of every codec,
+// from and to each format: every block count up to q8EveryBlocks, on the
+// encoder's mixed pool and on random blocks.
+func guardPagesGGUF(k *kernels.Set, p *pages, run func(name string, f func(c *checker))) {
+	const n = blockValues
+	for _, cd := range codecs {
+		size := cd.size
+		var valueLens, byteLens []int
+		for nb := 0; nb <= q8EveryBlocks; nb++ {
+			valueLens, byteLens = append(valueLens, nb*n), append(byteLens, nb*size)
+		}
+		encodedLen := func(v int) int { return v / n * size }
+		decodedLen := func(b int) int { return b / size * n }
+		random := func(b int) []byte {
+			in, _ := blockWindow(poolNamed(cd.decodePools(), "random"), b/size, size, b)
+			return in
+		}
+		run(cd.encodeName(), func(c *checker) {
+			src := cd.source32()
+			guardShaped(c, p, cd.enc(k), cd.enc(&fallback.Kernels), valueLens, encodedLen,
+				func(v int) []float32 { in, _ := blockWindow(src.pools[0], v/n, n, v); return in },
+				explainEncode(cd, src.value, src.show))
 		})
+		run(cd.decodeName(), func(c *checker) {
+			guardShaped(c, p, cd.dec(k), cd.dec(&fallback.Kernels), byteLens, decodedLen, random, explainDecode(cd, hex[float32]))
+		})
+		for _, f := range formats {
+			got, ref := f.set(k), f.set(&fallback.Kernels)
+			run(f.name+"."+cd.encodeName(), func(c *checker) {
+				src := cd.source16(f)
+				guardShaped(c, p, cd.enc16(got), cd.enc16(ref), valueLens, encodedLen,
+					func(v int) []uint16 { in, _ := blockWindow(src.pools[0], v/n, n, v); return in },
+					explainEncode(cd, src.value, src.show))
+			})
+			run(f.name+"."+cd.decodeName(), func(c *checker) {
+				guardShaped(c, p, cd.dec16(got), cd.dec16(ref), byteLens, decodedLen, random, explainDecode(cd, f.show))
+			})
+		}
 	}
 }
 

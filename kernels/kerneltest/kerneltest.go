@@ -3,7 +3,8 @@
 // bit, on every length, alignment and input class.
 //
 // Run compares every kernel on lengths 0..300 and a few large ones (the
-// Q8_0 kernels on every block count 0..9 and a few large ones; the
+// GGUF Q8_0, Q4_0 and Q4_1 kernels on every block count 0..9 and a few
+// large ones, every d and special parameters in every block position; the
 // blockwise kernels on block sizes 8..1024 with every block count 0..12
 // and a few large ones), at every start position within a 64-byte line,
 // with guard bytes around every output and a check that the inputs are
@@ -53,7 +54,7 @@ func (kc kernelCheck) check(t tb, k *kernels.Set) {
 	kc.run(newChecker(t, k.Name+"."+kc.name), k)
 }
 
-var checks = []kernelCheck{
+var checks = append([]kernelCheck{
 	{"Float32ToFloat16", func(k *kernels.Set) any { return k.Float32ToFloat16 }, checkFloat32ToFloat16},
 	{"Float16ToFloat32", func(k *kernels.Set) any { return k.Float16ToFloat32 }, checkFloat16ToFloat32},
 	{"Float32ToBFloat16", func(k *kernels.Set) any { return k.Float32ToBFloat16 }, checkFloat32ToBFloat16},
@@ -81,18 +82,12 @@ var checks = []kernelCheck{
 	{"Float16.QuantizeZeroPoint", func(k *kernels.Set) any { return k.Float16.QuantizeZeroPoint }, float16Format.checkQuantizeZeroPoint},
 	{"Float16.QuantizeAbsmaxChecked", func(k *kernels.Set) any { return k.Float16.QuantizeAbsmaxChecked }, float16Format.checkQuantizeAbsmaxChecked},
 	{"Float16.QuantizeZeroPointChecked", func(k *kernels.Set) any { return k.Float16.QuantizeZeroPointChecked }, float16Format.checkQuantizeZeroPointChecked},
-	{"Float16.EncodeQ8_0", func(k *kernels.Set) any { return k.Float16.EncodeQ8_0 }, float16Format.checkEncodeQ8_0},
 	{"BFloat16.QuantizeAbsmax", func(k *kernels.Set) any { return k.BFloat16.QuantizeAbsmax }, bfloat16Format.checkQuantizeAbsmax},
 	{"BFloat16.QuantizeZeroPoint", func(k *kernels.Set) any { return k.BFloat16.QuantizeZeroPoint }, bfloat16Format.checkQuantizeZeroPoint},
 	{"BFloat16.QuantizeAbsmaxChecked", func(k *kernels.Set) any { return k.BFloat16.QuantizeAbsmaxChecked }, bfloat16Format.checkQuantizeAbsmaxChecked},
 	{"BFloat16.QuantizeZeroPointChecked", func(k *kernels.Set) any { return k.BFloat16.QuantizeZeroPointChecked }, bfloat16Format.checkQuantizeZeroPointChecked},
-	{"BFloat16.EncodeQ8_0", func(k *kernels.Set) any { return k.BFloat16.EncodeQ8_0 }, bfloat16Format.checkEncodeQ8_0},
-	{"EncodeQ8_0", func(k *kernels.Set) any { return k.EncodeQ8_0 }, checkEncodeQ8_0},
-	{"DecodeQ8_0", func(k *kernels.Set) any { return k.DecodeQ8_0 }, checkDecodeQ8_0},
 	{"Float16.DequantizeZeroPoint", func(k *kernels.Set) any { return k.Float16.DequantizeZeroPoint }, float16Format.checkDequantizeZeroPoint},
-	{"Float16.DecodeQ8_0", func(k *kernels.Set) any { return k.Float16.DecodeQ8_0 }, float16Format.checkDecodeQ8_0},
 	{"BFloat16.DequantizeZeroPoint", func(k *kernels.Set) any { return k.BFloat16.DequantizeZeroPoint }, bfloat16Format.checkDequantizeZeroPoint},
-	{"BFloat16.DecodeQ8_0", func(k *kernels.Set) any { return k.BFloat16.DecodeQ8_0 }, bfloat16Format.checkDecodeQ8_0},
 	{"AbsMaxBitsBlocks", func(k *kernels.Set) any { return k.AbsMaxBitsBlocks }, checkAbsMaxBitsBlocks},
 	{"MinMaxKeysBlocks", func(k *kernels.Set) any { return k.MinMaxKeysBlocks }, checkMinMaxKeysBlocks},
 	{"AbsMaxBits16Blocks", func(k *kernels.Set) any { return k.AbsMaxBits16Blocks }, checkAbsMaxBits16Blocks},
@@ -110,7 +105,7 @@ var checks = []kernelCheck{
 	{"BFloat16.QuantizePyTorch", func(k *kernels.Set) any { return k.BFloat16.QuantizePyTorch }, bfloat16Format.checkQuantizePyTorch},
 	{"BFloat16.QuantizeONNX", func(k *kernels.Set) any { return k.BFloat16.QuantizeONNX }, bfloat16Format.checkQuantizeONNX},
 	{"BFloat16.DequantizeAffine", func(k *kernels.Set) any { return k.BFloat16.DequantizeAffine }, bfloat16Format.checkDequantizeAffine},
-}
+}, ggufChecks()...)
 
 // checkNamed returns the check of the kernel called name.
 func checkNamed(name string) kernelCheck {

@@ -73,6 +73,10 @@ func wrapped() kernels.Set {
 		BFloat16:     wrappedFormat16(f.BFloat16),
 		EncodeQ8_0:   func(d []byte, s []float32) { f.EncodeQ8_0(d, s) },
 		DecodeQ8_0:   func(d []float32, s []byte) { f.DecodeQ8_0(d, s) },
+		EncodeQ4_0:   func(d []byte, s []float32) { f.EncodeQ4_0(d, s) },
+		DecodeQ4_0:   func(d []float32, s []byte) { f.DecodeQ4_0(d, s) },
+		EncodeQ4_1:   func(d []byte, s []float32) { f.EncodeQ4_1(d, s) },
+		DecodeQ4_1:   func(d []float32, s []byte) { f.DecodeQ4_1(d, s) },
 
 		AbsMaxBitsBlocks:   func(d []uint32, s []float32, b int) { f.AbsMaxBitsBlocks(d, s, b) },
 		MinMaxKeysBlocks:   func(lo, hi []int32, s []float32, b int) { f.MinMaxKeysBlocks(lo, hi, s, b) },
@@ -109,6 +113,10 @@ func wrappedFormat16(w kernels.Format16) kernels.Format16 {
 			w.DequantizeZeroPoint(d, s, sc, z)
 		},
 		DecodeQ8_0: func(d []uint16, s []byte) { w.DecodeQ8_0(d, s) },
+		EncodeQ4_0: func(d []byte, s []uint16) { w.EncodeQ4_0(d, s) },
+		DecodeQ4_0: func(d []uint16, s []byte) { w.DecodeQ4_0(d, s) },
+		EncodeQ4_1: func(d []byte, s []uint16) { w.EncodeQ4_1(d, s) },
+		DecodeQ4_1: func(d []uint16, s []byte) { w.DecodeQ4_1(d, s) },
 		QuantizePyTorch: func(d []int8, s []uint16, inv, z float32) bool {
 			return w.QuantizePyTorch(d, s, inv, z)
 		},
