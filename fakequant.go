@@ -107,6 +107,9 @@ func fakePart(out source, mask []uint8, s source, g Granularity, lo, hi int, pre
 		return mask[a:b]
 	}
 	if s.kind == elemFloat32 {
+		// In place, a kernel that meets a NaN may overwrite it before the
+		// error can name it: check each chunk first (it is then in L1).
+		precheck = precheck || overlaps(out.f32, s.f32)
 		return staticWalk(s, g, lo, hi, precheck, nil, func(i, a, b int) bool {
 			return fake(i, out.f32[a:b], s.f32[a:b], maskOf(a, b))
 		})
@@ -224,4 +227,13 @@ func checkMaskLen(fn string, ndst, nmask, n int) {
 	if nmask < n {
 		panic("quant: " + fn + ": len(mask) = " + itoa(nmask) + " < " + itoa(n) + " values")
 	}
+}
+
+// overlaps reports whether a and b share memory.
+func overlaps(a, b []float32) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return false
+	}
+	pa, pb := uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&b[0]))
+	return pa < pb+uintptr(len(b))*4 && pb < pa+uintptr(len(a))*4
 }

@@ -264,3 +264,34 @@ func TestFakeQuantizeMaskNoAllocations(t *testing.T) {
 		}
 	}
 }
+
+// In place, a NaN is still named by the error (the kernel may overwrite
+// it in its pass).
+func TestFakeQuantizeInPlaceNaN(t *testing.T) {
+	for _, n := range []int{1, 40, staticChunk + 9} {
+		for _, at := range []int{0, n / 2, n - 1} {
+			mk := func() []float32 {
+				x := make([]float32, n)
+				for i := range x {
+					x[i] = float32(i%7) - 3
+				}
+				x[at] = float32(math.NaN())
+				return x
+			}
+			want := fmt.Sprintf("src[%d] = NaN", at)
+			x := mk()
+			y := mk()
+			z := mk()
+			m := make([]bool, n)
+			for name, err := range map[string]error{
+				"FakeQuantizeZeroPoint": FakeQuantizeZeroPoint(x, x, ZeroPointParams{Scale: 1}),
+				"FakeQuantizeAbsmax":    FakeQuantizeAbsmax(y, y, AbsmaxParams{Scale: 1}),
+				"FakeQuantizePyTorch":   FakeQuantizePyTorch(z, m, z, AffineParams{Scale: 1}, -128, 127),
+			} {
+				if !errors.Is(err, ErrNotFinite) || !strings.Contains(err.Error(), want) {
+					t.Errorf("%s in place, n=%d, NaN at %d: %v", name, n, at, err)
+				}
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/qkernels/quant/dispatch"
+	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 

@@ -121,7 +121,11 @@ func DecodeQ4_0(dst []float32, src []byte) {
 
 // DecodeQ4_1 stores float32(q) * FromFloat16(d) + FromFloat16(m) for each
 // nibble q of each Q4_1 block of src: the product is exact, so fusing it
-// into the sum (as llama.cpp's compiled code may) changes nothing.
+// into the sum (as llama.cpp's compiled code may) changes no finite
+// result. The conversion keeps Go from fusing it anyway, so that a NaN
+// d wins over a NaN m on every architecture, as it does in a separate
+// multiply and add. (Infinite d and m of opposite signs give the
+// hardware's default NaN, which differs between amd64 and arm64.)
 func DecodeQ4_1(dst []float32, src []byte) {
 	const n, size = kernels.Q4Values, kernels.Q4_1Bytes
 	for b := 0; b < len(src)/size; b++ {
@@ -129,8 +133,8 @@ func DecodeQ4_1(dst []float32, src []byte) {
 		d := FromFloat16(uint16(in[0]) | uint16(in[1])<<8)
 		m := FromFloat16(uint16(in[2]) | uint16(in[3])<<8)
 		for j, c := range in[4:] {
-			out[j] = float32(c&15)*d + m
-			out[j+16] = float32(c>>4)*d + m
+			out[j] = float32(float32(c&15)*d) + m
+			out[j+16] = float32(float32(c>>4)*d) + m
 		}
 	}
 }

@@ -227,7 +227,8 @@ type Set struct {
 	// finite in float32 and d and m finite.
 	EncodeQ4_1 func(dst []byte, src []float32)
 	// DecodeQ4_1 stores float32(q)*FromFloat16(d) + FromFloat16(m), the
-	// product exact, the sum rounded once.
+	// product exact, the sum rounded once: a multiply, then an add, so
+	// that with d and m both NaN, d's NaN (quieted) is the result.
 	DecodeQ4_1 func(dst []float32, src []byte)
 }
 
