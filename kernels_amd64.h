@@ -354,32 +354,35 @@ tail:             \
 	              \
 done:
 
-// MAXTREE32 reduces the dwords of Y0..Y7 into Y0, whose lane b becomes the
-// max of Yb: interleaving dwords, then qwords, then 128-bit lanes of pairs
-// of vectors halves the partial maxima of each vector at every step. Y8
-// and Y9 are scratch.
-#define MAXTREE32 \
+// TREE32 reduces the dwords of Y0..Y7 into Y0 with op (a dword max or
+// min, integer or float), whose lane b becomes op over Yb: interleaving
+// dwords, then qwords, then 128-bit lanes of pairs of vectors halves the
+// partial results of each vector at every step. Y8 and Y9 are scratch.
+// MAXTREE32 is the unsigned max.
+#define TREE32(op) \
 	VPUNPCKLDQ  Y1, Y0, Y8       \
 	VPUNPCKHDQ  Y1, Y0, Y9       \
-	VPMAXUD     Y9, Y8, Y0       \
+	op          Y9, Y8, Y0       \
 	VPUNPCKLDQ  Y3, Y2, Y8       \
 	VPUNPCKHDQ  Y3, Y2, Y9       \
-	VPMAXUD     Y9, Y8, Y2       \
+	op          Y9, Y8, Y2       \
 	VPUNPCKLDQ  Y5, Y4, Y8       \
 	VPUNPCKHDQ  Y5, Y4, Y9       \
-	VPMAXUD     Y9, Y8, Y4       \
+	op          Y9, Y8, Y4       \
 	VPUNPCKLDQ  Y7, Y6, Y8       \
 	VPUNPCKHDQ  Y7, Y6, Y9       \
-	VPMAXUD     Y9, Y8, Y6       \
+	op          Y9, Y8, Y6       \
 	VPUNPCKLQDQ Y2, Y0, Y8       \
 	VPUNPCKHQDQ Y2, Y0, Y9       \
-	VPMAXUD     Y9, Y8, Y0       \
+	op          Y9, Y8, Y0       \
 	VPUNPCKLQDQ Y6, Y4, Y8       \
 	VPUNPCKHQDQ Y6, Y4, Y9       \
-	VPMAXUD     Y9, Y8, Y4       \
+	op          Y9, Y8, Y4       \
 	VPERM2I128  $0x20, Y4, Y0, Y8 \
 	VPERM2I128  $0x31, Y4, Y0, Y9 \
-	VPMAXUD     Y9, Y8, Y0
+	op          Y9, Y8, Y0
+
+#define MAXTREE32 TREE32(VPMAXUD)
 
 // MAXTREE16 is MAXTREE32 on words, one step more, leaving the 8 maxima in
 // the words of X0.

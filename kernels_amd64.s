@@ -11,7 +11,7 @@
 //                       with their reduction, from 16-bit sources
 //   dequantize_amd64.s  INT8 back to float32, binary16 and bfloat16
 //   fakequant_amd64.s   fake quantization (quantization-aware training)
-//   q8_0_amd64.s        GGUF Q8_0 encode and decode
+//   gguf_amd64.s        GGUF Q8_0 encode and decode
 //   blocks_amd64.s      one result per block: PerBlock, short PerRow groups
 //   kernels_amd64.h     the macros more than one family uses
 //
@@ -35,11 +35,11 @@
 // to the walk lands in every kernel. The families with more than one
 // kernel of the same shape have a body macro of their own on top:
 // QUANTIZE, FUSEDREDUCE and FUSEDPASS (quantize_amd64.s), REDUCE32 and
-// REDUCE16 (reduce_amd64.s), Q8ENCODE (q8_0_amd64.s) and QUANTIZEBLOCKS
+// REDUCE16 (reduce_amd64.s), GGUFENCODE (gguf_amd64.s) and QUANTIZEBLOCKS
 // (blocks_amd64.s); a kernel is then its arguments, its constants and
 // one line naming its variant's macros.
 //
-// The 16-bit reductions, the Q8_0 kernels and the blockwise kernels, which
+// The 16-bit reductions, the GGUF kernels and the blockwise kernels, which
 // work on whole blocks, are organized differently; see their comments. The
 // loops of the fused quantizers and the fast path of the dequantizers move
 // pointers instead of AX; their tails are the usual ones. Each TEXT's
@@ -113,3 +113,4 @@ DATA ·evenOdd+8(SB)/8, $0x0F070E060D050C04
 DATA ·evenOdd+16(SB)/8, $0x0B030A0209010800
 DATA ·evenOdd+24(SB)/8, $0x0F070E060D050C04
 GLOBL ·evenOdd(SB), RODATA|NOPTR, $32
+

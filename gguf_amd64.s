@@ -3,19 +3,16 @@
 #include "textflag.h"
 #include "kernels_amd64.h"
 
-// llama.cpp's GGUF Q8_0 blocks: encode from and decode to float32,
-// binary16 and bfloat16.
+// llama.cpp's GGUF blocks of 32 values, Q8_0: encode from and decode to
+// float32, binary16 and bfloat16.
 // kernels_amd64.s describes what every file shares.
 //
-//   encodeQ8_0AVX2
-//   encodeQ8_0Float16AVX2
-//   encodeQ8_0BFloat16AVX2
-//   decodeQ8_0AVX2
-//   decodeQ8_0Float16AVX2
-//   decodeQ8_0BFloat16AVX2
+//   encodeQ8_0AVX2         decodeQ8_0AVX2
+//   encodeQ8_0Float16AVX2  decodeQ8_0Float16AVX2
+//   encodeQ8_0BFloat16AVX2 decodeQ8_0BFloat16AVX2
 
-// The Q8_0 encoders take up to 8 blocks (a group) at a time. Pass one
-// gathers the abs max of each block of a group into one lane of Y0, so
+// The encoders (GGUFENCODE) take up to 8 blocks (a group) at a time. Pass
+// one gathers the abs max of each block of a group into one lane of Y0, so
 // that the two divisions and the binary16 round trip run once per group
 // rather than once per block, and leaves each block's id (1/d, or 0 if d
 // is 0) and d in a 32-byte aligned slot on the stack. Pass two quantizes
@@ -32,20 +29,21 @@
 // slot; SI, DI walk src and dst for pass two, R10 counts the blocks of
 // its group, R11 points at their slot and BX indexes them.
 
-// Q8CONSTS loads the constants of the Q8_0 encoders: Y10 127.0, Y11 1.0,
-// Y12 packOrder, Y13 int8 -127.
-#define Q8CONSTS \
-	BROADCAST32($0x42FE0000, X10, Y10) \
+// GGUFCONSTS loads the constants of the encoders: Y10 the divisor of the
+// reduction (127 as float32), Y11 1.0, Y12 packOrder, Y13 the byte the
+// clamp needs (int8 -127).
+#define GGUFCONSTS(div, clamp) \
+	BROADCAST32(div, X10, Y10)         \
 	BROADCAST32($0x3F800000, X11, Y11) \
 	VMOVDQU ·packOrder(SB), Y12        \
-	BROADCAST32($0x81818181, X13, Y13)
+	BROADCAST32(clamp, X13, Y13)
 
-// Q8START points R12 at the second of the two 64-byte slots (id at 0, d
-// at 32) that start at R11, and starts the pipeline: pass one at src
-// (R9), pass two with no blocks (R10).
-#define Q8START \
-	LEAQ 64(R11), R12 \
-	MOVQ SI, R9       \
+// Q8START points R12 at the second of the two slots of slotBytes that
+// start at R11, and starts the pipeline: pass one at src (R9), pass two
+// with no blocks (R10).
+#define Q8START(slotBytes) \
+	LEAQ slotBytes(R11), R12 \
+	MOVQ SI, R9              \
 	XORQ R10, R10
 
 // Q8GROUP sets DX to the number of blocks of the next group for pass one,
@@ -68,10 +66,11 @@
 	VPXOR   Y7, Y7, Y7     \
 full:
 
-// Q8SCALES turns the float32 maxima in the lanes of Y0 into d (binary16,
-// stored at 32(R12)) and id (float32, stored at R12): d = RNE(a/127) with
-// a true division, id = 1/float32(d) with another, masked to 0 where d is
-// 0 (the division gives +Inf there). Y0..Y3 are overwritten.
+// Q8SCALES turns the float32 reductions in the lanes of Y0 into d
+// (binary16, stored at 32(R12)) and id (float32, stored at R12): d =
+// RNE(Y0/Y10) with a true division, id = 1/float32(d) with another, masked
+// to 0 where d is 0 (the division gives Inf there). Y0..Y3 are
+// overwritten.
 #define Q8SCALES \
 	VDIVPS    Y10, Y0, Y0    \
 	VCVTPS2PH $0, Y0, X1     \
@@ -111,13 +110,13 @@ full:
 	MOVW    R8, (DI)               \
 	VMOVDQU Y0, 2(DI)
 
-// Q8NEXT moves pass two to its next block (of blockBytes of src), jumping
-// back to blocks while its group has one; after the group it hands the
-// slot of pass one's group over to it and jumps to group if that group
-// holds any block, else falls through.
-#define Q8NEXT(blockBytes) \
-	ADDQ  $blockBytes, SI \
-	ADDQ  $34, DI         \
+// Q8NEXT moves pass two to its next block (srcBytes of src, dstBytes of
+// dst), jumping back to blocks while its group has one; after the group
+// it hands the slot of pass one's group over to it and jumps to group if
+// that group holds any block, else falls through.
+#define Q8NEXT(srcBytes, dstBytes) \
+	ADDQ  $srcBytes, SI   \
+	ADDQ  $dstBytes, DI   \
 	INCQ  BX              \
 	CMPQ  BX, R10         \
 	JB    blocks          \
@@ -126,6 +125,34 @@ swap:                     \
 	MOVQ  DX, R10         \
 	TESTQ R10, R10        \
 	JNZ   group
+
+// EIGHTBLOCKS runs BLOCK(off, Yb) on the DX (1..8) blocks of size bytes
+// at R9, block b at off = b*size, then jumps to (or falls through to) end,
+// which it defines.
+#define EIGHTBLOCKS(BLOCK, size, end) \
+	BLOCK(0, Y0)        \
+	CMPQ DX, $1         \
+	JE   end            \
+	BLOCK(size, Y1)     \
+	CMPQ DX, $2         \
+	JE   end            \
+	BLOCK(2*size, Y2)   \
+	CMPQ DX, $3         \
+	JE   end            \
+	BLOCK(3*size, Y3)   \
+	CMPQ DX, $4         \
+	JE   end            \
+	BLOCK(4*size, Y4)   \
+	CMPQ DX, $5         \
+	JE   end            \
+	BLOCK(5*size, Y5)   \
+	CMPQ DX, $6         \
+	JE   end            \
+	BLOCK(6*size, Y6)   \
+	CMPQ DX, $7         \
+	JE   end            \
+	BLOCK(7*size, Y7)   \
+end:
 
 // BLOCKMAX32 leaves in m the dword max of bits&0x7FFFFFFF over the 32
 // float32 at off(R9). Y14 holds 0x7FFFFFFF; Y8 and Y9 are scratch.
@@ -151,61 +178,18 @@ swap:                     \
 // float32 and of 16-bit values, leaving the maxima in the lanes of Y0
 // (dwords) and X0 (words).
 #define Q8BLOCKS32 \
-	BLOCKMAX32(0, Y0)   \
-	CMPQ DX, $1         \
-	JE   tree           \
-	BLOCKMAX32(128, Y1) \
-	CMPQ DX, $2         \
-	JE   tree           \
-	BLOCKMAX32(256, Y2) \
-	CMPQ DX, $3         \
-	JE   tree           \
-	BLOCKMAX32(384, Y3) \
-	CMPQ DX, $4         \
-	JE   tree           \
-	BLOCKMAX32(512, Y4) \
-	CMPQ DX, $5         \
-	JE   tree           \
-	BLOCKMAX32(640, Y5) \
-	CMPQ DX, $6         \
-	JE   tree           \
-	BLOCKMAX32(768, Y6) \
-	CMPQ DX, $7         \
-	JE   tree           \
-	BLOCKMAX32(896, Y7) \
-tree:                   \
+	EIGHTBLOCKS(BLOCKMAX32, 128, tree) \
 	MAXTREE32
 
 #define Q8BLOCKS16 \
-	BLOCKMAX16(0, Y0)   \
-	CMPQ DX, $1         \
-	JE   tree           \
-	BLOCKMAX16(64, Y1)  \
-	CMPQ DX, $2         \
-	JE   tree           \
-	BLOCKMAX16(128, Y2) \
-	CMPQ DX, $3         \
-	JE   tree           \
-	BLOCKMAX16(192, Y3) \
-	CMPQ DX, $4         \
-	JE   tree           \
-	BLOCKMAX16(256, Y4) \
-	CMPQ DX, $5         \
-	JE   tree           \
-	BLOCKMAX16(320, Y5) \
-	CMPQ DX, $6         \
-	JE   tree           \
-	BLOCKMAX16(384, Y6) \
-	CMPQ DX, $7         \
-	JE   tree           \
-	BLOCKMAX16(448, Y7) \
-tree:                   \
+	EIGHTBLOCKS(BLOCKMAX16, 64, tree) \
 	MAXTREE16
 
-// The hooks of Q8ENCODE for each source format. Q8LOAD* leave in Y0..Y3
+// The hooks of GGUFENCODE for each source format. Q8LOAD* leave in Y0..Y3
 // the 32 values at SI times the block's id (Y15): in element order, or in
 // BF16SPLIT's (Y12 holds 0xFFFF0000 there), which Q8STOREBF16 packs back.
-// Q8WIDEN* turn the 16-bit maxima in X0 (Q8BLOCKS16) into float32.
+// LOAD4* load them unscaled. Q8WIDEN* turn the 16-bit maxima in X0
+// (Q8BLOCKS16) into float32.
 #define Q8LOADF32 \
 	VMULPS (SI), Y15, Y0   \
 	VMULPS 32(SI), Y15, Y1 \
@@ -218,16 +202,22 @@ tree:                   \
 	VMULPS Y15, Y2, Y2 \
 	VMULPS Y15, Y3, Y3
 
-#define Q8LOADF16 \
+#define LOAD4F16 \
 	VCVTPH2PS (SI), Y0   \
 	VCVTPH2PS 16(SI), Y1 \
 	VCVTPH2PS 32(SI), Y2 \
-	VCVTPH2PS 48(SI), Y3 \
+	VCVTPH2PS 48(SI), Y3
+
+#define LOAD4BF16 \
+	BF16SPLIT((SI), Y0, Y1, Y12) \
+	BF16SPLIT(32(SI), Y2, Y3, Y12)
+
+#define Q8LOADF16 \
+	LOAD4F16 \
 	Q8SCALE4
 
 #define Q8LOADBF16 \
-	BF16SPLIT((SI), Y0, Y1, Y12)   \
-	BF16SPLIT(32(SI), Y2, Y3, Y12) \
+	LOAD4BF16 \
 	Q8SCALE4
 
 #define Q8STOREBF16 \
@@ -240,21 +230,22 @@ tree:                   \
 #define Q8WIDENBF16 \
 	WIDENBF16(X0, Y0)
 
-// Q8ENCODE is the body of the three encoders, after their constants and
-// arguments are in place (CX the block count, not zero): the two slots on
-// the stack, then pass one (BLOCKS gathers the group's maxima, WIDEN makes
-// them float32) and pass two (LOAD, Q8ROUND, STORE) over srcBytes of src
-// per block. It defines the labels group, pass2, blocks and done.
-#define Q8ENCODE(BLOCKS, WIDEN, LOAD, STORE, srcBytes) \
+// GGUFENCODE is the body of the encoders, after their constants and
+// arguments are in place (CX the block count, not zero): the two slots of
+// slotBytes on the stack, then pass one (BLOCKS reduces the group's
+// blocks, WIDEN makes the result float32, SCALES stores the parameters)
+// and pass two (LOAD, Q8ROUND, STORE) over srcBytes of src and dstBytes of
+// dst per block. It defines the labels group, pass2, blocks and done.
+#define GGUFENCODE(BLOCKS, WIDEN, SCALES, LOAD, STORE, srcBytes, dstBytes, slotBytes) \
 	LEAQ 31(SP), R11                 \
 	ANDQ $-32, R11                   \
-	Q8START                          \
+	Q8START(slotBytes)               \
 	                                 \
 group:                               \
 	Q8GROUP                          \
 	BLOCKS                           \
 	WIDEN                            \
-	Q8SCALES                         \
+	SCALES                           \
 	Q8ADVANCE(srcBytes)              \
 	                                 \
 pass2:                               \
@@ -267,11 +258,16 @@ blocks:                              \
 	LOAD                             \
 	Q8ROUND                          \
 	STORE                            \
-	Q8NEXT(srcBytes)                 \
+	Q8NEXT(srcBytes, dstBytes)       \
 	                                 \
 done:                                \
 	VZEROUPPER                       \
 	RET
+
+// The Q8_0 encoders: two slots of 64 bytes, at most 24 bytes of the frame
+// below the first for the alignment.
+#define Q8ENCODE(BLOCKS, WIDEN, LOAD, STORE, srcBytes) \
+	GGUFENCODE(BLOCKS, WIDEN, Q8SCALES, LOAD, STORE, srcBytes, 34, 64)
 
 // func encodeQ8_0AVX2(dst []byte, src []float32)
 //
@@ -292,7 +288,7 @@ TEXT ·encodeQ8_0AVX2(SB), NOSPLIT, $152-48
 	MOVQ src_len+32(FP), CX
 	SHRQ $5, CX // blocks
 	JZ   done
-	Q8CONSTS
+	GGUFCONSTS($0x42FE0000, $0x81818181)
 	BROADCAST32($0x7FFFFFFF, X14, Y14)
 	Q8ENCODE(Q8BLOCKS32, NOTHING, Q8LOADF32, Q8STORE, 128)
 
@@ -315,7 +311,7 @@ TEXT ·encodeQ8_0Float16AVX2(SB), NOSPLIT, $152-48
 	MOVQ src_len+32(FP), CX
 	SHRQ $5, CX // blocks
 	JZ   done
-	Q8CONSTS
+	GGUFCONSTS($0x42FE0000, $0x81818181)
 	BROADCAST32($0x7FFF7FFF, X14, Y14)
 	Q8ENCODE(Q8BLOCKS16, Q8WIDENF16, Q8LOADF16, Q8STORE, 64)
 
@@ -339,23 +335,19 @@ TEXT ·encodeQ8_0BFloat16AVX2(SB), NOSPLIT, $152-48
 	MOVQ src_len+32(FP), CX
 	SHRQ $5, CX // blocks
 	JZ   done
-	Q8CONSTS
+	GGUFCONSTS($0x42FE0000, $0x81818181)
 	BROADCAST32($0x7FFF7FFF, X14, Y14)
 	BROADCAST32($0xFFFF0000, X12, Y12) // for BF16SPLIT, instead of packOrder
 	Q8ENCODE(Q8BLOCKS16, Q8WIDENBF16, Q8LOADBF16, Q8STOREBF16, 64)
 
-// Q8DECODE leaves in Y0..Y3 the 32 values of the Q8_0 block at SI:
-// float32(q) * float32(d), with d widened (exact) and broadcast, each q
-// sign-extended and converted (exact), and an exact product. d is widened
-// with the next 6 bytes, which stay inside the block, to save a shuffle.
-// Y4 is scratch.
-#define Q8DECODE \
-	VCVTPH2PS    (SI), X4 \
-	VBROADCASTSS X4, Y4   \
-	VPMOVSXBD    2(SI), Y0  \
-	VPMOVSXBD    10(SI), Y1 \
-	VPMOVSXBD    18(SI), Y2 \
-	VPMOVSXBD    26(SI), Y3 \
+// The decoders. Each block's DECODE leaves its 32 values as float32 in
+// Y0..Y3, d (widened, exact, broadcast) in Y4; d is widened with the next
+// 6 bytes of the block, which stay inside it, to save a shuffle. Every product of a quant by d
+// is exact.
+
+// QSCALE4 converts the int32 quants in Y0..Y3 to float32 (exact) and
+// multiplies them by d (Y4).
+#define QSCALE4 \
 	VCVTDQ2PS    Y0, Y0   \
 	VCVTDQ2PS    Y1, Y1   \
 	VCVTDQ2PS    Y2, Y2   \
@@ -365,18 +357,29 @@ TEXT ·encodeQ8_0BFloat16AVX2(SB), NOSPLIT, $152-48
 	VMULPS       Y4, Y2, Y2 \
 	VMULPS       Y4, Y3, Y3
 
-// Q8DECODELOOP is the loop of the three decoders, CX blocks from SI to
-// DI: HINT (the output's lines ahead, see "Prefetching" in
-// kernels_amd64.s), Q8DECODE, then STORE, which stores the block's 32
+// Q8DECODE: float32(q) * float32(d) of the Q8_0 block at SI, each q
+// sign-extended and converted.
+#define Q8DECODE \
+	VCVTPH2PS    (SI), X4   \
+	VBROADCASTSS X4, Y4     \
+	VPMOVSXBD    2(SI), Y0  \
+	VPMOVSXBD    10(SI), Y1 \
+	VPMOVSXBD    18(SI), Y2 \
+	VPMOVSXBD    26(SI), Y3 \
+	QSCALE4
+
+// GGUFDECODE is the loop of the decoders, CX blocks of srcBytes from SI
+// to DI: HINT (the output's lines ahead, see "Prefetching" in
+// kernels_amd64.s), DECODE, then STORE, which stores the block's 32
 // values (dstBytes bytes) at DI. It ends the expanding function, whose
 // labels loop and done it defines.
-#define Q8DECODELOOP(HINT, STORE, dstBytes) \
+#define GGUFDECODE(HINT, DECODE, STORE, srcBytes, dstBytes) \
 	PCALIGN $32 \
 loop:                       \
 	HINT                    \
-	Q8DECODE                \
+	DECODE                  \
 	STORE                   \
-	ADDQ $34, SI            \
+	ADDQ $srcBytes, SI      \
 	ADDQ $dstBytes, DI      \
 	DECQ CX                 \
 	JNZ  loop               \
@@ -385,10 +388,10 @@ done:                       \
 	VZEROUPPER              \
 	RET
 
-// The hooks of Q8DECODELOOP: output hints 1024 values ahead, and the
+// The hooks of GGUFDECODE: output hints 1024 values ahead, and the
 // stores of Y0..Y3 as float32, binary16 and bfloat16 (the last, through
-// BF16ROUND4, only jumps to its nan4 when d is NaN or infinite: only
-// then can a product be NaN; R8 is scratch).
+// BF16ROUND4, only jumps to its nan4 when a parameter is NaN or infinite,
+// which SPECIALS checks: only then can a value be NaN; R8 is scratch).
 #define Q8HINTF32 \
 	PREFETCHT0 4096(DI) \
 	PREFETCHT0 4160(DI)
@@ -408,17 +411,25 @@ done:                       \
 	VCVTPS2PH $0, Y2, 32(DI) \
 	VCVTPS2PH $0, Y3, 48(DI)
 
-#define Q8STOREBF16X32 \
-	MOVWLZX (SI), R8   \
-	ANDL    $0x7C00, R8 \
-	CMPL    R8, $0x7C00 \
-	JE      nan4        \
-	BF16ROUND4          \
-	VMOVDQU Y0, (DI)    \
+// SPECIAL16 jumps to nan4 if the binary16 at off(SI) is NaN or infinite.
+#define SPECIAL16(off) \
+	MOVWLZX off(SI), R8  \
+	ANDL    $0x7C00, R8  \
+	CMPL    R8, $0x7C00  \
+	JE      nan4
+
+#define STOREBF16X32(SPECIALS) \
+	SPECIALS           \
+	BF16ROUND4         \
+	VMOVDQU Y0, (DI)   \
 	VMOVDQU Y2, 32(DI)
 
-// The Q8_0 decoders take their block count from len(dst), which is
-// len(src)/34*32, to avoid a division by 34.
+#define SPECIALD SPECIAL16(0)
+
+#define Q8STOREBF16X32 STOREBF16X32(SPECIALD)
+
+// The decoders take their block count from len(dst), which is
+// len(src)/blockBytes*32, to avoid a division.
 
 // func decodeQ8_0AVX2(dst []float32, src []byte)
 //
@@ -433,7 +444,7 @@ TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 	SHRQ $5, CX // blocks
 	JZ   done
 
-	Q8DECODELOOP(Q8HINTF32, Q8STOREF32, 128)
+	GGUFDECODE(Q8HINTF32, Q8DECODE, Q8STOREF32, 34, 128)
 
 // func decodeQ8_0Float16AVX2(dst []uint16, src []byte)
 // The exact products, rounded to binary16 by VCVTPS2PH $0 as
@@ -450,7 +461,7 @@ TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 	SHRQ $5, CX // blocks
 	JZ   done
 
-	Q8DECODELOOP(Q8HINT16, Q8STOREF16, 64)
+	GGUFDECODE(Q8HINT16, Q8DECODE, Q8STOREF16, 34, 64)
 
 // func decodeQ8_0BFloat16AVX2(dst []uint16, src []byte)
 // The exact products, rounded to bfloat16 as float32ToBFloat16AVX2 does,
@@ -472,4 +483,4 @@ TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	JZ   done
 	BF16CONSTS
 
-	Q8DECODELOOP(Q8HINT16, Q8STOREBF16X32, 64)
+	GGUFDECODE(Q8HINT16, Q8DECODE, Q8STOREBF16X32, 34, 64)
