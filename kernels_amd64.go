@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"github.com/qkernels/quant/dispatch"
-	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -48,10 +47,10 @@ var avx2 = kernels.Set{
 		EncodeQ8_0:          encodeQ8_0Float16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0Float16AVX2,
-		EncodeQ4_0:          fallback.EncodeQ4_0Float16,
-		DecodeQ4_0:          fallback.DecodeQ4_0Float16,
-		EncodeQ4_1:          fallback.EncodeQ4_1Float16,
-		DecodeQ4_1:          fallback.DecodeQ4_1Float16,
+		EncodeQ4_0:          encodeQ4_0Float16AVX2,
+		DecodeQ4_0:          decodeQ4_0Float16AVX2,
+		EncodeQ4_1:          encodeQ4_1Float16AVX2,
+		DecodeQ4_1:          decodeQ4_1Float16AVX2,
 
 		QuantizePyTorch:  quantizePyTorchFloat16AVX2,
 		QuantizeONNX:     quantizeONNXFloat16AVX2,
@@ -70,10 +69,10 @@ var avx2 = kernels.Set{
 		EncodeQ8_0:          encodeQ8_0BFloat16AVX2,
 		DequantizeZeroPoint: dequantizeZeroPointBFloat16AVX2,
 		DecodeQ8_0:          decodeQ8_0BFloat16AVX2,
-		EncodeQ4_0:          fallback.EncodeQ4_0BFloat16,
-		DecodeQ4_0:          fallback.DecodeQ4_0BFloat16,
-		EncodeQ4_1:          fallback.EncodeQ4_1BFloat16,
-		DecodeQ4_1:          fallback.DecodeQ4_1BFloat16,
+		EncodeQ4_0:          encodeQ4_0BFloat16AVX2,
+		DecodeQ4_0:          decodeQ4_0BFloat16AVX2,
+		EncodeQ4_1:          encodeQ4_1BFloat16AVX2,
+		DecodeQ4_1:          decodeQ4_1BFloat16AVX2,
 
 		QuantizePyTorch:  quantizePyTorchBFloat16AVX2,
 		QuantizeONNX:     quantizeONNXBFloat16AVX2,
@@ -84,10 +83,10 @@ var avx2 = kernels.Set{
 	},
 	EncodeQ8_0: encodeQ8_0AVX2,
 	DecodeQ8_0: decodeQ8_0AVX2,
-	EncodeQ4_0: fallback.EncodeQ4_0,
-	DecodeQ4_0: fallback.DecodeQ4_0,
-	EncodeQ4_1: fallback.EncodeQ4_1,
-	DecodeQ4_1: fallback.DecodeQ4_1,
+	EncodeQ4_0: encodeQ4_0AVX2,
+	DecodeQ4_0: decodeQ4_0AVX2,
+	EncodeQ4_1: encodeQ4_1AVX2,
+	DecodeQ4_1: decodeQ4_1AVX2,
 
 	AbsMaxBitsBlocks:        absMaxBitsBlocksAVX2,
 	MinMaxKeysBlocks:        minMaxKeysBlocksAVX2,
@@ -112,8 +111,8 @@ var avx2 = kernels.Set{
 }
 
 // The assembly kernels (*_amd64.s) process len(src) elements; the
-// Q8_0 kernels process len(src)/32 blocks (encode) and len(dst)/32 blocks
-// (decode); the blockwise kernels process one block per element of their
+// GGUF kernels (Q8_0, Q4_0, Q4_1) process len(src)/32 blocks (encode) and
+// len(dst)/32 blocks (decode); the blockwise kernels process one block per element of their
 // per-block slice (dst, lo or scales).
 
 //go:noescape
@@ -275,6 +274,42 @@ func decodeQ8_0Float16AVX2(dst []uint16, src []byte)
 
 //go:noescape
 func decodeQ8_0BFloat16AVX2(dst []uint16, src []byte)
+
+//go:noescape
+func encodeQ4_0AVX2(dst []byte, src []float32)
+
+//go:noescape
+func encodeQ4_0Float16AVX2(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ4_0BFloat16AVX2(dst []byte, src []uint16)
+
+//go:noescape
+func decodeQ4_0AVX2(dst []float32, src []byte)
+
+//go:noescape
+func decodeQ4_0Float16AVX2(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ4_0BFloat16AVX2(dst []uint16, src []byte)
+
+//go:noescape
+func encodeQ4_1AVX2(dst []byte, src []float32)
+
+//go:noescape
+func encodeQ4_1Float16AVX2(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ4_1BFloat16AVX2(dst []byte, src []uint16)
+
+//go:noescape
+func decodeQ4_1AVX2(dst []float32, src []byte)
+
+//go:noescape
+func decodeQ4_1Float16AVX2(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ4_1BFloat16AVX2(dst []uint16, src []byte)
 
 //go:noescape
 func dequantizeZeroPointFloat16AVX2(dst []uint16, src []int8, scale float32, zero int32)

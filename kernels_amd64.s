@@ -11,7 +11,7 @@
 //                       with their reduction, from 16-bit sources
 //   dequantize_amd64.s  INT8 back to float32, binary16 and bfloat16
 //   fakequant_amd64.s   fake quantization (quantization-aware training)
-//   gguf_amd64.s        GGUF Q8_0 encode and decode
+//   gguf_amd64.s        GGUF Q8_0, Q4_0 and Q4_1 encode and decode
 //   blocks_amd64.s      one result per block: PerBlock, short PerRow groups
 //   kernels_amd64.h     the macros more than one family uses
 //
@@ -114,3 +114,10 @@ DATA ·evenOdd+16(SB)/8, $0x0B030A0209010800
 DATA ·evenOdd+24(SB)/8, $0x0F070E060D050C04
 GLOBL ·evenOdd(SB), RODATA|NOPTR, $32
 
+// ·eightBytes holds 8 in every byte: the offset Q4_0 adds to its rounded
+// quants (see Q4_0PUT).
+DATA ·eightBytes+0(SB)/8, $0x0808080808080808
+DATA ·eightBytes+8(SB)/8, $0x0808080808080808
+DATA ·eightBytes+16(SB)/8, $0x0808080808080808
+DATA ·eightBytes+24(SB)/8, $0x0808080808080808
+GLOBL ·eightBytes(SB), RODATA|NOPTR, $32
