@@ -12,11 +12,11 @@
 //	SPLIT, SPLITS  widening ones (FCVTL, SXTL): convert, quantize,
 //	BF16SPLIT      dequantize, q8_0 and blocks_arm64.s
 //	LOADABS8/4     loads with the sign bits cleared, and their maximum:
-//	ABSTREE8/4     reduce_arm64.s, q8_0_arm64.s, blocks_arm64.s
+//	ABSTREE8/4     reduce_arm64.s, gguf_arm64.s, blocks_arm64.s
 //	LOADKEYS8/4    loads turned into order keys: reduce_arm64.s,
 //	               blocks_arm64.s
 //	BF16RNE        float32 -> bfloat16 rounding: convert_arm64.s,
-//	BF16CONSTANTS  dequantize_arm64.s, q8_0_arm64.s; its constants
+//	BF16CONSTANTS  dequantize_arm64.s, gguf_arm64.s; its constants
 //	KEY, KEY16     float32 and 16-bit order keys: reduce_arm64.s,
 //	               blocks_arm64.s
 //	WIDEN16_F16    16 or 4 binary16 or bfloat16 values to float32, and

@@ -31,7 +31,7 @@
 //	fakequant_arm64.s   fakeQuantizeNEON, fakeQuantizeMaskNEON,
 //	                    fakeQuantizePyTorchPlainNEON,
 //	                    fakeQuantizePyTorchMaskNEON, maskGradientNEON
-//	q8_0_arm64.s        encodeQ8_0NEON, encodeQ8_0Float16NEON,
+//	gguf_arm64.s        encodeQ8_0NEON, encodeQ8_0Float16NEON,
 //	                    encodeQ8_0BFloat16NEON, decodeQ8_0NEON,
 //	                    decodeQ8_0Float16NEON, decodeQ8_0BFloat16NEON
 //	blocks_arm64.s      absMaxBitsBlocksNEON, minMaxKeysBlocksNEON,

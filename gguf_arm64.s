@@ -4,9 +4,10 @@
 #include "neon_arm64.h"
 #include "kernels_arm64.h"
 
-// q8_0_arm64.s: the Q8_0 block format (blocks of 32: a binary16 scale d,
-// then 32 int8 quants), encoded from and decoded to float32 and the
-// 16-bit floats.
+// gguf_arm64.s: llama.cpp's GGUF block formats, encoded from and decoded
+// to float32 and the 16-bit floats: Q8_0 (blocks of 32: a binary16 scale
+// d, then 32 int8 quants), Q4_0 and Q4_1 (below, after Q8_0). The encoders
+// share one body (ENCODEBODY) and the decoders another (DECODE).
 //
 //	encodeQ8_0NEON          []float32 -> Q8_0
 //	encodeQ8_0Float16NEON   binary16 -> Q8_0
@@ -28,22 +29,35 @@
 // the four id, V22 and V23 scratch; V28 = 1.0, V29 = 127.0 (float32
 // lanes), V30 = -127 (bytes), V31 the abs mask; V27 zero for bfloat16.
 
-// Q8SCALES turns the abs maxima in the float32 lanes of V16 into
-// d = FCVTN(a/127) in the low halves of V20 and id = 1/FCVTL(d) in V21,
-// or 0 where d is 0 (where 1/d is Inf): true divisions, rounded to nearest
-// even as the reference's float32 division and ToFloat16.
-#define Q8SCALES                         \
-	FDIV_4S(20, 16, 29)                 \
-	FCVTN_4H(20, 20)                    \
-	FCVTL_4S(21, 20)                    \
-	VCMTST V21.S4, V21.S4, V22.S4       \
+// RECIPROCALS sets id = 1/FCVTL(d) in V21 for the four binary16 d in the
+// low half of Vd (a number), or 0 where d is 0 (where 1/d is infinite),
+// with 1.0 in V28: V22 is all ones where V21's bits share one with the
+// mask Vm (V21 itself where d >= +0, V31's abs mask where d may be -0:
+// 0x7FFFFFFF, or 0x7FFF7FFF, which keeps every exponent bit of a widened
+// binary16).
+#define RECIPROCALS(d, Vm)                  \
+	FCVTL_4S(21, d)                     \
+	VCMTST Vm.S4, V21.S4, V22.S4        \
 	FDIV_4S(21, 28, 21)                 \
 	VAND   V22.B16, V21.B16, V21.B16
 
-// Q8BLOCK quantizes the 32 float32 values of V4-V11 with id from lane
-// `lane` of V21, as quantizeAbsmaxNEON, and stores the block: d from lane
-// `lane` of V20, then the 32 quants.
-#define Q8BLOCK(lane)                                     \
+// SCALES turns the float32 lanes of V16 into d = FCVTN(x/V29) in the low
+// halves of V20 and their id in V21 (RECIPROCALS, with the mask Vm): true
+// divisions, rounded to nearest even as the reference's float32 division
+// and ToFloat16. Q8SCALES divides the abs maxima by 127; Q4_0 the
+// extremes by -8, where d may be -0.
+#define SCALES(Vm)           \
+	FDIV_4S(20, 16, 29) \
+	FCVTN_4H(20, 20)    \
+	RECIPROCALS(20, Vm)
+
+#define Q8SCALES SCALES(V21)
+
+// GGUFQUANT rounds the 32 float32 values of V4-V11 times id from lane
+// `lane` of V21 to int8 in V0 (values 0-15) and V1 (16-31), as
+// quantizeAbsmaxNEON before its clamp: FCVTNS rounds to nearest even and
+// saturates, each SQXTN saturates again.
+#define GGUFQUANT(lane)                                   \
 	VDUP V21.S[lane], V23.S4                             \
 	BINOP4(FMUL_4S, 4, 5, 6, 7, 23)                      \
 	BINOP4(FMUL_4S, 8, 9, 10, 11, 23)                    \
@@ -51,29 +65,42 @@
 	UNOP4(FCVTNS_4S, 8, 9, 10, 11)                       \
 	PAIRS(SQXTN_4H, SQXTN2_8H, 12, 13, 4, 5, 6, 7)       \
 	PAIRS(SQXTN_4H, SQXTN2_8H, 14, 15, 8, 9, 10, 11)     \
-	PAIRS(SQXTN_8B, SQXTN2_16B, 0, 1, 12, 13, 14, 15)    \
-	SMAX_16B(0, 0, 30)                                   \
-	SMAX_16B(1, 1, 30)                                   \
-	VST1.P V20.H[lane], 2(R1)                            \
+	PAIRS(SQXTN_8B, SQXTN2_16B, 0, 1, 12, 13, 14, 15)
+
+// Q8BLOCK quantizes the 32 float32 values of V4-V11 with id from lane
+// `lane` of V21, as quantizeAbsmaxNEON, and stores the block: d from lane
+// `lane` of V20, then the 32 quants.
+#define Q8BLOCK(lane)                   \
+	GGUFQUANT(lane)                    \
+	SMAX_16B(0, 0, 30)                 \
+	SMAX_16B(1, 1, 30)                 \
+	VST1.P V20.H[lane], 2(R1)          \
 	VST1.P [V0.B16, V1.B16], 32(R1)
 
-// Q8CONSTANTS sets V28, V29 and V30.
-#define Q8CONSTANTS          \
-	MOVW  $0x3F800000, R3   \
-	VDUP  R3, V28.S4        \
-	MOVW  $0x42FE0000, R3   \
-	VDUP  R3, V29.S4        \
+// GGUFCONSTANTS sets V28 = 1.0 and V29 = the float32 of bits DIV, the
+// divisor of SCALES; Q8CONSTANTS sets them for Q8_0 (127.0) and V30.
+#define GGUFCONSTANTS(DIV) \
+	MOVW $0x3F800000, R3  \
+	VDUP R3, V28.S4       \
+	MOVW DIV, R3          \
+	VDUP R3, V29.S4
+
+#define Q8CONSTANTS                 \
+	GGUFCONSTANTS($0x42FE0000)  \
 	VMOVI $0x81, V30.B16
 
-// Q8BODY is the body of an encoder: R0 walks src, R4 walks it again, R1
-// walks dst, R2 counts the source elements left. MAX(Vm) takes the abs
-// max of a block (advancing R0) into the lanes of Vm; GATHER4 gathers the
-// maxima of V16-V19 and GATHER1 that of V16 into the float32 lanes of V16;
-// LOAD reads a block at R4 (advancing it) into the float32 lanes of
-// V4-V11. It branches only to labels of its own (loop4, single, loop1,
-// done), which the TEXT that uses it must not define, and ends with the
-// kernel's RET.
-#define Q8BODY(MAX, GATHER4, GATHER1, LOAD) \
+// ENCODEBODY is the body of an encoder: R0 walks src, R4 walks it again,
+// R1 walks dst, R2 counts the source elements left. MAX(Vm) takes what
+// the parameters of a block come from (advancing R0) into Vm: Q8_0's abs
+// max, Q4_0's extreme, Q4_1's minimum and maximum; GATHER4 gathers those
+// of V16-V19 and GATHER1 that of V16 into the float32 lanes of V16 (and
+// V17); PARAMS computes the blocks' parameters from them; LOAD reads a
+// block at R4 (advancing it) into the float32 lanes of V4-V11, and
+// BLOCK(lane) quantizes and stores it with the parameters of lane `lane`.
+// It branches only to labels of its own (loop4, single, loop1, done),
+// which the TEXT that uses it must not define, and ends with the kernel's
+// RET.
+#define ENCODEBODY(MAX, GATHER4, GATHER1, PARAMS, LOAD, BLOCK) \
 	SUBS $128, R2                        \
 	BLT  single                          \
 loop4:                                   \
@@ -83,15 +110,15 @@ loop4:                                   \
 	MAX(V18)                             \
 	MAX(V19)                             \
 	GATHER4                              \
-	Q8SCALES                             \
+	PARAMS                               \
 	LOAD                                 \
-	Q8BLOCK(0)                           \
+	BLOCK(0)                             \
 	LOAD                                 \
-	Q8BLOCK(1)                           \
+	BLOCK(1)                             \
 	LOAD                                 \
-	Q8BLOCK(2)                           \
+	BLOCK(2)                             \
 	LOAD                                 \
-	Q8BLOCK(3)                           \
+	BLOCK(3)                             \
 	SUBS $128, R2                        \
 	BGE  loop4                           \
 single:                                  \
@@ -102,9 +129,9 @@ loop1:                                   \
 	MOVD R0, R4                          \
 	MAX(V16)                             \
 	GATHER1                              \
-	Q8SCALES                             \
+	PARAMS                               \
 	LOAD                                 \
-	Q8BLOCK(0)                           \
+	BLOCK(0)                             \
 	SUB $32, R2                          \
 	CMP $32, R2                          \
 	BGE loop1                            \
@@ -141,7 +168,7 @@ TEXT ·encodeQ8_0NEON(SB), NOSPLIT, $0-48
 	MOVW $0x7FFFFFFF, R3
 	VDUP R3, V31.S4
 	Q8CONSTANTS
-	Q8BODY(MAX32, GATHER4_32, GATHER1_32, LOAD32)
+	ENCODEBODY(MAX32, GATHER4_32, GATHER1_32, Q8SCALES, LOAD32, Q8BLOCK)
 
 // The 16-bit sources take the abs max on the bits (both formats order
 // like their bits; V31 = 0x7FFF in each 16-bit lane) and widen only the
@@ -198,7 +225,7 @@ TEXT ·encodeQ8_0Float16NEON(SB), NOSPLIT, $0-48
 	MOVW $0x7FFF, R3
 	VDUP R3, V31.H8
 	Q8CONSTANTS
-	Q8BODY(MAX16, GATHER4_F16, GATHER1_F16, LOAD_F16)
+	ENCODEBODY(MAX16, GATHER4_F16, GATHER1_F16, Q8SCALES, LOAD_F16, Q8BLOCK)
 
 // func encodeQ8_0BFloat16NEON(dst []byte, src []uint16)
 //
@@ -216,16 +243,15 @@ TEXT ·encodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
 	VDUP R3, V31.H8
 	VEOR V27.B16, V27.B16, V27.B16
 	Q8CONSTANTS
-	Q8BODY(MAX16, GATHER4_BF16, GATHER1_BF16, LOAD_BF16)
+	ENCODEBODY(MAX16, GATHER4_BF16, GATHER1_BF16, Q8SCALES, LOAD_BF16, Q8BLOCK)
 
-// Q8DECODE reads the Q8_0 block at R0 (advancing it) and leaves its 32
-// values in the float32 lanes of V16-V23: d widened by FCVTL into every
-// lane of V0, the quants sign-extended twice and converted exactly by
-// SCVTF, then FMUL (exact: an 8-bit integer times a binary16 value fits in
-// float32).
-#define Q8DECODE                                      \
-	VLD1R.P 2(R0), [V0.H8]                           \
-	VLD1.P  32(R0), [V1.B16, V2.B16]                 \
+// GGUFVALUES leaves in the float32 lanes of V16-V23 the 32 values of a
+// block whose binary16 d is in every lane of V0 and whose 32 int8 quants
+// are in V1 (values 0-15) and V2 (16-31): d widened by FCVTL, the quants
+// sign-extended twice and converted exactly by SCVTF, then FMUL (exact: an
+// 8-bit integer times a binary16 value fits in float32). Q8DECODE reads a
+// Q8_0 block at R0 (advancing it) into V0-V2 and decodes it.
+#define GGUFVALUES                                    \
 	FCVTL_4S(0, 0)                                   \
 	SPLITS(SXTL_8H, SXTL2_8H, 3, 4, 5, 6, 1, 2)      \
 	SPLITS(SXTL_4S, SXTL2_4S, 16, 17, 18, 19, 3, 4)  \
@@ -235,20 +261,25 @@ TEXT ·encodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
 	BINOP4(FMUL_4S, 16, 17, 18, 19, 0)               \
 	BINOP4(FMUL_4S, 20, 21, 22, 23, 0)
 
-// DECODE is the body of a decoder: one block of 34 source bytes per
-// iteration (R2 counts the bytes left, biased by minus one block), which
-// Q8DECODE decodes to V16-V23 and OUT stores (rounding the values first
-// for a 16-bit format). It branches only to labels of its own (loop,
-// done), which the TEXT that uses it must not define; done is its last
-// line, where the TEXT goes on with its RET.
-#define DECODE(OUT)     \
-	SUBS $34, R2    \
-	BLT  done       \
-loop:               \
-	Q8DECODE        \
-	OUT             \
-	SUBS $34, R2    \
-	BGE  loop       \
+#define Q8DECODE                         \
+	VLD1R.P 2(R0), [V0.H8]              \
+	VLD1.P  32(R0), [V1.B16, V2.B16]    \
+	GGUFVALUES
+
+// DECODE is the body of a decoder: one block of SIZE source bytes ($34,
+// $18, $20) per iteration (R2 counts the bytes left, biased by minus one
+// block), which VALUES (Q8DECODE, ...) decodes to V16-V23 and OUT stores
+// (rounding the values first for a 16-bit format). It branches only to
+// labels of its own (loop, done), which the TEXT that uses it must not
+// define; done is its last line, where the TEXT goes on with its RET.
+#define DECODE(SIZE, VALUES, OUT) \
+	SUBS SIZE, R2             \
+	BLT  done                 \
+loop:                         \
+	VALUES                    \
+	OUT                       \
+	SUBS SIZE, R2             \
+	BGE  loop                 \
 done:
 
 #define OUT_F32                                          \
@@ -266,7 +297,7 @@ TEXT ·decodeQ8_0NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R1
 	MOVD src_base+24(FP), R0
 	MOVD src_len+32(FP), R2
-	DECODE(OUT_F32)
+	DECODE($34, Q8DECODE, OUT_F32)
 	RET
 
 // Decoding to 16-bit floats: Q8DECODE, then the rounding of
@@ -305,7 +336,7 @@ TEXT ·decodeQ8_0Float16NEON(SB), NOSPLIT, $0-48
 	MOVD dst_base+0(FP), R1
 	MOVD src_base+24(FP), R0
 	MOVD src_len+32(FP), R2
-	DECODE(OUT_F16)
+	DECODE($34, Q8DECODE, OUT_F16)
 	RET
 
 // func decodeQ8_0BFloat16NEON(dst []uint16, src []byte)
@@ -324,5 +355,5 @@ TEXT ·decodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
 	MOVD src_base+24(FP), R0
 	MOVD src_len+32(FP), R2
 	BF16CONSTANTS
-	DECODE(OUT_BF16)
+	DECODE($34, Q8DECODE, OUT_BF16)
 	RET
