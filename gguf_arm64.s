@@ -357,3 +357,408 @@ TEXT ·decodeQ8_0BFloat16NEON(SB), NOSPLIT, $0-48
 	BF16CONSTANTS
 	DECODE($34, Q8DECODE, OUT_BF16)
 	RET
+
+// Q4_0 and Q4_1 (blocks of 32: binary16 parameters, then 16 bytes whose
+// byte j holds the quant of value j in its low nibble and that of value
+// j+16 in its high one), on ENCODEBODY and DECODE as Q8_0:
+//
+//	encodeQ4_0NEON, encodeQ4_0Float16NEON, encodeQ4_0BFloat16NEON
+//	encodeQ4_1NEON, encodeQ4_1Float16NEON, encodeQ4_1BFloat16NEON
+//	decodeQ4_0NEON, decodeQ4_0Float16NEON, decodeQ4_0BFloat16NEON
+//	decodeQ4_1NEON, decodeQ4_1Float16NEON, decodeQ4_1BFloat16NEON
+//
+// Both encoders need a block's first value with a property: Q4_0's
+// extreme is the first value of largest magnitude (its sign is d's), and
+// Q4_1's minimum the first value equal to it (a zero minimum keeps the
+// sign of its first zero, where FMIN orders -0 below +0). FIRSTOF finds
+// it: the value's comparison masks, narrowed to the 32 bytes of V0-V1,
+// keep the weight 32 - i of value i (V24-V25), the largest weight left
+// is the first index, and the value is loaded from src.
+//
+// Registers of the encoders, beyond Q8_0's: V24-V25 the weights, V26 15
+// and V27 0 in every byte (and bfloat16's zeros), V29 the divisor of
+// SCALES (-8.0, or 15.0), V30 8 in every byte (Q4_0's offset) or the four
+// FromFloat16(m) (Q4_1); R5-R6 scratch.
+
+// Q4CONSTANTS sets the registers above, and V28 and V29 as GGUFCONSTANTS.
+#define Q4CONSTANTS(DIV)                 \
+	GGUFCONSTANTS(DIV)                  \
+	MOVD  $0x191A1B1C1D1E1F20, R3       \
+	VMOV  R3, V24.D[0]                  \
+	MOVD  $0x1112131415161718, R3       \
+	VMOV  R3, V24.D[1]                  \
+	MOVD  $0x090A0B0C0D0E0F10, R3       \
+	VMOV  R3, V25.D[0]                  \
+	MOVD  $0x0102030405060708, R3       \
+	VMOV  R3, V25.D[1]                  \
+	VMOVI $15, V26.B16                  \
+	VEOR  V27.B16, V27.B16, V27.B16     \
+	VMOVI $8, V30.B16
+
+// FIRSTOF loads into R5 the first value of the block that ends at R0
+// whose byte of V0-V1 is all ones (one must be), with MOV (MOVWU, MOVHU)
+// at R0 - (32 - i) << SHIFT (2, 1). MASKS32 narrows the masks of the
+// eight vectors of float32 lanes V0-V7 to those bytes; MASKS16 those of
+// the four vectors of 16-bit lanes V0-V3.
+#define FIRSTOF(SHIFT, MOV)                \
+	VAND     V24.B16, V0.B16, V0.B16      \
+	VAND     V25.B16, V1.B16, V1.B16      \
+	VUMAX    V1.B16, V0.B16, V0.B16       \
+	UMAXV_16B(0, 0)                       \
+	VMOV     V0.B[0], R5                  \
+	SUB      R5<<SHIFT, R0, R5            \
+	MOV      (R5), R5
+
+#define MASKS32                                       \
+	PAIRS(SQXTN_4H, SQXTN2_8H, 0, 2, 0, 1, 2, 3) \
+	PAIRS(SQXTN_4H, SQXTN2_8H, 4, 6, 4, 5, 6, 7) \
+	PAIRS(SQXTN_8B, SQXTN2_16B, 0, 1, 0, 2, 4, 6)
+
+#define MASKS16 PAIRS(SQXTN_8B, SQXTN2_16B, 0, 1, 0, 1, 2, 3)
+
+// EXTREME32(Vm) and EXTREME16(Vm) are Q4_0's MAX: the block's extreme e
+// (its bits) in every lane of Vm, S4 or H8, which the Q8_0 GATHERs gather
+// (the pairwise maxima of equal lanes) and widen. The abs max tree
+// (ABSTREE8, ABSTREE4) leaves a in every lane of V8 (UMAXP), the block is
+// loaded again (LOADABS8, LOADABS4) to find the first |x| = a, and
+// NONZERO makes e +0 where a is 0 (every value a zero, the first maybe
+// -0), so that d is -0 as in the reference.
+#define NONZERO                 \
+	VMOV  V8.S[0], R6          \
+	CMPW  $0, R6               \
+	CSELW EQ, ZR, R5, R5
+
+#define EXTREME32(Vm)                    \
+	MOVD  R0, R6                        \
+	ABSTREE8(S4, V8)                    \
+	UMAXP_4S(8, 8, 8)                   \
+	UMAXP_4S(8, 8, 8)                   \
+	MOVD  R6, R0                        \
+	LOADABS8(S4)                        \
+	VCMEQ V8.S4, V0.S4, V0.S4           \
+	VCMEQ V8.S4, V1.S4, V1.S4           \
+	VCMEQ V8.S4, V2.S4, V2.S4           \
+	VCMEQ V8.S4, V3.S4, V3.S4           \
+	VCMEQ V8.S4, V4.S4, V4.S4           \
+	VCMEQ V8.S4, V5.S4, V5.S4           \
+	VCMEQ V8.S4, V6.S4, V6.S4           \
+	VCMEQ V8.S4, V7.S4, V7.S4           \
+	MASKS32                             \
+	FIRSTOF(2, MOVWU)                   \
+	NONZERO                             \
+	VDUP  R5, Vm.S4
+
+#define EXTREME16(Vm)                    \
+	MOVD  R0, R6                        \
+	ABSTREE4(H8, V8)                    \
+	UMAXP_8H(8, 8, 8)                   \
+	UMAXP_8H(8, 8, 8)                   \
+	UMAXP_8H(8, 8, 8)                   \
+	MOVD  R6, R0                        \
+	LOADABS4(H8)                        \
+	VCMEQ V8.H8, V0.H8, V0.H8           \
+	VCMEQ V8.H8, V1.H8, V1.H8           \
+	VCMEQ V8.H8, V2.H8, V2.H8           \
+	VCMEQ V8.H8, V3.H8, V3.H8           \
+	MASKS16                             \
+	FIRSTOF(1, MOVHU)                   \
+	NONZERO                             \
+	VDUP  R5, Vm.H8
+
+// Q4NIBBLES clamps the int8 quants of V0-V1 to [0, 15] (SMAX with V27's
+// zeros, then UMIN with V26's 15) and packs them: V0 = V0 | V1<<4.
+#define Q4NIBBLES                          \
+	SMAX_16B(0, 0, 27)                    \
+	SMAX_16B(1, 1, 27)                    \
+	VUMIN V26.B16, V0.B16, V0.B16         \
+	VUMIN V26.B16, V1.B16, V1.B16         \
+	VSHL  $4, V1.B16, V1.B16              \
+	VORR  V1.B16, V0.B16, V0.B16
+
+// Q4_0BLOCK quantizes V4-V11 with the id of lane `lane` (GGUFQUANT),
+// adds 8 to the rounded values (exact: |x*id| stays below 16, as d is e/-8
+// rounded, so no byte wraps), clamps and packs them, and stores d and the
+// 16 bytes.
+#define Q4_0BLOCK(lane)                    \
+	GGUFQUANT(lane)                       \
+	VADD   V30.B16, V0.B16, V0.B16        \
+	VADD   V30.B16, V1.B16, V1.B16        \
+	Q4NIBBLES                             \
+	VST1.P V20.H[lane], 2(R1)             \
+	VST1.P [V0.B16], 16(R1)
+
+// Q4_0SCALES divides the extremes by -8 (V29); d may be -0 (e = +0, or
+// |e|/8 below binary16's least half subnormal), so V31 is the mask.
+#define Q4_0SCALES SCALES(V31)
+
+// func encodeQ4_0NEON(dst []byte, src []float32)
+//
+// Registers:
+//	R0  src (the extremes)      V0-V15  EXTREME32; V0-V1 quants
+//	R1  dst                     V4-V11  a block (LOAD32)
+//	R2  elements left           V12-V15 int16 (GGUFQUANT)
+//	R3  scratch                 V16-V30 as in "Q8_0 encoding" and
+//	R4  src again (the quants)          "Q4_0 and Q4_1" above
+//	R5-R6 scratch (FIRSTOF)     V31     0x7FFFFFFF
+TEXT ·encodeQ4_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	MOVW $0x7FFFFFFF, R3
+	VDUP R3, V31.S4
+	Q4CONSTANTS($0xC1000000)
+	ENCODEBODY(EXTREME32, GATHER4_32, GATHER1_32, Q4_0SCALES, LOAD32, Q4_0BLOCK)
+
+// func encodeQ4_0Float16NEON(dst []byte, src []uint16)
+//
+// Registers as encodeQ4_0NEON's, with EXTREME16 (V0-V3, V8-V11) and
+// LOAD_F16 (V0-V3), and V31 = 0x7FFF per lane.
+TEXT ·encodeQ4_0Float16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	MOVW $0x7FFF, R3
+	VDUP R3, V31.H8
+	Q4CONSTANTS($0xC1000000)
+	ENCODEBODY(EXTREME16, GATHER4_F16, GATHER1_F16, Q4_0SCALES, LOAD_F16, Q4_0BLOCK)
+
+// func encodeQ4_0BFloat16NEON(dst []byte, src []uint16)
+//
+// Registers as encodeQ4_0Float16NEON's, with LOAD_BF16.
+TEXT ·encodeQ4_0BFloat16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	MOVW $0x7FFF, R3
+	VDUP R3, V31.H8
+	Q4CONSTANTS($0xC1000000)
+	ENCODEBODY(EXTREME16, GATHER4_BF16, GATHER1_BF16, Q4_0SCALES, LOAD_BF16, Q4_0BLOCK)
+
+// MINMAX(LOADX, SHIFT, MOV, WIDEN1, Vm) is Q4_1's MAX: LOADX reads the
+// block at R0 (advancing it) into the float32 lanes of V0-V7; trees of
+// FMIN and FMAX and FMINV and FMAXV find min and max (no NaN comes in);
+// FIRSTOF loads the first value equal to min (FCMEQ: -0 == +0) and
+// WIDEN1 puts its float32 in lane 0 of V8; Vm gets min in lane 0 and
+// max in lane 1. The sign of a zero maximum changes nothing: max - min
+// is +0 whenever both are zeros.
+#define FTREE8(OP, s, t, u, v) \
+	OP(s, 0, 1)           \
+	OP(t, 2, 3)           \
+	OP(u, 4, 5)           \
+	OP(v, 6, 7)           \
+	OP(s, s, t)           \
+	OP(u, u, v)           \
+	OP(s, s, u)
+
+#define MINMAX(LOADX, SHIFT, MOV, WIDEN1, Vm)  \
+	LOADX                                     \
+	FTREE8(FMIN_4S, 8, 9, 10, 11)             \
+	FTREE8(FMAX_4S, 12, 13, 14, 15)           \
+	FMINV_4S(8, 8)                            \
+	FMAXV_4S(12, 12)                          \
+	VDUP  V8.S[0], V8.S4                      \
+	BINOP4(FCMEQ_4S, 0, 1, 2, 3, 8)           \
+	BINOP4(FCMEQ_4S, 4, 5, 6, 7, 8)           \
+	MASKS32                                   \
+	FIRSTOF(SHIFT, MOV)                       \
+	WIDEN1                                    \
+	VZIP1 V12.S4, V8.S4, Vm.S4
+
+#define LOADX32                                     \
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4] \
+	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4]
+
+#define LOADX_F16                                         \
+	VLD1.P 64(R0), [V8.H8, V9.H8, V10.H8, V11.H8]     \
+	SPLITS(FCVTL_4S, FCVTL2_4S, 0, 1, 2, 3, 8, 9)     \
+	SPLITS(FCVTL_4S, FCVTL2_4S, 4, 5, 6, 7, 10, 11)
+
+#define LOADX_BF16                                        \
+	VLD1.P 64(R0), [V8.H8, V9.H8, V10.H8, V11.H8]     \
+	BF16SPLIT(V27, V0, V1, V8)                        \
+	BF16SPLIT(V27, V2, V3, V9)                        \
+	BF16SPLIT(V27, V4, V5, V10)                       \
+	BF16SPLIT(V27, V6, V7, V11)
+
+#define WIDEN1_32 VMOV R5, V8.S[0]
+
+#define WIDEN1_F16        \
+	VMOV R5, V8.H[0] \
+	FCVTL_4S(8, 8)
+
+#define WIDEN1_BF16       \
+	LSLW $16, R5     \
+	VMOV R5, V8.S[0]
+
+#define MINMAX32(Vm) MINMAX(LOADX32, 2, MOVWU, WIDEN1_32, Vm)
+#define MINMAX_F16(Vm) MINMAX(LOADX_F16, 1, MOVHU, WIDEN1_F16, Vm)
+#define MINMAX_BF16(Vm) MINMAX(LOADX_BF16, 1, MOVHU, WIDEN1_BF16, Vm)
+
+// GATHER4_MINMAX gathers the minima of V16-V19 into V16 and their maxima
+// into V17; GATHER1_MINMAX the maximum of V16 into V17.
+#define GATHER4_MINMAX                  \
+	VZIP1 V17.S4, V16.S4, V16.S4   \
+	VZIP1 V19.S4, V18.S4, V18.S4   \
+	VZIP2 V18.D2, V16.D2, V17.D2   \
+	VZIP1 V18.D2, V16.D2, V16.D2
+
+#define GATHER1_MINMAX VDUP V16.S[1], V17.S4
+
+// Q4_1SCALES computes d = FCVTN((max - min)/15) (V29 = 15.0) and
+// m = FCVTN(min), interleaves them in V20 (d and m of block i in 32-bit
+// lane i, as they are stored), sets V30 to FCVTL(m) and V21 to id (d >= +0).
+#define Q4_1SCALES                     \
+	FSUB_4S(22, 17, 16)           \
+	FDIV_4S(22, 22, 29)           \
+	FCVTN_4H(22, 22)              \
+	FCVTN_4H(23, 16)              \
+	VZIP1 V23.H8, V22.H8, V20.H8  \
+	FCVTL_4S(30, 23)              \
+	RECIPROCALS(22, V21)
+
+// Q4_1BLOCK subtracts FromFloat16(m) of lane `lane` from V4-V11 (FSUB,
+// then GGUFQUANT's FMUL: two roundings, as the reference), quantizes,
+// clamps and packs them, and stores d, m and the 16 bytes.
+#define Q4_1BLOCK(lane)                    \
+	VDUP   V30.S[lane], V22.S4            \
+	BINOP4(FSUB_4S, 4, 5, 6, 7, 22)       \
+	BINOP4(FSUB_4S, 8, 9, 10, 11, 22)     \
+	GGUFQUANT(lane)                       \
+	Q4NIBBLES                             \
+	VST1.P V20.S[lane], 4(R1)             \
+	VST1.P [V0.B16], 16(R1)
+
+// func encodeQ4_1NEON(dst []byte, src []float32)
+//
+// Registers as encodeQ4_0NEON's, with MINMAX32 (V0-V15) for EXTREME32,
+// V16 and V17 the minima and maxima, V22-V23 scratch of Q4_1SCALES, and
+// no abs mask in V31.
+TEXT ·encodeQ4_1NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4CONSTANTS($0x41700000)
+	ENCODEBODY(MINMAX32, GATHER4_MINMAX, GATHER1_MINMAX, Q4_1SCALES, LOAD32, Q4_1BLOCK)
+
+// func encodeQ4_1Float16NEON(dst []byte, src []uint16)
+//
+// Registers as encodeQ4_1NEON's, with MINMAX_F16 (V8-V11 the loaded
+// block) and LOAD_F16 (V0-V3).
+TEXT ·encodeQ4_1Float16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4CONSTANTS($0x41700000)
+	ENCODEBODY(MINMAX_F16, GATHER4_MINMAX, GATHER1_MINMAX, Q4_1SCALES, LOAD_F16, Q4_1BLOCK)
+
+// func encodeQ4_1BFloat16NEON(dst []byte, src []uint16)
+//
+// Registers as encodeQ4_1Float16NEON's, with MINMAX_BF16 and LOAD_BF16.
+TEXT ·encodeQ4_1BFloat16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4CONSTANTS($0x41700000)
+	ENCODEBODY(MINMAX_BF16, GATHER4_MINMAX, GATHER1_MINMAX, Q4_1SCALES, LOAD_BF16, Q4_1BLOCK)
+
+// Q4 decoding: NIBBLES reads the 16 bytes of quants at R0 (advancing it)
+// and splits them into the low nibbles (values 0-15) in V1 and the high
+// ones (16-31) in V2, with 15 in every byte of V28. Q4_0DECODE subtracts
+// 8 (V29) from each and decodes as Q8_0 (GGUFVALUES: exact); Q4_1DECODE
+// decodes the quants as Q8_0, then adds FromFloat16(m): a multiply, then
+// an add (FADD with the product first), so that with d and m both NaN
+// the result is d's NaN, never fused.
+#define NIBBLES                            \
+	VLD1.P 16(R0), [V2.B16]               \
+	VAND   V28.B16, V2.B16, V1.B16        \
+	VUSHR  $4, V2.B16, V2.B16
+
+#define Q4_0DECODE                         \
+	VLD1R.P 2(R0), [V0.H8]                \
+	NIBBLES                               \
+	VSUB    V29.B16, V1.B16, V1.B16       \
+	VSUB    V29.B16, V2.B16, V2.B16       \
+	GGUFVALUES
+
+#define Q4_1DECODE                         \
+	VLD1R.P 2(R0), [V0.H8]                \
+	VLD1R.P 2(R0), [V7.H8]                \
+	NIBBLES                               \
+	GGUFVALUES                            \
+	FCVTL_4S(7, 7)                        \
+	BINOP4(FADD_4S, 16, 17, 18, 19, 7)    \
+	BINOP4(FADD_4S, 20, 21, 22, 23, 7)
+
+#define Q4DECODECONSTANTS  \
+	VMOVI $15, V28.B16 \
+	VMOVI $8, V29.B16
+
+// func decodeQ4_0NEON(dst []float32, src []byte)
+//
+// Registers as decodeQ8_0NEON's, with V28 = 15 and V29 = 8 per byte.
+TEXT ·decodeQ4_0NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4DECODECONSTANTS
+	DECODE($18, Q4_0DECODE, OUT_F32)
+	RET
+
+// func decodeQ4_0Float16NEON(dst []uint16, src []byte)
+//
+// Registers as decodeQ8_0Float16NEON's, with V28 = 15 and V29 = 8 per
+// byte.
+TEXT ·decodeQ4_0Float16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4DECODECONSTANTS
+	DECODE($18, Q4_0DECODE, OUT_F16)
+	RET
+
+// func decodeQ4_0BFloat16NEON(dst []uint16, src []byte)
+//
+// Registers as decodeQ8_0BFloat16NEON's, with V28 = 15 and V29 = 8 per
+// byte.
+TEXT ·decodeQ4_0BFloat16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	BF16CONSTANTS
+	Q4DECODECONSTANTS
+	DECODE($18, Q4_0DECODE, OUT_BF16)
+	RET
+
+// func decodeQ4_1NEON(dst []float32, src []byte)
+//
+// Registers as decodeQ4_0NEON's, with V7 = m.
+TEXT ·decodeQ4_1NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4DECODECONSTANTS
+	DECODE($20, Q4_1DECODE, OUT_F32)
+	RET
+
+// func decodeQ4_1Float16NEON(dst []uint16, src []byte)
+//
+// Registers as decodeQ4_0Float16NEON's, with V7 = m.
+TEXT ·decodeQ4_1Float16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	Q4DECODECONSTANTS
+	DECODE($20, Q4_1DECODE, OUT_F16)
+	RET
+
+// func decodeQ4_1BFloat16NEON(dst []uint16, src []byte)
+//
+// Registers as decodeQ4_0BFloat16NEON's, with V7 = m.
+TEXT ·decodeQ4_1BFloat16NEON(SB), NOSPLIT, $0-48
+	MOVD dst_base+0(FP), R1
+	MOVD src_base+24(FP), R0
+	MOVD src_len+32(FP), R2
+	BF16CONSTANTS
+	Q4DECODECONSTANTS
+	DECODE($20, Q4_1DECODE, OUT_BF16)
+	RET

@@ -40,10 +40,10 @@ var neon = kernels.Set{
 		EncodeQ8_0:               encodeQ8_0Float16NEON,
 		DequantizeZeroPoint:      dequantizeZeroPointFloat16NEON,
 		DecodeQ8_0:               decodeQ8_0Float16NEON,
-		EncodeQ4_0:               fallback.EncodeQ4_0Float16,
-		DecodeQ4_0:               fallback.DecodeQ4_0Float16,
-		EncodeQ4_1:               fallback.EncodeQ4_1Float16,
-		DecodeQ4_1:               fallback.DecodeQ4_1Float16,
+		EncodeQ4_0:               encodeQ4_0Float16NEON,
+		DecodeQ4_0:               decodeQ4_0Float16NEON,
+		EncodeQ4_1:               encodeQ4_1Float16NEON,
+		DecodeQ4_1:               decodeQ4_1Float16NEON,
 
 		QuantizePyTorch:         quantizePyTorchFloat16NEON,
 		QuantizeONNX:            quantizeONNXFloat16NEON,
@@ -59,10 +59,10 @@ var neon = kernels.Set{
 		EncodeQ8_0:               encodeQ8_0BFloat16NEON,
 		DequantizeZeroPoint:      dequantizeZeroPointBFloat16NEON,
 		DecodeQ8_0:               decodeQ8_0BFloat16NEON,
-		EncodeQ4_0:               fallback.EncodeQ4_0BFloat16,
-		DecodeQ4_0:               fallback.DecodeQ4_0BFloat16,
-		EncodeQ4_1:               fallback.EncodeQ4_1BFloat16,
-		DecodeQ4_1:               fallback.DecodeQ4_1BFloat16,
+		EncodeQ4_0:               encodeQ4_0BFloat16NEON,
+		DecodeQ4_0:               decodeQ4_0BFloat16NEON,
+		EncodeQ4_1:               encodeQ4_1BFloat16NEON,
+		DecodeQ4_1:               decodeQ4_1BFloat16NEON,
 
 		QuantizePyTorch:         quantizePyTorchBFloat16NEON,
 		QuantizeONNX:            quantizeONNXBFloat16NEON,
@@ -72,10 +72,10 @@ var neon = kernels.Set{
 	},
 	EncodeQ8_0:              encodeQ8_0NEON,
 	DecodeQ8_0:              decodeQ8_0NEON,
-	EncodeQ4_0:              fallback.EncodeQ4_0,
-	DecodeQ4_0:              fallback.DecodeQ4_0,
-	EncodeQ4_1:              fallback.EncodeQ4_1,
-	DecodeQ4_1:              fallback.DecodeQ4_1,
+	EncodeQ4_0:              encodeQ4_0NEON,
+	DecodeQ4_0:              decodeQ4_0NEON,
+	EncodeQ4_1:              encodeQ4_1NEON,
+	DecodeQ4_1:              decodeQ4_1NEON,
 	AbsMaxBitsBlocks:        absMaxBitsBlocksNEON,
 	MinMaxKeysBlocks:        minMaxKeysBlocksNEON,
 	AbsMaxBits16Blocks:      absMaxBits16BlocksNEON,
@@ -288,6 +288,45 @@ func decodeQ8_0Float16NEON(dst []uint16, src []byte)
 
 //go:noescape
 func decodeQ8_0BFloat16NEON(dst []uint16, src []byte)
+
+// The Q4_0 and Q4_1 kernels process len(src)/32 blocks (encode) or
+// len(src)/18 and len(src)/20 blocks (decode).
+
+//go:noescape
+func encodeQ4_0NEON(dst []byte, src []float32)
+
+//go:noescape
+func encodeQ4_0Float16NEON(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ4_0BFloat16NEON(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ4_1NEON(dst []byte, src []float32)
+
+//go:noescape
+func encodeQ4_1Float16NEON(dst []byte, src []uint16)
+
+//go:noescape
+func encodeQ4_1BFloat16NEON(dst []byte, src []uint16)
+
+//go:noescape
+func decodeQ4_0NEON(dst []float32, src []byte)
+
+//go:noescape
+func decodeQ4_0Float16NEON(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ4_0BFloat16NEON(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ4_1NEON(dst []float32, src []byte)
+
+//go:noescape
+func decodeQ4_1Float16NEON(dst []uint16, src []byte)
+
+//go:noescape
+func decodeQ4_1BFloat16NEON(dst []uint16, src []byte)
 
 // The blockwise kernels process len(dst), len(lo) or len(scales) blocks of
 // block values (a positive multiple of 8).

@@ -7,10 +7,10 @@
 //	SLICE          the loop nest of the per-slice kernels: convert,
 //	               reduce, quantize and dequantize_arm64.s
 //	BINOP4, UNOP4  one WORD instruction on four vectors: quantize,
-//	               dequantize, q8_0 and blocks_arm64.s
+//	               dequantize, gguf and blocks_arm64.s
 //	PAIR, PAIRS    narrowing pairs (FCVTN, BFCVTN, SQXTN), and
 //	SPLIT, SPLITS  widening ones (FCVTL, SXTL): convert, quantize,
-//	BF16SPLIT      dequantize, q8_0 and blocks_arm64.s
+//	BF16SPLIT      dequantize, gguf and blocks_arm64.s
 //	LOADABS8/4     loads with the sign bits cleared, and their maximum:
 //	ABSTREE8/4     reduce_arm64.s, gguf_arm64.s, blocks_arm64.s
 //	LOADKEYS8/4    loads turned into order keys: reduce_arm64.s,

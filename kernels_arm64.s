@@ -33,7 +33,13 @@
 //	                    fakeQuantizePyTorchMaskNEON, maskGradientNEON
 //	gguf_arm64.s        encodeQ8_0NEON, encodeQ8_0Float16NEON,
 //	                    encodeQ8_0BFloat16NEON, decodeQ8_0NEON,
-//	                    decodeQ8_0Float16NEON, decodeQ8_0BFloat16NEON
+//	                    decodeQ8_0Float16NEON, decodeQ8_0BFloat16NEON,
+//	                    encodeQ4_0NEON, encodeQ4_0Float16NEON,
+//	                    encodeQ4_0BFloat16NEON, decodeQ4_0NEON,
+//	                    decodeQ4_0Float16NEON, decodeQ4_0BFloat16NEON,
+//	                    encodeQ4_1NEON, encodeQ4_1Float16NEON,
+//	                    encodeQ4_1BFloat16NEON, decodeQ4_1NEON,
+//	                    decodeQ4_1Float16NEON, decodeQ4_1BFloat16NEON
 //	blocks_arm64.s      absMaxBitsBlocksNEON, minMaxKeysBlocksNEON,
 //	                    absMaxBits16BlocksNEON, minMaxKeys16BlocksNEON,
 //	                    quantizeAbsmaxBlocksNEON, quantizeZeroPointBlocksNEON,
@@ -59,7 +65,7 @@
 // (32 for the reductions) with no branch inside, then a loop over 4
 // elements, then one element at a time, so that no load or store ever
 // crosses the end of a slice (the 16-bit reductions take 64, then 8, then
-// 1; the Q8_0 kernels take whole blocks). R0 walks src, R1 walks dst, R2
+// 1; the GGUF kernels take whole blocks). R0 walks src, R1 walks dst, R2
 // counts the elements left; in the main loop it is biased by minus one
 // iteration, so that one SUBS both counts and tests. That shape is one
 // macro, SLICE (kernels_arm64.h), whose hooks are the steps of each
@@ -71,9 +77,9 @@
 //
 // Each TEXT's comment ends with a table of its registers by role. A
 // macro that is the body of a kernel (ABSMAXBODY, MINMAXBODY, NARROWBODY,
-// WIDENBODY, QUANTIZE, DEQUANTIZE, DECODE, all around SLICE; Q8BODY,
+// WIDENBODY, QUANTIZE, DEQUANTIZE, DECODE, all around SLICE; ENCODEBODY,
 // REDUCEBLOCKS, QUANTIZEBLOCKS) defines every label it branches to, so
-// that it can be expanded only once per TEXT; Q8BODY, REDUCEBLOCKS and
+// that it can be expanded only once per TEXT; ENCODEBODY, REDUCEBLOCKS and
 // QUANTIZEBLOCKS end with the kernel's RET, the others with their label
 // done, after which the TEXT stores its results (a macro never names an
 // argument) and returns. No macro branches to a label outside itself.

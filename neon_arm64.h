@@ -3,7 +3,7 @@
 //
 // Every macro takes register numbers (0 to 31, not names) in the operand
 // order of the Arm syntax: destination first. The comment line right above
-// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm, sd,
+// each #define is the instruction in Arm (GNU) syntax, with vd, vn, vm, bd, sd,
 // hd and dd standing for the macro's d, n and m registers; neon_encoding_test.go
 // assembles every macro and checks that disassemblers read back exactly
 // that line, so keep the format.
@@ -49,7 +49,9 @@
 #define SXTL2_4S(d, n) WORD $(0x4F10A400 | (n<<5) | d)
 
 // Float arithmetic, IEEE single precision, rounded with FPCR.RMode.
-// FMAX (unlike FMAXNM) gives a NaN where either operand is one.
+// FMAX and FMIN (unlike FMAXNM, FMINNM) give a NaN where either operand
+// is one, and order -0 below +0; FMAXV and FMINV fold the four lanes of
+// vn into the scalar sd likewise.
 
 // fmul vd.4s, vn.4s, vm.4s
 #define FMUL_4S(d, n, m) WORD $(0x6E20DC00 | (m<<16) | (n<<5) | d)
@@ -61,6 +63,14 @@
 #define FCMEQ_4S(d, n, m) WORD $(0x4E20E400 | (m<<16) | (n<<5) | d)
 // fmax vd.4s, vn.4s, vm.4s
 #define FMAX_4S(d, n, m) WORD $(0x4E20F400 | (m<<16) | (n<<5) | d)
+// fsub vd.4s, vn.4s, vm.4s
+#define FSUB_4S(d, n, m) WORD $(0x4EA0D400 | (m<<16) | (n<<5) | d)
+// fmin vd.4s, vn.4s, vm.4s
+#define FMIN_4S(d, n, m) WORD $(0x4EA0F400 | (m<<16) | (n<<5) | d)
+// fminv sd, vn.4s
+#define FMINV_4S(d, n) WORD $(0x6EB0F800 | (n<<5) | d)
+// fmaxv sd, vn.4s
+#define FMAXV_4S(d, n) WORD $(0x6E30F800 | (n<<5) | d)
 
 // Float arithmetic, IEEE double precision (kernels.Set.ErrorSums): the
 // widening of float32 lanes, which is exact, and the operations on two
@@ -120,5 +130,7 @@
 #define SMINV_8H(d, n) WORD $(0x4E71A800 | (n<<5) | d)
 // umaxp vd.4s, vn.4s, vm.4s
 #define UMAXP_4S(d, n, m) WORD $(0x6EA0A400 | (m<<16) | (n<<5) | d)
+// umaxv bd, vn.16b
+#define UMAXV_16B(d, n) WORD $(0x6E30A800 | (n<<5) | d)
 // umaxp vd.8h, vn.8h, vm.8h
 #define UMAXP_8H(d, n, m) WORD $(0x6E60A400 | (m<<16) | (n<<5) | d)

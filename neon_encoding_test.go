@@ -56,6 +56,10 @@ var neonGolden = map[string]uint32{
 	"FDIV_4S":    0x6E23FC41, // fdiv v1.4s, v2.4s, v3.4s
 	"FCMEQ_4S":   0x4E23E441, // fcmeq v1.4s, v2.4s, v3.4s
 	"FMAX_4S":    0x4E23F441, // fmax v1.4s, v2.4s, v3.4s
+	"FSUB_4S":    0x4EA3D441, // fsub v1.4s, v2.4s, v3.4s
+	"FMIN_4S":    0x4EA3F441, // fmin v1.4s, v2.4s, v3.4s
+	"FMINV_4S":   0x6EB0F841, // fminv s1, v2.4s
+	"FMAXV_4S":   0x6E30F841, // fmaxv s1, v2.4s
 	"FCVTL_2D":   0x0E617841, // fcvtl v1.2d, v2.2s
 	"FCVTL2_2D":  0x4E617841, // fcvtl2 v1.2d, v2.4s
 	"FSUB_2D":    0x4EE3D441, // fsub v1.2d, v2.2d, v3.2d
@@ -80,6 +84,7 @@ var neonGolden = map[string]uint32{
 	"SMINV_8H":   0x4E71A841, // sminv h1, v2.8h
 	"UMAXP_4S":   0x6EA3A441, // umaxp v1.4s, v2.4s, v3.4s
 	"UMAXP_8H":   0x6E63A441, // umaxp v1.8h, v2.8h, v3.8h
+	"UMAXV_16B":  0x6E30A841, // umaxv b1, v2.16b
 }
 
 // neonRegSets are the register numbers (d, n, m) each macro is probed
@@ -89,12 +94,12 @@ var neonRegSets = [][3]uint32{{1, 2, 3}, {0, 0, 0}, {31, 31, 31}, {30, 29, 28}, 
 type neonMacro struct {
 	name   string
 	params []string // d, n and maybe m
-	asm    string   // the comment: Arm syntax with vd, vn, vm, sd, hd, dd
+	asm    string   // the comment: Arm syntax with vd, vn, vm, bd, sd, hd, dd
 }
 
 var (
 	neonDefine   = regexp.MustCompile(`^#define\s+(\w+)\(([^)]*)\)\s+WORD\s+\$\(.*\)\s*$`)
-	neonOperand  = regexp.MustCompile(`\b([vshd])([dnm])\b`)
+	neonOperand  = regexp.MustCompile(`\b([vbshd])([dnm])\b`)
 	neonSXTL     = regexp.MustCompile(`^sshll(2?) (\S+), (\S+), #0$`)
 	neonSpaces   = regexp.MustCompile(`\s+`)
 	neonMacroUse = regexp.MustCompile(`\b([A-Z][A-Z0-9_]*)\(([^)]*)\)`)
