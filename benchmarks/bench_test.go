@@ -56,6 +56,13 @@ func BenchmarkDecodeQ8_0(b *testing.B)         { benchKernel(b, "DecodeQ8_0") }
 func BenchmarkDecodeQ8_0Float16(b *testing.B)  { benchKernel(b, "DecodeQ8_0Float16") }
 func BenchmarkDecodeQ8_0BFloat16(b *testing.B) { benchKernel(b, "DecodeQ8_0BFloat16") }
 
+// EncodeQ4_0 and EncodeQ4_1 from float32, DecodeQ4_0 and DecodeQ4_1 to
+// float32.
+func BenchmarkEncodeQ4_0(b *testing.B) { benchKernel(b, "EncodeQ4_0") }
+func BenchmarkDecodeQ4_0(b *testing.B) { benchKernel(b, "DecodeQ4_0") }
+func BenchmarkEncodeQ4_1(b *testing.B) { benchKernel(b, "EncodeQ4_1") }
+func BenchmarkDecodeQ4_1(b *testing.B) { benchKernel(b, "DecodeQ4_1") }
+
 // Per row of RowLength values (size=16777216 is a 4096 × 4096 matrix),
 // from float32, binary16 and bfloat16.
 func BenchmarkQuantizeAbsmaxPerRow(b *testing.B)    { benchKernel(b, "QuantizeAbsmaxPerRow") }
@@ -158,12 +165,13 @@ func outBytes(op string, n int) int {
 		return 5 * n // the float32 values and the mask's bools
 	case "Float32ToFloat16", "Float32ToBFloat16":
 		return 2 * n
-	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DequantizeAffine", "DecodeQ8_0":
+	case "Float16ToFloat32", "BFloat16ToFloat32", "DequantizeAbsmax", "DequantizeZeroPoint", "DequantizeAffine", "DecodeQ8_0",
+		"DecodeQ4_0", "DecodeQ4_1":
 		return 4 * n
 	case "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
 		return 2 * n
-	case "EncodeQ8_0", "EncodeQ8_0Float16", "EncodeQ8_0BFloat16":
-		return n / quant.Q8_0Values * quant.Q8_0Bytes
+	case "EncodeQ8_0", "EncodeQ8_0Float16", "EncodeQ8_0BFloat16", "EncodeQ4_0", "EncodeQ4_1":
+		return n / quant.Q8_0Values * ggufBlockBytes(op)
 	}
 	return n // the quantizers: one int8 per element
 }
@@ -248,7 +256,7 @@ func benchCases(kernel string, n int) []benchCase {
 	case "Float32ToFloat16", "Float32ToBFloat16", "AbsMax", "MinMax", "QuantizeAbsmax", "QuantizeZeroPoint",
 		"QuantizeAbsmaxWith", "QuantizeZeroPointWith",
 		"FakeQuantizeAbsmax", "FakeQuantizeZeroPoint", "FakeQuantizeAbsmaxComposed",
-		"EncodeQ8_0", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
+		"EncodeQ8_0", "EncodeQ4_0", "EncodeQ4_1", "QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
 		"QuantizeAbsmaxPerBlock", "QuantizeZeroPointPerBlock",
 		"QuantizePyTorch", "QuantizeONNX", "FakeQuantizePyTorch":
 		raw = asBytes(in.F32())
@@ -271,6 +279,10 @@ func benchCases(kernel string, n int) []benchCase {
 		raw = asBytes(q)
 	case "DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16":
 		raw = in.Q8_0()
+	case "DecodeQ4_0":
+		raw = in.Q4_0()
+	case "DecodeQ4_1":
+		raw = in.Q4_1()
 	case "MeasureError":
 		raw = asBytes(in.ErrorPairs()) // x and y, 8 bytes per element
 	default:
@@ -358,17 +370,25 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 	case "DequantizeZeroPointBFloat16":
 		return dequantizeSetup(im.DequantizeZeroPointBFloat16, in.ZeroPoint, in)
 	case "EncodeQ8_0":
-		return encodeSetup(im.EncodeQ8_0, in.F32, in)
+		return encodeSetup(im.EncodeQ8_0, in.F32, quant.Q8_0Bytes, in)
 	case "EncodeQ8_0Float16":
-		return encodeSetup(im.EncodeQ8_0Float16, in.F16, in)
+		return encodeSetup(im.EncodeQ8_0Float16, in.F16, quant.Q8_0Bytes, in)
 	case "EncodeQ8_0BFloat16":
-		return encodeSetup(im.EncodeQ8_0BFloat16, in.BF16, in)
+		return encodeSetup(im.EncodeQ8_0BFloat16, in.BF16, quant.Q8_0Bytes, in)
 	case "DecodeQ8_0":
 		return convertSetup(im.DecodeQ8_0, in.Q8_0, in)
 	case "DecodeQ8_0Float16":
 		return convertSetup(im.DecodeQ8_0Float16, in.Q8_0, in)
 	case "DecodeQ8_0BFloat16":
 		return convertSetup(im.DecodeQ8_0BFloat16, in.Q8_0, in)
+	case "EncodeQ4_0":
+		return encodeSetup(im.EncodeQ4_0, in.F32, quant.Q4_0Bytes, in)
+	case "DecodeQ4_0":
+		return convertSetup(im.DecodeQ4_0, in.Q4_0, in)
+	case "EncodeQ4_1":
+		return encodeSetup(im.EncodeQ4_1, in.F32, quant.Q4_1Bytes, in)
+	case "DecodeQ4_1":
+		return convertSetup(im.DecodeQ4_1, in.Q4_1, in)
 	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
 		return perRowSetup(im.QuantizeAbsmaxPerRow, in.F32, groupLength(op), in)
 	case "QuantizeZeroPointPerRow", "QuantizeZeroPointPerBlock":
@@ -436,7 +456,7 @@ func caseSetup(op string, im *Impl, in *Inputs) func() func(int) {
 // it returns calls f on buffer i.
 
 // convertSetup is the setup of f writing in.N values of D (the
-// conversions and the Q8_0 decoders).
+// conversions and the GGUF decoders).
 func convertSetup[D, S any](f func(dst []D, src []S), input func() [][]S, in *Inputs) func() func(int) {
 	return func() func(int) {
 		src, dst := input(), Buffers[D](in.Count, in.N)
@@ -508,10 +528,11 @@ func dequantizeSetup[D, P any](f func(dst []D, src []int8, p P), input func() ([
 	}
 }
 
-// encodeSetup is the setup of a Q8_0 encoder f.
-func encodeSetup[S any](f func(dst []byte, src []S) error, input func() [][]S, in *Inputs) func() func(int) {
+// encodeSetup is the setup of a GGUF encoder f into blocks of 32 values
+// and blockBytes bytes.
+func encodeSetup[S any](f func(dst []byte, src []S) error, input func() [][]S, blockBytes int, in *Inputs) func() func(int) {
 	return func() func(int) {
-		src, dst := input(), Buffers[byte](in.Count, in.N/quant.Q8_0Values*quant.Q8_0Bytes)
+		src, dst := input(), Buffers[byte](in.Count, in.N/quant.Q8_0Values*blockBytes)
 		return func(i int) {
 			if err := f(dst[i], src[i]); err != nil {
 				panic(err)

@@ -4,7 +4,7 @@
 // pure-Go reference (package fallback) bit for bit, except the AVX-512
 // BF16 conversion, which uses VCVTNEPS2BF16 and so flushes float32
 // subnormal inputs to a zero of the same sign, and llama.cpp's reference
-// Q8_0 encoder, whose quants round differently (see peers_test.go).
+// GGUF encoders, whose quants round differently (see peers_test.go).
 //
 // Built with -O3 -march=native -std=c11. The ISO dialect matters: it turns
 // off GCC's default floating-point contraction (-ffp-contract=fast in the
@@ -483,17 +483,20 @@ QB_ERROR_FUNC(sc, )
 #define QB_Q8_0_VALUES 32
 #define QB_Q8_0_BYTES 34
 
-// The status of an encoding from the largest max|x| (float32 bits) of
-// its input, as package quant decides it: a NaN or infinity, or a d
-// beyond binary16. d grows with max|x|, so the block holding the largest
-// fails first: one reduction over the whole input decides.
-static int q8_0_status(uint32_t top) {
+// The status of an encoding whose d is max|x| / div (127 for Q8_0, 8 for
+// Q4_0's |d|) from the largest max|x| (float32 bits) of its input, as
+// package quant decides it: a NaN or infinity, or a d beyond binary16. d
+// grows with max|x|, so the block holding the largest fails first: one
+// reduction over the whole input decides.
+static int absmax_status(uint32_t top, float div) {
 	if (top >= 0x7F800000)
 		return QB_NOT_FINITE;
-	if ((sc_to_f16(u2f(top) / 127.0f) & 0x7FFF) == 0x7C00)
+	if ((sc_to_f16(u2f(top) / div) & 0x7FFF) == 0x7C00)
 		return QB_RANGE;
 	return QB_OK;
 }
+
+static int q8_0_status(uint32_t top) { return absmax_status(top, 127.0f); }
 
 // The same from the largest |x| bits of a 16-bit input of kind QB_SRC_F16
 // or QB_SRC_BF16, as package quant widens them: binary16 by its exact
@@ -576,6 +579,125 @@ static void sc_decode_q8_0(float *dst, const uint8_t *src, size_t n) {
 	}
 }
 
+// Q4_0 and Q4_1 (GGUF): blocks of 32 values, each stored as d (Q4_0), or
+// d and m (Q4_1), binary16 little-endian, then 16 bytes, byte j holding q
+// of value j in its low nibble and q of value j+16 in its high one.
+#define QB_Q4_0_BYTES 18
+#define QB_Q4_1_BYTES 20
+enum { QB_Q4_0 = 0, QB_Q4_1 = 1 }; // formats, a constant after inlining
+
+static inline uint32_t key_bits(int32_t k) { return (uint32_t)order_key((uint32_t)k); } // its own inverse
+
+// The status of block x as package quant's per-block check decides it: a
+// NaN or infinity, or for Q4_0 |e|/8, for Q4_1 min or (max - min)/15,
+// beyond binary16.
+static int q4_block_status(const float *x, int fmt) {
+	uint32_t a = sc_absmax_bits(x, 32);
+	if (a >= 0x7F800000)
+		return QB_NOT_FINITE;
+	if (fmt == QB_Q4_0)
+		return absmax_status(a, 8.0f);
+	qb_keys k = sc_minmax_keys(x, 32);
+	float lo = u2f(key_bits(k.lo)), hi = u2f(key_bits(k.hi));
+	if ((sc_to_f16(lo) & 0x7FFF) == 0x7C00 || (sc_to_f16((hi - lo) / 15.0f) & 0x7FFF) == 0x7C00)
+		return QB_RANGE;
+	return QB_OK;
+}
+
+// The status of a Q4 encoding from the largest max|x| (float32 bits) of
+// its input, as package quant decides it: for Q4_0 as Q8_0's (|d| grows
+// with max|x|); for Q4_1, below 65520 every min and d is representable.
+// Beyond, each block in order, for the first failing one's status.
+static int q4_status(uint32_t top, const float *src, size_t n, int fmt) {
+	if (top < 0x7F800000 && (fmt == QB_Q4_0 ? absmax_status(top, 8.0f) == QB_OK : u2f(top) < 65520.0f))
+		return QB_OK;
+	for (size_t b = 0; b < n / 32; b++) {
+		int status = q4_block_status(src + b * 32, fmt);
+		if (status != QB_OK)
+			return status;
+	}
+	return QB_OK;
+}
+
+// The nibble of t, clamped to [lo, lo + 15] and rounded to nearest even,
+// then offset to [0, 15] (lo = -8 for Q4_0, 0 for Q4_1).
+static inline uint8_t sc_nibble(float t, float lo) { return (uint8_t)(round_clamp(t, lo, lo + 15.0f) - (int)lo); }
+
+// One block of package quant's algorithms (fallback.EncodeQ4_0 and
+// EncodeQ4_1). x is finite and its d and m representable (the caller
+// checked).
+static void sc_encode_q4_block(uint8_t *out, const float *x, int fmt) {
+	float id, sub = 0.0f, lo = -8.0f;
+	int head = 2;
+	if (fmt == QB_Q4_0) {
+		uint32_t a = 0;
+		float e = 0.0f; // the first of largest magnitude (+0 if all are zeros)
+		for (int j = 0; j < 32; j++) {
+			uint32_t m = f2u(x[j]) & 0x7FFFFFFF;
+			if (m > a) {
+				a = m;
+				e = x[j];
+			}
+		}
+		uint16_t d = sc_to_f16(e / -8.0f);
+		id = (d & 0x7FFF) != 0 ? 1.0f / sc_from_f16(d) : 0.0f;
+		store_u16le(out, d);
+	} else {
+		float mn = 0x1.fffffep127f, mx = -0x1.fffffep127f; // the first of equals
+		for (int j = 0; j < 32; j++) {
+			mn = x[j] < mn ? x[j] : mn;
+			mx = x[j] > mx ? x[j] : mx;
+		}
+		uint16_t d = sc_to_f16((mx - mn) / 15.0f), m = sc_to_f16(mn);
+		id = (d & 0x7FFF) != 0 ? 1.0f / sc_from_f16(d) : 0.0f;
+		sub = sc_from_f16(m);
+		lo = 0.0f;
+		head = 4;
+		store_u16le(out, d);
+		store_u16le(out + 2, m);
+	}
+	for (int j = 0; j < 16; j++)
+		out[head + j] = sc_nibble((x[j] - sub) * id, lo) | sc_nibble((x[j + 16] - sub) * id, lo) << 4;
+}
+
+// Check, then encode: a failing call writes nothing.
+static QB_INLINE int sc_encode_q4(uint8_t *dst, const float *src, size_t n, int fmt) {
+	int status = q4_status(sc_absmax_bits(src, n), src, n, fmt);
+	if (status != QB_OK)
+		return status;
+	size_t bytes = fmt == QB_Q4_0 ? QB_Q4_0_BYTES : QB_Q4_1_BYTES;
+	for (size_t b = 0; b < n / 32; b++)
+		sc_encode_q4_block(dst + b * bytes, src + b * 32, fmt);
+	return QB_OK;
+}
+
+static int sc_encode_q4_0(uint8_t *dst, const float *src, size_t n) { return sc_encode_q4(dst, src, n, QB_Q4_0); }
+static int sc_encode_q4_1(uint8_t *dst, const float *src, size_t n) { return sc_encode_q4(dst, src, n, QB_Q4_1); }
+
+// (q - 8) * d for Q4_0; q * d + m for Q4_1, a multiply and then an add
+// whose NaN, with both operands NaN, is the product's.
+static QB_INLINE void sc_decode_q4(float *dst, const uint8_t *src, size_t n, int fmt) {
+	size_t bytes = fmt == QB_Q4_0 ? QB_Q4_0_BYTES : QB_Q4_1_BYTES;
+	int head = fmt == QB_Q4_0 ? 2 : 4, off = fmt == QB_Q4_0 ? 8 : 0;
+	for (size_t b = 0; b < n / 32; b++) {
+		const uint8_t *in = src + b * bytes;
+		float *out = dst + b * 32, d = sc_from_f16(load_u16le(in));
+		float m = fmt == QB_Q4_1 ? sc_from_f16(load_u16le(in + 2)) : 0.0f;
+		for (int j = 0; j < 16; j++) {
+			float lo = (float)((in[head + j] & 15) - off) * d, hi = (float)((in[head + j] >> 4) - off) * d;
+			if (fmt == QB_Q4_1) { // a NaN product wins, as first operand of the add (C may swap them)
+				lo = lo != lo ? lo : lo + m;
+				hi = hi != hi ? hi : hi + m;
+			}
+			out[j] = lo;
+			out[j + 16] = hi;
+		}
+	}
+}
+
+static void sc_decode_q4_0(float *dst, const uint8_t *src, size_t n) { sc_decode_q4(dst, src, n, QB_Q4_0); }
+static void sc_decode_q4_1(float *dst, const uint8_t *src, size_t n) { sc_decode_q4(dst, src, n, QB_Q4_1); }
+
 // ---- llama.cpp's reference Q8_0 algorithm, written from the format's
 // definition: d = max|x| / 127 and id = 1/d (or 0) in float32, d stored
 // as binary16 (round to nearest even), q = roundf(x*id), half away from
@@ -598,6 +720,55 @@ static int llama_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
 		store_u16le(out, sc_to_f16(d));
 		for (int j = 0; j < QB_Q8_0_VALUES; j++)
 			out[2 + j] = (uint8_t)(int8_t)roundf(x[j] * id);
+	}
+	return QB_OK;
+}
+
+// llama.cpp's reference Q4_0 and Q4_1 algorithms, written from their
+// definitions: Q4_0 takes e, the first value of largest magnitude (0 if
+// all are zeros), d = e / -8 and id = 1/d (or 0) in float32, d stored as
+// binary16, and q = min(15, (int)(x*id + 8.5)); Q4_1 takes min and max
+// (the first of equals), d = (max - min) / 15, id = 1/d (or 0), d and min
+// stored as binary16, and q = min(15, (int)((x - min)*id + 0.5)): rounded
+// half up against d and min before their rounding. d and m are package
+// quant's byte for byte; q may differ. Finite inputs only.
+static int llama_encode_q4(uint8_t *dst, const float *src, size_t n, int fmt) {
+	size_t bytes = fmt == QB_Q4_0 ? QB_Q4_0_BYTES : QB_Q4_1_BYTES;
+	for (size_t b = 0; b < n / 32; b++) {
+		const float *x = src + b * 32;
+		uint8_t *out = dst + b * bytes;
+		float d, sub = 0.0f, half = 8.5f;
+		int head = 2;
+		if (fmt == QB_Q4_0) {
+			float amax = 0.0f, e = 0.0f;
+			for (int j = 0; j < 32; j++) {
+				if (amax < fabsf(x[j])) {
+					amax = fabsf(x[j]);
+					e = x[j];
+				}
+			}
+			d = e / -8.0f;
+			store_u16le(out, sc_to_f16(d));
+		} else {
+			float mn = 0x1.fffffep127f, mx = -0x1.fffffep127f;
+			for (int j = 0; j < 32; j++) {
+				if (x[j] < mn)
+					mn = x[j];
+				if (x[j] > mx)
+					mx = x[j];
+			}
+			d = (mx - mn) / 15.0f;
+			sub = mn;
+			half = 0.5f;
+			head = 4;
+			store_u16le(out, sc_to_f16(d));
+			store_u16le(out + 2, sc_to_f16(mn));
+		}
+		float id = d != 0.0f ? 1.0f / d : 0.0f;
+		for (int j = 0; j < 16; j++) {
+			int q0 = (int)((x[j] - sub) * id + half), q1 = (int)((x[j + 16] - sub) * id + half);
+			out[head + j] = (uint8_t)((q0 < 15 ? q0 : 15) | (q1 < 15 ? q1 : 15) << 4);
+		}
 	}
 	return QB_OK;
 }
@@ -813,21 +984,27 @@ QB_AVX2 static QB_INLINE __m256i avx2_block_max(const void *src, size_t i, int k
 	return _mm256_max_epu32(_mm256_max_epu32(a, b), _mm256_max_epu32(c, d));
 }
 
-// Lane j of the result is the maximum of the 8 lanes of mj.
-QB_AVX2 static QB_INLINE __m128i avx2_hmax4(__m256i m0, __m256i m1, __m256i m2, __m256i m3) {
-	// Per 128-bit half: {m0[0,2], m1[0,2], m0[1,3], m1[1,3]}, then
-	// {m0[0..3], m1[0..3], m2[0..3], m3[0..3]}, then both halves.
-	__m256i a = _mm256_max_epu32(_mm256_unpacklo_epi32(m0, m1), _mm256_unpackhi_epi32(m0, m1));
-	__m256i b = _mm256_max_epu32(_mm256_unpacklo_epi32(m2, m3), _mm256_unpackhi_epi32(m2, m3));
-	__m256i c = _mm256_max_epu32(_mm256_unpacklo_epi64(a, b), _mm256_unpackhi_epi64(a, b));
-	return _mm_max_epu32(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));
-}
+// Lane j of the result is the maximum (OP: unsigned max, or signed min or
+// max for the Q4_1 keys) of the 8 lanes of mj.
+#define QB_AVX2_H4(NAME, OP256, OP128)                                                            \
+	QB_AVX2 static QB_INLINE __m128i NAME(__m256i m0, __m256i m1, __m256i m2, __m256i m3) {        \
+		/* Per 128-bit half: {m0[0,2], m1[0,2], m0[1,3], m1[1,3]}, then                         \
+		   {m0[0..3], m1[0..3], m2[0..3], m3[0..3]}, then both halves. */                         \
+		__m256i a = OP256(_mm256_unpacklo_epi32(m0, m1), _mm256_unpackhi_epi32(m0, m1));          \
+		__m256i b = OP256(_mm256_unpacklo_epi32(m2, m3), _mm256_unpackhi_epi32(m2, m3));          \
+		__m256i c = OP256(_mm256_unpacklo_epi64(a, b), _mm256_unpackhi_epi64(a, b));              \
+		return OP128(_mm256_castsi256_si128(c), _mm256_extracti128_si256(c, 1));                  \
+	}
+QB_AVX2_H4(avx2_hmax4, _mm256_max_epu32, _mm_max_epu32)
+QB_AVX2_H4(avx2_hmin4_epi32, _mm256_min_epi32, _mm_min_epi32)
+QB_AVX2_H4(avx2_hmax4_epi32, _mm256_max_epi32, _mm_max_epi32)
 
-// The scales of four blocks from their max|x| bits: d = f16(a/127) in the
-// low four halves of *dh (VCVTPS2PH $0 rounds to nearest even), and
-// 1/float(d), 0 where d is 0, returned.
-QB_AVX2 static QB_INLINE __m128 avx2_q8_0_scales(__m128i amax, __m128i *dh) {
-	__m128 d = _mm_div_ps(_mm_castsi128_ps(amax), _mm_set1_ps(127.0f));
+// The scales of four blocks from their max|x| bits: d = f16(a/div) (div
+// 127 for Q8_0, 8 for Q4_0's |d|) in the low four halves of *dh
+// (VCVTPS2PH $0 rounds to nearest even), and 1/float(d), 0 where d is 0,
+// returned.
+QB_AVX2 static QB_INLINE __m128 avx2_absmax_scales(__m128i amax, float div, __m128i *dh) {
+	__m128 d = _mm_div_ps(_mm_castsi128_ps(amax), _mm_set1_ps(div));
 	__m128i h = _mm_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT);
 	__m128 df = _mm_cvtph_ps(h);
 	__m128 id = _mm_div_ps(_mm_set1_ps(1.0f), df);
@@ -848,33 +1025,222 @@ QB_AVX2 static QB_INLINE void avx2_q8_0_block(uint8_t *out, const void *src, siz
 	_mm256_storeu_si256((__m256i *)(out + 2), q);
 }
 
+// Four vectors of 8 values t, clamped to [lo, lo + 15] and rounded to
+// nearest even (clamping first is the same for integer bounds), offset
+// to [0, 15] and stored as 16 bytes of nibbles: byte j holds value j low,
+// value j+16 high (lo = -8 for Q4_0, 0 for Q4_1).
+QB_AVX2 static QB_INLINE void avx2_q4_nibbles(uint8_t *out, const __m256 t[4], float lo) {
+	const __m256 l = _mm256_set1_ps(lo), h = _mm256_set1_ps(lo + 15.0f);
+	__m256i q[4];
+	for (int j = 0; j < 4; j++)
+		q[j] = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(t[j], l), h));
+	__m256i p = _mm256_sub_epi8(avx2_pack_i8(q[0], q[1], q[2], q[3]), _mm256_set1_epi8((char)lo));
+	// Each byte is at most 15: shifting 16-bit lanes by 4 carries nothing
+	// into the next byte.
+	__m128i b = _mm_or_si128(_mm256_castsi256_si128(p), _mm_slli_epi16(_mm256_extracti128_si256(p, 1), 4));
+	_mm_storeu_si128((__m128i *)out, b);
+}
+
+// The 32 bits of a mask of 32 values, value j at bit j, from the sign
+// bits of four vectors.
+QB_AVX2 static QB_INLINE uint32_t avx2_mask32(__m256 m0, __m256 m1, __m256 m2, __m256 m3) {
+	return (uint32_t)_mm256_movemask_ps(m0) | (uint32_t)_mm256_movemask_ps(m1) << 8 |
+	       (uint32_t)_mm256_movemask_ps(m2) << 16 | (uint32_t)_mm256_movemask_ps(m3) << 24;
+}
+
+// Bit (1 << 15) set if the first of the 32 values whose |x| bits are a is
+// negative (a is their max|x|, so one is).
+QB_AVX2 static QB_INLINE int avx2_first_sign(const __m256 x[4], uint32_t a) {
+	const __m256i absmask = _mm256_set1_epi32(0x7FFFFFFF), av = _mm256_set1_epi32((int)a);
+	__m256 eq[4];
+	for (int j = 0; j < 4; j++)
+		eq[j] = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(_mm256_castps_si256(x[j]), absmask), av));
+	uint32_t first = (uint32_t)__builtin_ctz(avx2_mask32(eq[0], eq[1], eq[2], eq[3]));
+	return (int)(avx2_mask32(x[0], x[1], x[2], x[3]) >> first & 1) << 15;
+}
+
+// One 18-byte Q4_0 block, given |d| (binary16 bits) and 1/|d| from the
+// block's max|x| bits a: e, the first value of largest magnitude (+0 if
+// all are zeros), gives d = e/-8 the other sign, then q = roundEven(x*id)
+// + 8 clamped to [0, 15] (VCVTPS2DQ, MXCSR at nearest even).
+QB_AVX2 static QB_INLINE void avx2_q4_0_block(uint8_t *out, const float *src, __m256 id, int d, uint32_t a) {
+	__m256 x[4], t[4];
+	for (int j = 0; j < 4; j++)
+		x[j] = _mm256_loadu_ps(src + 8 * j);
+	int neg = a != 0 ? avx2_first_sign(x, a) : 0; // e's sign bit
+	d |= neg ^ 0x8000;
+	store_u16le(out, (uint16_t)d);
+	id = _mm256_xor_ps(id, _mm256_castsi256_ps(_mm256_set1_epi32((neg ^ 0x8000) << 16)));
+	for (int j = 0; j < 4; j++)
+		t[j] = _mm256_mul_ps(x[j], id);
+	avx2_q4_nibbles(out + 2, t, -8.0f);
+}
+
 // Lane j of v in all 8 lanes.
 #define QB_AVX2_LANE(v, j) _mm256_permutevar8x32_ps(_mm256_castps128_ps256(v), _mm256_set1_epi32(j))
 
-// The encoding pass over src of the given kind (QB_SRC_*, a constant
-// after inlining): finite x only (the callers check first).
-QB_AVX2 static QB_INLINE void avx2_encode_q8_0_any(uint8_t *dst, const void *src, size_t n, int kind) {
+// Block k of four at out and element i + 32k of src, of format fmt
+// (QB_Q8_0_BYTES for Q8_0, QB_Q4_0_BYTES for Q4_0, float32 only), given
+// the lanes k of the four blocks' scales (id, dh) and max|x| bits.
+#define QB_AVX2_ABSMAX_BLOCK(k, bytes)                                                                   \
+	do {                                                                                               \
+		if ((bytes) == QB_Q8_0_BYTES)                                                                  \
+			avx2_q8_0_block(out + (k) * (bytes), src, i + 32 * (k), kind, QB_AVX2_LANE(id, k),            \
+			                _mm_extract_epi16(dh, k));                                                  \
+		else                                                                                           \
+			avx2_q4_0_block(out + (k) * (bytes), (const float *)src + i + 32 * (k), QB_AVX2_LANE(id, k), \
+			                _mm_extract_epi16(dh, k), (uint32_t)_mm_extract_epi32(amax, k));            \
+	} while (0)
+
+// The encoding pass over src of the given kind (QB_SRC_*) into blocks of
+// bytes (QB_Q8_0_BYTES or QB_Q4_0_BYTES), both constants after inlining:
+// finite x only (the callers check first).
+QB_AVX2 static QB_INLINE void avx2_encode_absmax_any(uint8_t *dst, const void *src, size_t n, int kind, int bytes) {
+	const float div = bytes == QB_Q8_0_BYTES ? 127.0f : 8.0f;
 	size_t blocks = n / QB_Q8_0_VALUES, b = 0;
 	for (; b + 4 <= blocks; b += 4) {
 		size_t i = b * QB_Q8_0_VALUES;
 		__m128i amax = avx2_hmax4(avx2_block_max(src, i, kind), avx2_block_max(src, i + 32, kind),
 		                          avx2_block_max(src, i + 64, kind), avx2_block_max(src, i + 96, kind));
 		__m128i dh;
-		__m128 id = avx2_q8_0_scales(amax, &dh);
-		uint8_t *out = dst + b * QB_Q8_0_BYTES;
-		avx2_q8_0_block(out, src, i, kind, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
-		avx2_q8_0_block(out + 34, src, i + 32, kind, QB_AVX2_LANE(id, 1), _mm_extract_epi16(dh, 1));
-		avx2_q8_0_block(out + 68, src, i + 64, kind, QB_AVX2_LANE(id, 2), _mm_extract_epi16(dh, 2));
-		avx2_q8_0_block(out + 102, src, i + 96, kind, QB_AVX2_LANE(id, 3), _mm_extract_epi16(dh, 3));
+		__m128 id = avx2_absmax_scales(amax, div, &dh);
+		uint8_t *out = dst + b * bytes;
+		QB_AVX2_ABSMAX_BLOCK(0, bytes);
+		QB_AVX2_ABSMAX_BLOCK(1, bytes);
+		QB_AVX2_ABSMAX_BLOCK(2, bytes);
+		QB_AVX2_ABSMAX_BLOCK(3, bytes);
 	}
 	for (; b < blocks; b++) { // the last 0-3 blocks, one at a time
 		size_t i = b * QB_Q8_0_VALUES;
 		__m128i amax = _mm_cvtsi32_si128((int)avx2_hmax_epu32(avx2_block_max(src, i, kind)));
 		__m128i dh;
-		__m128 id = avx2_q8_0_scales(amax, &dh);
-		avx2_q8_0_block(dst + b * QB_Q8_0_BYTES, src, i, kind, QB_AVX2_LANE(id, 0), _mm_extract_epi16(dh, 0));
+		__m128 id = avx2_absmax_scales(amax, div, &dh);
+		uint8_t *out = dst + b * bytes;
+		QB_AVX2_ABSMAX_BLOCK(0, bytes);
 	}
 }
+
+// Q4_1, four blocks per iteration as Q8_0 and Q4_0: their key minima and
+// maxima reduced together, their d and m computed in one vector.
+
+// The smallest and largest keys of the block at src, in each of 8 lanes.
+QB_AVX2 static QB_INLINE void avx2_block_keys(const float *src, __m256i *lo, __m256i *hi) {
+	__m256i k[4];
+	for (int j = 0; j < 4; j++)
+		k[j] = avx2_keys(_mm256_loadu_si256((const __m256i *)(src + 8 * j)));
+	*lo = _mm256_min_epi32(_mm256_min_epi32(k[0], k[1]), _mm256_min_epi32(k[2], k[3]));
+	*hi = _mm256_max_epi32(_mm256_max_epi32(k[0], k[1]), _mm256_max_epi32(k[2], k[3]));
+}
+
+// One 20-byte Q4_1 block, given d (binary16 bits), 1/d (0 where d is 0)
+// and m (binary16 bits and as float32), and min, the block's smallest
+// value (float32 bits): q = roundEven((x - m)*id) clamped to [0, 15]. A
+// zero min is the first zero, with its sign: the key reduction found -0
+// if there was one, and m takes the first zero's sign instead (d and the
+// quants are the same for either).
+QB_AVX2 static QB_INLINE void avx2_q4_1_block(uint8_t *out, const float *src, __m256 id, __m256 m, int d, int mh,
+                                              uint32_t min) {
+	__m256 x[4], t[4];
+	for (int j = 0; j < 4; j++)
+		x[j] = _mm256_loadu_ps(src + 8 * j);
+	if ((min & 0x7FFFFFFF) == 0)
+		mh = avx2_first_sign(x, 0);
+	store_u16le(out, (uint16_t)d);
+	store_u16le(out + 2, (uint16_t)mh);
+	for (int j = 0; j < 4; j++)
+		t[j] = _mm256_mul_ps(_mm256_sub_ps(x[j], m), id);
+	avx2_q4_nibbles(out + 4, t, 0.0f);
+}
+
+#define QB_AVX2_Q4_1_BLOCK(k)                                                                        \
+	avx2_q4_1_block(out + (k) * QB_Q4_1_BYTES, src + i + 32 * (k), QB_AVX2_LANE(id, k), QB_AVX2_LANE(mf, k), \
+	                _mm_extract_epi16(dh, k), _mm_extract_epi16(mh, k), (uint32_t)_mm_extract_epi32(mn, k))
+
+// The d, m (binary16 bits in the low halves of *dh and *mh, and m as
+// float32 in *mf) and 1/d (0 where d is 0) of four blocks from their
+// smallest and largest keys.
+QB_AVX2 static QB_INLINE __m128 avx2_q4_1_scales(__m128i lo, __m128i hi, __m128i *mn, __m128i *dh, __m128i *mh,
+                                                 __m128 *mf) {
+	const __m128i flip = _mm_set1_epi32(0x7FFFFFFF);
+	*mn = _mm_xor_si128(lo, _mm_and_si128(_mm_srai_epi32(lo, 31), flip)); // keys back to bits
+	__m128i mx = _mm_xor_si128(hi, _mm_and_si128(_mm_srai_epi32(hi, 31), flip));
+	__m128 d = _mm_div_ps(_mm_sub_ps(_mm_castsi128_ps(mx), _mm_castsi128_ps(*mn)), _mm_set1_ps(15.0f));
+	*dh = _mm_cvtps_ph(d, _MM_FROUND_TO_NEAREST_INT);
+	*mh = _mm_cvtps_ph(_mm_castsi128_ps(*mn), _MM_FROUND_TO_NEAREST_INT);
+	*mf = _mm_cvtph_ps(*mh);
+	__m128 df = _mm_cvtph_ps(*dh);
+	return _mm_andnot_ps(_mm_cmpeq_ps(df, _mm_setzero_ps()), _mm_div_ps(_mm_set1_ps(1.0f), df));
+}
+
+QB_AVX2 static void avx2_encode_q4_1_any(uint8_t *dst, const float *src, size_t n) {
+	size_t blocks = n / 32, b = 0;
+	for (; b + 4 <= blocks; b += 4) {
+		size_t i = b * 32;
+		__m256i lo[4], hi[4];
+		for (int k = 0; k < 4; k++)
+			avx2_block_keys(src + i + 32 * k, &lo[k], &hi[k]);
+		__m128i mn, dh, mh;
+		__m128 mf, id = avx2_q4_1_scales(avx2_hmin4_epi32(lo[0], lo[1], lo[2], lo[3]),
+		                                 avx2_hmax4_epi32(hi[0], hi[1], hi[2], hi[3]), &mn, &dh, &mh, &mf);
+		uint8_t *out = dst + b * QB_Q4_1_BYTES;
+		QB_AVX2_Q4_1_BLOCK(0);
+		QB_AVX2_Q4_1_BLOCK(1);
+		QB_AVX2_Q4_1_BLOCK(2);
+		QB_AVX2_Q4_1_BLOCK(3);
+	}
+	for (; b < blocks; b++) { // the last 0-3 blocks, one at a time
+		size_t i = b * 32;
+		__m256i lo, hi;
+		avx2_block_keys(src + i, &lo, &hi);
+		__m128i mn, dh, mh;
+		__m128 mf, id = avx2_q4_1_scales(avx2_hmin4_epi32(lo, lo, lo, lo), avx2_hmax4_epi32(hi, hi, hi, hi), &mn, &dh,
+		                                 &mh, &mf);
+		uint8_t *out = dst + b * QB_Q4_1_BYTES;
+		QB_AVX2_Q4_1_BLOCK(0);
+	}
+}
+
+// Check, then encode: a failing call writes nothing.
+QB_AVX2 static int avx2_encode_q4_0(uint8_t *dst, const float *src, size_t n) {
+	int status = q4_status(avx2_absmax_bits(src, n), src, n, QB_Q4_0);
+	if (status == QB_OK)
+		avx2_encode_absmax_any(dst, src, n, QB_SRC_F32, QB_Q4_0_BYTES);
+	return status;
+}
+
+QB_AVX2 static int avx2_encode_q4_1(uint8_t *dst, const float *src, size_t n) {
+	int status = q4_status(avx2_absmax_bits(src, n), src, n, QB_Q4_1);
+	if (status == QB_OK)
+		avx2_encode_q4_1_any(dst, src, n);
+	return status;
+}
+
+// (q - 8) * d for Q4_0, q * d + m for Q4_1 (VMULPS, then VADDPS).
+QB_AVX2 static QB_INLINE void avx2_decode_q4(float *dst, const uint8_t *src, size_t n, int fmt) {
+	size_t bytes = fmt == QB_Q4_0 ? QB_Q4_0_BYTES : QB_Q4_1_BYTES;
+	const __m128i low = _mm_set1_epi8(15), off = _mm_set1_epi8(fmt == QB_Q4_0 ? 8 : 0);
+	for (size_t b = 0; b < n / 32; b++) {
+		const uint8_t *in = src + b * bytes;
+		float *out = dst + b * 32;
+		__m256 d = _mm256_set1_ps(_cvtsh_ss(load_u16le(in)));
+		__m256 m = _mm256_set1_ps(fmt == QB_Q4_1 ? _cvtsh_ss(load_u16le(in + 2)) : 0.0f);
+		__m128i raw = _mm_loadu_si128((const __m128i *)(in + (fmt == QB_Q4_0 ? 2 : 4)));
+		__m128i q[2] = {_mm_sub_epi8(_mm_and_si128(raw, low), off),
+		                _mm_sub_epi8(_mm_and_si128(_mm_srli_epi16(raw, 4), low), off)};
+		for (int j = 0; j < 4; j++) {
+			__m128i h = q[j >> 1];
+			if (j & 1)
+				h = _mm_unpackhi_epi64(h, h);
+			__m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(h)), d);
+			if (fmt == QB_Q4_1)
+				v = _mm256_add_ps(v, m);
+			_mm256_storeu_ps(out + 8 * j, v);
+		}
+	}
+}
+
+QB_AVX2 static void avx2_decode_q4_0(float *dst, const uint8_t *src, size_t n) { avx2_decode_q4(dst, src, n, QB_Q4_0); }
+QB_AVX2 static void avx2_decode_q4_1(float *dst, const uint8_t *src, size_t n) { avx2_decode_q4(dst, src, n, QB_Q4_1); }
 
 QB_AVX2 static uint16_t avx2_absmax_bits16(const uint16_t *src, size_t n) {
 	const __m256i absmask = _mm256_set1_epi16(0x7FFF);
@@ -897,21 +1263,21 @@ QB_AVX2 static uint16_t avx2_absmax_bits16(const uint16_t *src, size_t n) {
 QB_AVX2 static int avx2_encode_q8_0(uint8_t *dst, const float *src, size_t n) {
 	int status = q8_0_status(avx2_absmax_bits(src, n));
 	if (status == QB_OK)
-		avx2_encode_q8_0_any(dst, src, n, QB_SRC_F32);
+		avx2_encode_absmax_any(dst, src, n, QB_SRC_F32, QB_Q8_0_BYTES);
 	return status;
 }
 
 QB_AVX2 static int avx2_encode_q8_0_f16(uint8_t *dst, const uint16_t *src, size_t n) {
 	int status = q8_0_status16(avx2_absmax_bits16(src, n), QB_SRC_F16);
 	if (status == QB_OK)
-		avx2_encode_q8_0_any(dst, src, n, QB_SRC_F16);
+		avx2_encode_absmax_any(dst, src, n, QB_SRC_F16, QB_Q8_0_BYTES);
 	return status;
 }
 
 QB_AVX2 static int avx2_encode_q8_0_bf16(uint8_t *dst, const uint16_t *src, size_t n) {
 	int status = q8_0_status16(avx2_absmax_bits16(src, n), QB_SRC_BF16);
 	if (status == QB_OK)
-		avx2_encode_q8_0_any(dst, src, n, QB_SRC_BF16);
+		avx2_encode_absmax_any(dst, src, n, QB_SRC_BF16, QB_Q8_0_BYTES);
 	return status;
 }
 
@@ -1787,6 +2153,34 @@ void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n) {
 	else
 		sc_decode_q8_0(dst, src, n);
 }
+
+// Q4_0 and Q4_1 have AVX2, scalar and llama.cpp-reference variants (no
+// NEON: QB_SIMD runs the scalar code off x86-64).
+#if defined(QB_X86)
+#define QB_Q4_SIMD(name, ...) avx2_##name(__VA_ARGS__)
+#else
+#define QB_Q4_SIMD(name, ...) sc_##name(__VA_ARGS__)
+#endif
+#define QB_Q4_DISPATCH(name, ...)                                                                  \
+	switch (v) {                                                                                   \
+	case QB_SIMD:                                                                                  \
+		return QB_Q4_SIMD(name, __VA_ARGS__);                                                      \
+	default:                                                                                       \
+		return sc_##name(__VA_ARGS__);                                                             \
+	}
+
+int qb_encode_q4_0(int v, uint8_t *dst, const float *src, size_t n) {
+	if (v == QB_LLAMA_REF)
+		return llama_encode_q4(dst, src, n, QB_Q4_0);
+	QB_Q4_DISPATCH(encode_q4_0, dst, src, n)
+}
+int qb_encode_q4_1(int v, uint8_t *dst, const float *src, size_t n) {
+	if (v == QB_LLAMA_REF)
+		return llama_encode_q4(dst, src, n, QB_Q4_1);
+	QB_Q4_DISPATCH(encode_q4_1, dst, src, n)
+}
+void qb_decode_q4_0(int v, float *dst, const uint8_t *src, size_t n) { QB_Q4_DISPATCH(decode_q4_0, dst, src, n) }
+void qb_decode_q4_1(int v, float *dst, const uint8_t *src, size_t n) { QB_Q4_DISPATCH(decode_q4_1, dst, src, n) }
 
 // The static quantizers have SIMD, AVX-512 and scalar variants.
 int qb_quantize_absmax_with(int v, int8_t *dst, const float *src, size_t n, float scale) {

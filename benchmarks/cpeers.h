@@ -12,7 +12,7 @@ enum {
 	QB_SIMD = 0,   // intrinsics: AVX2+F16C on x86-64, NEON on arm64
 	QB_SCALAR = 1, // plain C loops, the compiler may auto-vectorise them
 	QB_AVX512 = 2, // AVX-512 intrinsics (x86-64), VCVTNEPS2BF16 for BF16
-	QB_LLAMA_REF = 3, // llama.cpp's reference Q8_0 encoder, scalar (Q8_0 only)
+	QB_LLAMA_REF = 3, // llama.cpp's reference GGUF encoders, scalar (Q8_0, Q4_0, Q4_1 only)
 };
 
 // Status of the whole quantizers.
@@ -148,6 +148,20 @@ int qb_encode_q8_0(int v, uint8_t *dst, const float *src, size_t n);
 int qb_encode_q8_0_f16(int v, uint8_t *dst, const uint16_t *src, size_t n);
 int qb_encode_q8_0_bf16(int v, uint8_t *dst, const uint16_t *src, size_t n);
 void qb_decode_q8_0(int v, float *dst, const uint8_t *src, size_t n);
+
+// GGUF Q4_0 and Q4_1 (float32 only): n (a multiple of 32) values to and
+// from n/32 blocks of 18 or 20 bytes. The encoders check their input as
+// package quant's EncodeQ4_0 and EncodeQ4_1 do (one reduction, and only
+// where it finds a NaN, an infinity or a magnitude that may fail, a look
+// at each block in order) before they encode, and return the status of
+// the first failing block; on an error dst is left untouched.
+// QB_LLAMA_REF is llama.cpp's reference encoder as it is: no check,
+// always QB_OK, finite inputs only. QB_SIMD is AVX2+F16C on x86-64 and
+// the scalar code elsewhere (there is no NEON Q4 code).
+int qb_encode_q4_0(int v, uint8_t *dst, const float *src, size_t n);
+int qb_encode_q4_1(int v, uint8_t *dst, const float *src, size_t n);
+void qb_decode_q4_0(int v, float *dst, const uint8_t *src, size_t n);
+void qb_decode_q4_1(int v, float *dst, const uint8_t *src, size_t n);
 
 // qb_read ORs together every 8-byte word of p (and the tail bytes): a
 // read-only pass at memory speed, the "read" ceiling.

@@ -275,50 +275,90 @@ func cPeer(name string, v C.int) *Impl {
 			MaxAbsError: float64(r.max)}, nil
 	}
 	im.EncodeQ8_0 = func(dst []byte, src []float32) error {
-		checkQ8_0(len(dst), len(src))
+		checkEncode("Q8_0", kernels.Q8_0Bytes, len(dst), len(src))
 		return cStatus(C.qb_encode_q8_0(v, u8p(dst), f32p(src), C.size_t(len(src))))
 	}
 	im.EncodeQ8_0Float16 = func(dst []byte, src []uint16) error {
-		checkQ8_0(len(dst), len(src))
+		checkEncode("Q8_0", kernels.Q8_0Bytes, len(dst), len(src))
 		return cStatus(C.qb_encode_q8_0_f16(v, u8p(dst), u16p(src), C.size_t(len(src))))
 	}
 	im.EncodeQ8_0BFloat16 = func(dst []byte, src []uint16) error {
-		checkQ8_0(len(dst), len(src))
+		checkEncode("Q8_0", kernels.Q8_0Bytes, len(dst), len(src))
 		return cStatus(C.qb_encode_q8_0_bf16(v, u8p(dst), u16p(src), C.size_t(len(src))))
 	}
 	im.DecodeQ8_0 = func(dst []float32, src []byte) {
-		n := len(src) / kernels.Q8_0Bytes * kernels.Q8_0Values
-		if len(src)%kernels.Q8_0Bytes != 0 || len(dst) < n {
-			panic("benchmarks: DecodeQ8_0: " + strconv.Itoa(len(src)) + " bytes, " + strconv.Itoa(len(dst)) + " values")
-		}
+		n := checkDecode("Q8_0", kernels.Q8_0Bytes, len(dst), len(src))
 		C.qb_decode_q8_0(v, f32p(dst), u8p(src), C.size_t(n))
+	}
+	if v == C.QB_SIMD && runtime.GOARCH != "amd64" {
+		return im // no NEON Q4 code: c-scalar is the C Q4 peer there
+	}
+	im.EncodeQ4_0 = func(dst []byte, src []float32) error {
+		checkEncode("Q4_0", kernels.Q4_0Bytes, len(dst), len(src))
+		return cStatus(C.qb_encode_q4_0(v, u8p(dst), f32p(src), C.size_t(len(src))))
+	}
+	im.EncodeQ4_1 = func(dst []byte, src []float32) error {
+		checkEncode("Q4_1", kernels.Q4_1Bytes, len(dst), len(src))
+		return cStatus(C.qb_encode_q4_1(v, u8p(dst), f32p(src), C.size_t(len(src))))
+	}
+	im.DecodeQ4_0 = func(dst []float32, src []byte) {
+		n := checkDecode("Q4_0", kernels.Q4_0Bytes, len(dst), len(src))
+		C.qb_decode_q4_0(v, f32p(dst), u8p(src), C.size_t(n))
+	}
+	im.DecodeQ4_1 = func(dst []float32, src []byte) {
+		n := checkDecode("Q4_1", kernels.Q4_1Bytes, len(dst), len(src))
+		C.qb_decode_q4_1(v, f32p(dst), u8p(src), C.size_t(n))
 	}
 	return im
 }
 
-// llamaPeer is llama.cpp's reference Q8_0 encoder (quantize_row_q8_0_ref's
-// algorithm) in C: the same d as package quant, byte for byte, but q
-// rounded half away from zero against d before its rounding to binary16,
-// so that q may differ by one. Like llama.cpp it checks nothing (one
+// llamaPeer is llama.cpp's reference encoders in C: Q8_0
+// (quantize_row_q8_0_ref's algorithm), Q4_0 and Q4_1
+// (quantize_row_q4_0_ref's and quantize_row_q4_1_ref's): the same d (and
+// m) as package quant, byte for byte, but q rounded half away from zero
+// (Q8_0) or half up (Q4) against d (and min) before their rounding to
+// binary16, so that q may differ. Like llama.cpp it checks nothing (one
 // pass, no status): finite inputs only.
 func llamaPeer() *Impl {
 	return &Impl{
 		Name:    "c-llama-ref",
 		Kernels: &kernels.Set{Name: "c-llama-ref"},
 		EncodeQ8_0: func(dst []byte, src []float32) error {
-			checkQ8_0(len(dst), len(src))
+			checkEncode("Q8_0", kernels.Q8_0Bytes, len(dst), len(src))
 			C.qb_encode_q8_0(C.QB_LLAMA_REF, u8p(dst), f32p(src), C.size_t(len(src)))
+			return nil
+		},
+		EncodeQ4_0: func(dst []byte, src []float32) error {
+			checkEncode("Q4_0", kernels.Q4_0Bytes, len(dst), len(src))
+			C.qb_encode_q4_0(C.QB_LLAMA_REF, u8p(dst), f32p(src), C.size_t(len(src)))
+			return nil
+		},
+		EncodeQ4_1: func(dst []byte, src []float32) error {
+			checkEncode("Q4_1", kernels.Q4_1Bytes, len(dst), len(src))
+			C.qb_encode_q4_1(C.QB_LLAMA_REF, u8p(dst), f32p(src), C.size_t(len(src)))
 			return nil
 		},
 	}
 }
 
-// checkQ8_0 panics unless an encoding's values are whole Q8_0 blocks and
-// its bytes have room for them: the C side reads and writes them all.
-func checkQ8_0(bytes, values int) {
-	if values%kernels.Q8_0Values != 0 || bytes < values/kernels.Q8_0Values*kernels.Q8_0Bytes {
-		panic("benchmarks: Q8_0: " + strconv.Itoa(values) + " values, " + strconv.Itoa(bytes) + " bytes")
+// checkEncode panics unless an encoding's values are whole GGUF blocks of
+// 32 values and its bytes have room for them, blockBytes each: the C side
+// reads and writes them all.
+func checkEncode(format string, blockBytes, bytes, values int) {
+	if values%kernels.Q8_0Values != 0 || bytes < values/kernels.Q8_0Values*blockBytes {
+		panic("benchmarks: " + format + ": " + strconv.Itoa(values) + " values, " + strconv.Itoa(bytes) + " bytes")
 	}
+}
+
+// checkDecode panics unless a decoding's bytes are whole GGUF blocks of
+// blockBytes and its values have room for them, and returns the number
+// of values.
+func checkDecode(format string, blockBytes, values, bytes int) int {
+	n := bytes / blockBytes * kernels.Q8_0Values
+	if bytes%blockBytes != 0 || values < n {
+		panic("benchmarks: Decode" + format + ": " + strconv.Itoa(bytes) + " bytes, " + strconv.Itoa(values) + " values")
+	}
+	return n
 }
 
 // scratch returns s resliced to n values, reallocated if it is too short.

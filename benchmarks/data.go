@@ -92,6 +92,7 @@ type Inputs struct {
 	pabf      []quant.AbsmaxParams
 	pzbf      []quant.ZeroPointParams
 	q8        [][]byte
+	q40, q41  [][]byte
 	pairs     [][]float32
 }
 
@@ -234,17 +235,29 @@ func (in *Inputs) ErrorPairs() [][]float32 {
 
 // Q8_0 returns the weights encoded as Q8_0 blocks (N must be a multiple
 // of 32).
-func (in *Inputs) Q8_0() [][]byte {
-	if in.q8 == nil {
+func (in *Inputs) Q8_0() [][]byte { return in.encoded(&in.q8, quant.Q8_0Bytes, Reference.EncodeQ8_0) }
+
+// Q4_0 returns the weights encoded as Q4_0 blocks (N must be a multiple
+// of 32).
+func (in *Inputs) Q4_0() [][]byte { return in.encoded(&in.q40, quant.Q4_0Bytes, Reference.EncodeQ4_0) }
+
+// Q4_1 returns the weights encoded as Q4_1 blocks (N must be a multiple
+// of 32).
+func (in *Inputs) Q4_1() [][]byte { return in.encoded(&in.q41, quant.Q4_1Bytes, Reference.EncodeQ4_1) }
+
+// encoded returns *bufs, first filled with the weights encoded by encode
+// into GGUF blocks of 32 values and blockBytes bytes.
+func (in *Inputs) encoded(bufs *[][]byte, blockBytes int, encode func([]byte, []float32) error) [][]byte {
+	if *bufs == nil {
 		for _, w := range in.F32() {
-			b := make([]byte, len(w)/quant.Q8_0Values*quant.Q8_0Bytes)
-			if err := Reference.EncodeQ8_0(b, w); err != nil {
+			b := make([]byte, len(w)/quant.Q8_0Values*blockBytes)
+			if err := encode(b, w); err != nil {
 				panic(err)
 			}
-			in.q8 = append(in.q8, b)
+			*bufs = append(*bufs, b)
 		}
 	}
-	return in.q8
+	return *bufs
 }
 
 // Buffers allocates count output buffers of n elements and writes every

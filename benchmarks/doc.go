@@ -38,6 +38,8 @@
 //     binary16 and BenchmarkEncodeQ8_0BFloat16 from bfloat16;
 //   - BenchmarkDecodeQ8_0 to float32, BenchmarkDecodeQ8_0Float16 and
 //     BenchmarkDecodeQ8_0BFloat16;
+//   - BenchmarkEncodeQ4_0 and BenchmarkEncodeQ4_1 from float32,
+//     BenchmarkDecodeQ4_0 and BenchmarkDecodeQ4_1 to float32;
 //   - the per-row quantizers BenchmarkQuantizeAbsmaxPerRow and
 //     BenchmarkQuantizeZeroPointPerRow on rows of RowLength = 4096 values,
 //     and BenchmarkQuantizeAbsmaxPerBlock and
@@ -79,8 +81,9 @@
 // interop benchmarks are float32 only. The 16-bit outputs have no C
 // peer. Each benchmark has sub-benchmarks size=<elements>/impl=<name>.
 // b.SetBytes counts the input bytes, so MB/s is input throughput (4 bytes
-// per float32, 2 per FP16/BF16, 1 per int8, 34/32 per Q8_0 value). Each
-// runs at the sizes that apply: whole 32-value blocks for Q8_0, whole rows
+// per float32, 2 per FP16/BF16, 1 per int8, 34/32 per Q8_0 value, 18/32
+// per Q4_0 and 20/32 per Q4_1 value). Each runs at the sizes that apply:
+// whole 32-value blocks for Q8_0, Q4_0 and Q4_1, whole rows
 // for the per-row quantizers (4096 is one row, 16M a 4096 × 4096 matrix).
 //
 // The parallel benchmarks (BenchmarkQuantizeAbsmaxParallel,
@@ -101,20 +104,31 @@
 //     reduction, parameters and quantization in that one call), built with
 //     -O3 -march=native. A cgo call costs tens of nanoseconds, which
 //     dominates at 256 elements: read the C columns at the larger sizes.
+//     Its Q4_0 and Q4_1 code is AVX2+F16C only: on arm64 c-simd has no Q4
+//     operations, and c-scalar is the C Q4 peer there.
 //   - c-avx512: the same with AVX-512, where the CPU has AVX512F/BW/VL; its
 //     FP32->BF16 is VCVTNEPS2BF16 (only with AVX512_BF16), which treats
 //     float32 subnormal inputs as zero: a documented difference, absent from
 //     the weights measured here.
 //   - c-scalar: the reference algorithm as a plain C loop at
 //     -O3 -march=native, which the compiler may auto-vectorise.
-//   - c-llama-ref (EncodeQ8_0 only): llama.cpp's reference Q8_0 encoder
-//     (quantize_row_q8_0_ref's algorithm) as a scalar C loop: the same d,
-//     but q = roundf(x*id), half away from zero, against d before its
-//     rounding to binary16, so that a q may differ by one.
+//   - c-llama-ref (EncodeQ8_0, EncodeQ4_0 and EncodeQ4_1 only): llama.cpp's
+//     reference encoders (the algorithms of quantize_row_q8_0_ref,
+//     quantize_row_q4_0_ref and quantize_row_q4_1_ref) as scalar C loops:
+//     the same d (and m), but for Q8_0 q = roundf(x*id), half away from
+//     zero, against d before its rounding to binary16, so that a q may
+//     differ by one; for Q4_0 q = min(15, (int)(x*id + 8.5)) and for Q4_1
+//     q = min(15, (int)((x - min)*id + 0.5)), half up, against d and min
+//     before their rounding, so that a q may differ by one plus
+//     |min - m|/d.
 //   - The C peers keep package quant's contract on failure: a call that
 //     returns an error writes nothing, to dst or params. So the C Q8_0
 //     encoders check their whole input first (one SIMD reduction: NaN,
-//     infinity, d beyond binary16), then encode, and the C per-row
+//     infinity, d beyond binary16), then encode; so do the C Q4 encoders,
+//     with quant's per-block look (first failing block's error) where the
+//     reduction finds a NaN, an infinity or a magnitude that may fail
+//     (for Q4_1, from 65520), which the weights never reach; and the C
+//     per-row
 //     quantizers compute and check every row's parameters (into a scratch
 //     array kept by the Go side), then quantize the rows: two passes over
 //     the input, as quant makes. c-llama-ref, like llama.cpp, checks
@@ -155,6 +169,14 @@
 //     into a float32 row (kept by the Go side) by the variant's own
 //     conversion, in both passes, and quantized as a float32 row. The C
 //     Q8_0 encoders widen in registers as they load.
+//   - The C Q4 encoders (c-simd) take four blocks per step as the Q8_0
+//     one does: Q4_0 from the blocks' max|x| (the sign of e, the first
+//     value of that magnitude, from two movemasks), Q4_1 from their
+//     order-key minima and maxima (a zero min takes its first
+//     occurrence's sign the same way), then VCVTPS2PH for d (and m), and
+//     the quants clamped in float32, rounded by VCVTPS2DQ and packed into
+//     nibbles. The decoders widen the nibbles, then multiply (Q4_1: then
+//     add m, a separate VADDPS).
 //   - x448: github.com/x448/float16, one element at a time (FP16 only).
 //   - copy, read and write, the ceilings: copy moves the input bytes into a
 //     buffer of the same size with Go's copy (memmove); read is a read-only

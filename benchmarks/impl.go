@@ -47,6 +47,11 @@ type Impl struct {
 	EncodeQ8_0Float16  func(dst []byte, src []uint16) error
 	EncodeQ8_0BFloat16 func(dst []byte, src []uint16) error
 	DecodeQ8_0         func(dst []float32, src []byte)
+	// GGUF Q4_0 and Q4_1 from and to float32.
+	EncodeQ4_0 func(dst []byte, src []float32) error
+	DecodeQ4_0 func(dst []float32, src []byte)
+	EncodeQ4_1 func(dst []byte, src []float32) error
+	DecodeQ4_1 func(dst []float32, src []byte)
 	// The per-row quantizers take a row-major matrix of cols columns.
 	QuantizeAbsmaxPerRow    func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error
 	QuantizeZeroPointPerRow func(dst []int8, params []quant.ZeroPointParams, src []float32, cols int) error
@@ -99,6 +104,7 @@ var KernelNames = []string{
 	"DequantizeAbsmax", "DequantizeZeroPoint", "DequantizeZeroPointFloat16", "DequantizeZeroPointBFloat16",
 	"EncodeQ8_0", "EncodeQ8_0Float16", "EncodeQ8_0BFloat16",
 	"DecodeQ8_0", "DecodeQ8_0Float16", "DecodeQ8_0BFloat16",
+	"EncodeQ4_0", "DecodeQ4_0", "EncodeQ4_1", "DecodeQ4_1",
 	"QuantizeAbsmaxPerRow", "QuantizeZeroPointPerRow",
 	"QuantizeAbsmaxPerRowFloat16", "QuantizeZeroPointPerRowFloat16",
 	"QuantizeAbsmaxPerRowBFloat16", "QuantizeZeroPointPerRowBFloat16",
@@ -159,7 +165,7 @@ func KernelOp(kernel string) (op string, impls []*Impl) {
 }
 
 // KernelSizes returns the sizes, among sizes, that kernel is measured at:
-// whole Q8_0 blocks for Q8_0, whole rows for the per-row quantizers, and
+// whole 32-value blocks for Q8_0, Q4_0 and Q4_1, whole rows for the per-row quantizers, and
 // for the parallel kernels only inputs that a parallel call splits
 // (quant.ParallelMin values or more).
 func KernelSizes(kernel string, sizes []int) []int {
@@ -167,7 +173,7 @@ func KernelSizes(kernel string, sizes []int) []int {
 	var out []int
 	for _, n := range sizes {
 		switch {
-		case strings.Contains(op, "Q8_0") && n%quant.Q8_0Values != 0:
+		case ggufBlocks(op) && n%quant.Q8_0Values != 0: // Q4Values too
 		case grouped(op) && n%groupLength(op) != 0:
 		case op != kernel && n < quant.ParallelMin:
 		default:
@@ -175,6 +181,23 @@ func KernelSizes(kernel string, sizes []int) []int {
 		}
 	}
 	return out
+}
+
+// ggufBlocks reports whether op encodes or decodes GGUF blocks of 32
+// values (Q8_0, Q4_0, Q4_1).
+func ggufBlocks(op string) bool {
+	return strings.Contains(op, "Q8_0") || strings.Contains(op, "Q4_")
+}
+
+// ggufBlockBytes returns the bytes of one block of op's GGUF format.
+func ggufBlockBytes(op string) int {
+	switch {
+	case strings.Contains(op, "Q4_0"):
+		return quant.Q4_0Bytes
+	case strings.Contains(op, "Q4_1"):
+		return quant.Q4_1Bytes
+	}
+	return quant.Q8_0Bytes
 }
 
 // Has reports whether im implements the operation named op (a kernel of
@@ -225,6 +248,14 @@ func (im *Impl) Has(op string) bool {
 		return im.DecodeQ8_0Float16 != nil
 	case "DecodeQ8_0BFloat16":
 		return im.DecodeQ8_0BFloat16 != nil
+	case "EncodeQ4_0":
+		return im.EncodeQ4_0 != nil
+	case "DecodeQ4_0":
+		return im.DecodeQ4_0 != nil
+	case "EncodeQ4_1":
+		return im.EncodeQ4_1 != nil
+	case "DecodeQ4_1":
+		return im.DecodeQ4_1 != nil
 	case "QuantizeAbsmaxPerRow", "QuantizeAbsmaxPerBlock":
 		return im.QuantizeAbsmaxPerRow != nil
 	case "QuantizeZeroPointPerRow", "QuantizeZeroPointPerBlock":
@@ -308,6 +339,10 @@ func API() *Impl {
 			return quant.EncodeQ8_0(dst, as16[quant.BFloat16](src))
 		},
 		DecodeQ8_0: quant.DecodeQ8_0[float32],
+		EncodeQ4_0: quant.EncodeQ4_0[float32],
+		DecodeQ4_0: quant.DecodeQ4_0[float32],
+		EncodeQ4_1: quant.EncodeQ4_1[float32],
+		DecodeQ4_1: quant.DecodeQ4_1[float32],
 		QuantizeAbsmaxPerRow: func(dst []int8, params []quant.AbsmaxParams, src []float32, cols int) error {
 			return quant.QuantizeAbsmaxGroups(dst, params, src, quant.PerRow(cols))
 		},
@@ -493,6 +528,32 @@ func FromSet(k *kernels.Set) *Impl {
 		im.DecodeQ8_0 = func(dst []float32, src []byte) {
 			defer dispatch.Swap(dispatch.Swap(k))
 			api.DecodeQ8_0(dst, src)
+		}
+	}
+	// EncodeQ4_0 checks with the reduction kernel, EncodeQ4_1 too (and,
+	// beyond 65520 in magnitude, each block with MinMaxKeys).
+	if k.AbsMaxBits != nil && k.EncodeQ4_0 != nil {
+		im.EncodeQ4_0 = func(dst []byte, src []float32) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.EncodeQ4_0(dst, src)
+		}
+	}
+	if k.AbsMaxBits != nil && k.MinMaxKeys != nil && k.EncodeQ4_1 != nil {
+		im.EncodeQ4_1 = func(dst []byte, src []float32) error {
+			defer dispatch.Swap(dispatch.Swap(k))
+			return api.EncodeQ4_1(dst, src)
+		}
+	}
+	if k.DecodeQ4_0 != nil {
+		im.DecodeQ4_0 = func(dst []float32, src []byte) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DecodeQ4_0(dst, src)
+		}
+	}
+	if k.DecodeQ4_1 != nil {
+		im.DecodeQ4_1 = func(dst []float32, src []byte) {
+			defer dispatch.Swap(dispatch.Swap(k))
+			api.DecodeQ4_1(dst, src)
 		}
 	}
 	if k.Float16.DecodeQ8_0 != nil {

@@ -104,6 +104,7 @@ func TestImplsMatchReference(t *testing.T) {
 			checkDequantizers(t, im, r)
 			checkDequantizers16(t, im, r)
 			checkQ8_0Impl(t, im, r)
+			checkQ4Impl(t, im, r)
 			checkPerRow(t, im)
 			checkPerRow16(t, im)
 			checkFake(t, im, r)
@@ -1397,46 +1398,15 @@ func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
 		}
 	}
 	// got is stale, with a canary past the end.
-	encoded := func(n int) (got, want []byte) {
-		size := n / quant.Q8_0Values * quant.Q8_0Bytes
-		got, want = bytes.Repeat([]byte{stale}, size+1), make([]byte, size)
-		got[size] = 0xA5
-		return got, want
-	}
-	llama := im.Name == "c-llama-ref"
+	encoded := func(n int) (got, want []byte) { return encodedBuffers(n, quant.Q8_0Bytes) }
 	if im.EncodeQ8_0 != nil {
-		qdiffs := 0
-		for _, in := range append(slices.Clone(valid), failing...) {
-			got, want := encoded(len(in))
-			werr := Reference.EncodeQ8_0(want, in)
-			if llama && werr != nil {
-				continue // no status: finite inputs only
-			}
-			gerr := im.EncodeQ8_0(got[:len(want)], in)
-			if got[len(want)] != 0xA5 {
-				t.Fatalf("EncodeQ8_0(%v): wrote past the end", short(in))
-			}
-			if !sameErr(gerr, werr) {
-				t.Fatalf("EncodeQ8_0(%v): error %v, want %v", short(in), gerr, werr)
-			}
-			if werr != nil {
-				if !allAre(got[:len(want)], stale) {
-					t.Fatalf("EncodeQ8_0(%v): failed (%v) but wrote dst, first at byte %d",
-						short(in), gerr, firstDiff(got, bytes.Repeat([]byte{stale}, len(want))))
-				}
-				continue
-			}
-			got = got[:len(want)]
-			if !llama {
-				if !bytes.Equal(got, want) {
-					t.Fatalf("EncodeQ8_0(%v): first difference at byte %d", short(in), firstDiff(got, want))
-				}
-				continue
-			}
-			n := checkLlamaQ8_0(t, in, got, want)
-			qdiffs += n
+		var approx func(t *testing.T, in []float32, got, want []byte) int
+		if im.Name == "c-llama-ref" {
+			approx = checkLlamaQ8_0
 		}
-		if llama {
+		qdiffs := checkEncoder(t, "EncodeQ8_0", im.EncodeQ8_0, Reference.EncodeQ8_0, quant.Q8_0Bytes,
+			append(slices.Clone(valid), failing...), approx)
+		if approx != nil {
 			t.Logf("EncodeQ8_0: %d quants one away from package quant's (rounding half away from zero against d before binary16)", qdiffs)
 		}
 	}
@@ -1517,16 +1487,67 @@ func checkQ8_0Impl(t *testing.T, im *Impl, r *rand.Rand) {
 		}
 	}
 	if im.DecodeQ8_0 != nil {
-		checkDecoder(t, "DecodeQ8_0", im.DecodeQ8_0, Reference.DecodeQ8_0, q8_0DecodeInput(r), 12345, math.Float32bits)
+		checkDecoder(t, "DecodeQ8_0", im.DecodeQ8_0, Reference.DecodeQ8_0, ggufDecodeInput(r, quant.Q8_0Bytes),
+			quant.Q8_0Bytes, 12345, math.Float32bits)
 	}
 	checkDecode16(t, im, r)
 }
 
-// q8_0DecodeInput returns 2^16 Q8_0 blocks, block b with d = b (every
-// binary16, infinities and NaNs too: decoding does not check) and random
-// quants, and 3 bytes more for the offsets.
-func q8_0DecodeInput(r *rand.Rand) []byte {
-	const size = quant.Q8_0Bytes
+// encodedBuffers returns the outputs of an encoding of n values into
+// blocks of 32 values and size bytes: got stale, with a canary (0xA5) past
+// the end, and want.
+func encodedBuffers(n, size int) (got, want []byte) {
+	nb := n / quant.Q8_0Values * size
+	got, want = bytes.Repeat([]byte{stale}, nb+1), make([]byte, nb)
+	got[nb] = 0xA5
+	return got, want
+}
+
+// checkEncoder compares the float32 GGUF encoder got (blocks of 32 values
+// and size bytes) with the reference ref on inputs: the same error, dst
+// untouched on one, and the same bytes, nothing written past the end.
+// With approx (c-llama-ref, which has no status) the inputs that fail
+// are skipped and approx holds the encodings to ref's, returning how many
+// quants differ; checkEncoder returns their sum.
+func checkEncoder(t *testing.T, kernel string, got, ref func([]byte, []float32) error, size int, inputs [][]float32,
+	approx func(t *testing.T, in []float32, got, want []byte) int) int {
+	t.Helper()
+	qdiffs := 0
+	for _, in := range inputs {
+		g, want := encodedBuffers(len(in), size)
+		werr := ref(want, in)
+		if approx != nil && werr != nil {
+			continue // no status: finite inputs only
+		}
+		gerr := got(g[:len(want)], in)
+		if g[len(want)] != 0xA5 {
+			t.Fatalf("%s(%v): wrote past the end", kernel, short(in))
+		}
+		if !sameErr(gerr, werr) {
+			t.Fatalf("%s(%v): error %v, want %v", kernel, short(in), gerr, werr)
+		}
+		if werr != nil {
+			if !allAre(g[:len(want)], stale) {
+				t.Fatalf("%s(%v): failed (%v) but wrote dst, first at byte %d",
+					kernel, short(in), gerr, firstDiff(g, bytes.Repeat([]byte{stale}, len(want))))
+			}
+			continue
+		}
+		g = g[:len(want)]
+		if approx != nil {
+			qdiffs += approx(t, in, g, want)
+		} else if !bytes.Equal(g, want) {
+			t.Fatalf("%s(%v): first difference at byte %d", kernel, short(in), firstDiff(g, want))
+		}
+	}
+	return qdiffs
+}
+
+// ggufDecodeInput returns 2^16 GGUF blocks of size bytes (Q8_0, Q4_0 or
+// Q4_1), block b with d = b (every binary16, infinities and NaNs too:
+// decoding does not check) and random quants (and for Q4_1 a random m),
+// and 3 bytes more for the offsets.
+func ggufDecodeInput(r *rand.Rand, size int) []byte {
 	src := make([]byte, 1<<16*size+3)
 	for i := range src {
 		src[i] = byte(r.Uint32())
@@ -1544,7 +1565,7 @@ func checkDecode16(t *testing.T, im *Impl, r *rand.Rand) {
 	if im.DecodeQ8_0Float16 == nil && im.DecodeQ8_0BFloat16 == nil {
 		return
 	}
-	src := q8_0DecodeInput(r)
+	src := ggufDecodeInput(r, quant.Q8_0Bytes)
 	for _, c := range []struct {
 		kernel   string
 		got, ref func([]uint16, []byte)
@@ -1553,18 +1574,18 @@ func checkDecode16(t *testing.T, im *Impl, r *rand.Rand) {
 		{"DecodeQ8_0BFloat16", im.DecodeQ8_0BFloat16, Reference.DecodeQ8_0BFloat16},
 	} {
 		if c.got != nil {
-			checkDecoder(t, c.kernel, c.got, c.ref, src, 0xBEEF, func(h uint16) uint16 { return h })
+			checkDecoder(t, c.kernel, c.got, c.ref, src, quant.Q8_0Bytes, 0xBEEF, func(h uint16) uint16 { return h })
 		}
 	}
 }
 
-// checkDecoder compares the Q8_0 decoder got with the reference ref on
-// the blocks of src, a few block counts at four alignments of src and
-// dst, with a canary past the end of dst. Values compare by bits (their
-// bit pattern).
-func checkDecoder[T any, B uint16 | uint32](t *testing.T, kernel string, got, ref func([]T, []byte), src []byte, canary T, bits func(T) B) {
+// checkDecoder compares the GGUF decoder got with the reference ref on
+// the blocks of src (size bytes each), a few block counts at four
+// alignments of src and dst, with a canary past the end of dst. Values
+// compare by bits (their bit pattern).
+func checkDecoder[T any, B uint16 | uint32](t *testing.T, kernel string, got, ref func([]T, []byte), src []byte, size int,
+	canary T, bits func(T) B) {
 	t.Helper()
-	const size = quant.Q8_0Bytes
 	for _, blocks := range []int{0, 1, 2, 3, 5, 1 << 16} {
 		for off := range 4 {
 			if off+blocks*size > len(src) {
@@ -1838,4 +1859,179 @@ func short2[P any](p []P) string {
 		return fmt.Sprintf("%+v... (%d)", p[:4], len(p))
 	}
 	return fmt.Sprintf("%+v", p)
+}
+
+// q4Inputs returns float32 inputs of whole Q4 blocks for both formats:
+// Q8_0's (weights at every block count and alignment, its corners, its
+// failing inputs), then blocks that reach the corners of the Q4
+// algorithms, as one input and each alone, then inputs with failing
+// blocks in either order. Which fail depends on the format: the
+// reference decides.
+func q4Inputs(r *rand.Rand) [][]float32 {
+	const bs = quant.Q4Values
+	valid, failing := q8_0Inputs(r)
+	inputs := append(valid, failing...)
+	var corners []float32
+	block := func(f func(j int) float32) {
+		for j := range bs {
+			corners = append(corners, f(j))
+		}
+	}
+	negZero := float32(math.Copysign(0, -1))
+	zeros := []float32{negZero, 0}
+	// Zeros: Q4_0's e is +0 whatever their signs, Q4_1's min the first
+	// zero (after positive values too).
+	for k := range 2 {
+		block(func(j int) float32 { return zeros[(j+k)%2] })
+		block(func(j int) float32 {
+			if j < 3 {
+				return float32(j + 1)
+			}
+			return zeros[(j+k)%2]
+		})
+	}
+	// Magnitude ties of opposite signs: e is the first.
+	for _, sign := range []float32{1, -1} {
+		block(func(j int) float32 {
+			switch j {
+			case 4:
+				return 3 * sign
+			case 9:
+				return -3 * sign
+			}
+			return float32(j-16) / 8
+		})
+	}
+	// d on and next to the rounding ties of binary16 (normal and
+	// subnormal), with x/d at every half integer: Q4_0 (e/-8 = t), and
+	// Q4_1 (min = -8t, max = 7t).
+	for _, d := range []uint16{0x0000, 0x0001, 0x0002, 0x0003, 0x03FF, 0x0400, 0x1400, 0x3C00, 0x3C01, 0x7BFE} {
+		tie := (fallback.FromFloat16(d) + fallback.FromFloat16(d+1)) / 2
+		for _, s := range []float32{tie, math.Nextafter32(tie, 0), math.Nextafter32(tie, 1e30)} {
+			block(func(j int) float32 {
+				if j == 5 {
+					return -8 * s
+				}
+				return s * float32(j-16) / 2
+			})
+			block(func(j int) float32 { return s * float32(min(j-16, 14)) / 2 })
+		}
+	}
+	// Q4_1: a min far from zero against the range (m's rounding moves
+	// every quant and the clamp binds), one beyond binary16 (failing), and
+	// values beyond 65520 with a representable min and d (valid: Q4_1's
+	// per-block check).
+	for _, base := range []float32{1000, -1000, 0.3, -65504} {
+		block(func(j int) float32 { return base + float32(j)*base*1e-4 })
+	}
+	block(func(j int) float32 { return float32(j) * 3000 })
+	// Weights scaled so that d spans binary16's range and beyond.
+	w := Weights(4*bs, 29)
+	for e := -40; e <= 24; e += 2 {
+		base := r.IntN(3) * bs
+		scale := float32(math.Ldexp(1+r.Float64(), e))
+		block(func(j int) float32 { return w[base+j] * scale })
+	}
+	inputs = append(inputs, corners)
+	for b := 0; b < len(corners)/bs; b++ {
+		inputs = append(inputs, corners[b*bs:(b+1)*bs])
+	}
+	// Failing blocks: the first one decides the error.
+	nan, inf, big := float32(math.NaN()), float32(math.Inf(1)), float32(1e7)
+	for _, pair := range [][2]float32{{nan, big}, {big, nan}, {inf, -big}, {-big, -inf}, {70000, -70000}, {-70000, nan}} {
+		in := Weights(6*bs, 31)
+		in[bs+3], in[4*bs+30] = pair[0], pair[1]
+		inputs = append(inputs, in)
+	}
+	return inputs
+}
+
+func checkQ4Impl(t *testing.T, im *Impl, r *rand.Rand) {
+	if im.EncodeQ4_0 == nil && im.EncodeQ4_1 == nil && im.DecodeQ4_0 == nil && im.DecodeQ4_1 == nil {
+		return
+	}
+	inputs := q4Inputs(r)
+	llama := im.Name == "c-llama-ref"
+	for _, c := range []struct {
+		kernel   string
+		got, ref func([]byte, []float32) error
+		size     int
+		approx   func(t *testing.T, in []float32, got, want []byte) int
+	}{
+		{"EncodeQ4_0", im.EncodeQ4_0, Reference.EncodeQ4_0, quant.Q4_0Bytes, checkLlamaQ4},
+		{"EncodeQ4_1", im.EncodeQ4_1, Reference.EncodeQ4_1, quant.Q4_1Bytes, checkLlamaQ4},
+	} {
+		if c.got == nil {
+			continue
+		}
+		errs := 0
+		for _, in := range inputs {
+			if c.ref(make([]byte, len(in)/quant.Q4Values*c.size), in) != nil {
+				errs++
+			}
+		}
+		if errs == 0 || errs == len(inputs) {
+			t.Fatalf("%s: %d of %d inputs fail: the checks need both kinds", c.kernel, errs, len(inputs))
+		}
+		if !llama {
+			c.approx = nil
+		}
+		n := checkEncoder(t, c.kernel, c.got, c.ref, c.size, inputs, c.approx)
+		if llama {
+			t.Logf("%s: %d quants differ from package quant's (rounding half up against d and min before binary16)", c.kernel, n)
+		}
+	}
+	if im.DecodeQ4_0 != nil {
+		checkDecoder(t, "DecodeQ4_0", im.DecodeQ4_0, Reference.DecodeQ4_0, ggufDecodeInput(r, quant.Q4_0Bytes),
+			quant.Q4_0Bytes, 12345, math.Float32bits)
+	}
+	if im.DecodeQ4_1 != nil {
+		checkDecoder(t, "DecodeQ4_1", im.DecodeQ4_1, Reference.DecodeQ4_1, ggufDecodeInput(r, quant.Q4_1Bytes),
+			quant.Q4_1Bytes, 12345, math.Float32bits)
+	}
+}
+
+// checkLlamaQ4 holds llama.cpp's reference Q4_0 or Q4_1 encoding got (the
+// format by its length) to package quant's want: the same d (and m) in
+// every block, and where d is a normal binary16, quants at most
+// 1 + |min - m|/d apart (Q4_0 has no min): d's relative rounding error,
+// below 2^-11, moves x/d by less than 16 * 2^-11, and llama.cpp's
+// subtracting min rather than m by |min - m|/d more. It returns how many
+// differ.
+func checkLlamaQ4(t *testing.T, in []float32, got, want []byte) int {
+	t.Helper()
+	size := quant.Q4_0Bytes
+	if len(want) == len(in)/quant.Q4Values*quant.Q4_1Bytes {
+		size = quant.Q4_1Bytes
+	}
+	head, diffs := size-quant.Q4Values/2, 0
+	for b := 0; b < len(want)/size; b++ {
+		g, w := got[b*size:(b+1)*size], want[b*size:(b+1)*size]
+		if !bytes.Equal(g[:head], w[:head]) {
+			t.Fatalf("c-llama-ref Q4 (%d bytes)(%v): block %d: d, m = % x, want % x", size, short(in), b, g[:head], w[:head])
+		}
+		if w[1]&0x7C == 0 { // zero or subnormal d: too coarse for the bound
+			continue
+		}
+		bound := 1
+		if size == quant.Q4_1Bytes {
+			lo, _ := fallback.Q4_1Range(in[b*quant.Q4Values : (b+1)*quant.Q4Values])
+			d := fallback.FromFloat16(binary.LittleEndian.Uint16(w))
+			m := fallback.FromFloat16(binary.LittleEndian.Uint16(w[2:]))
+			bound += int(math.Abs(float64(lo)-float64(m))/float64(d) + 0.01)
+		}
+		for j := head; j < size; j++ {
+			for _, sh := range []uint{0, 4} {
+				dq := int(g[j]>>sh&15) - int(w[j]>>sh&15)
+				if dq != 0 {
+					diffs++
+				}
+				if dq > bound || -dq > bound {
+					t.Fatalf("c-llama-ref Q4 (%d bytes)(%v): block %d: byte %d: %#02x, package quant gives %#02x (bound %d)",
+						size, short(in), b, j, g[j], w[j], bound)
+				}
+			}
+		}
+	}
+	return diffs
 }

@@ -1,7 +1,7 @@
 // Command summary prints two tables from the raw results of the benchmark
 // suite: for each kernel and size, the median throughput of the public
 // API ("quant") and how it compares with the C intrinsics peer, x448,
-// llama.cpp's reference Q8_0 encoder, the pure-Go reference and the read
+// llama.cpp's reference GGUF encoders, the pure-Go reference and the read
 // ceiling; then, for the parallel benchmarks, the throughput of the API on
 // 1, 2, ... goroutines and the speedup over one.
 //
@@ -76,6 +76,13 @@ var traffic = map[string]struct{ in, passes, out float64 }{
 	"DecodeQ8_0":         {q8_0Bytes, 1, 4},
 	"DecodeQ8_0Float16":  {q8_0Bytes, 1, 2},
 	"DecodeQ8_0BFloat16": {q8_0Bytes, 1, 2},
+	// EncodeQ4_0 and EncodeQ4_1 check the same way (the per-block look
+	// that may follow, from 65520 in magnitude, never runs on the
+	// weights): two passes.
+	"EncodeQ4_0": {4, 2, q4_0Bytes},
+	"EncodeQ4_1": {4, 2, q4_1Bytes},
+	"DecodeQ4_0": {q4_0Bytes, 1, 4},
+	"DecodeQ4_1": {q4_1Bytes, 1, 4},
 	// The grouped quantizers, from float32 and from 16-bit sources.
 	"QuantizeAbsmaxPerRow":              {4, 2, 1},
 	"QuantizeZeroPointPerRow":           {4, 2, 1},
@@ -153,8 +160,13 @@ func bound(run *results.Run, k string, n int) (b float64, ok bool) {
 	return 1 / secs, true
 }
 
-// q8_0Bytes is the size of a Q8_0 value: a 34-byte block per 32 values.
-const q8_0Bytes = 34.0 / 32
+// q8_0Bytes, q4_0Bytes and q4_1Bytes are the sizes of a Q8_0, Q4_0 and
+// Q4_1 value: a 34-, 18- or 20-byte block per 32 values.
+const (
+	q8_0Bytes = 34.0 / 32
+	q4_0Bytes = 18.0 / 32
+	q4_1Bytes = 20.0 / 32
+)
 
 // rowLength is benchmarks.RowLength, the row length of the per-row kernels.
 const rowLength = 4096
@@ -199,7 +211,7 @@ func write(w io.Writer, run *results.Run, md bool) {
 		fmt.Fprintln(w, "Throughput of input bytes (medians); vs X = quant / X (>1: quant faster); of read = quant / read ceiling;")
 		fmt.Fprintln(w, "of bound = quant / the speed of memory traffic alone: the input read once per pass at the read ceiling, plus")
 		fmt.Fprintln(w, "the output written at the write ceiling (ordinary stores of the output bytes);")
-		fmt.Fprintln(w, "EncodeQ8_0, PerRow and PerBlock make two passes: every block or row is checked before anything is written,")
+		fmt.Fprintln(w, "EncodeQ8_0, EncodeQ4_0, EncodeQ4_1, PerRow and PerBlock make two passes: every block or row is checked before anything is written,")
 		fmt.Fprintln(w, "in quant and the C peers alike; c-llama-ref checks nothing and makes one);")
 		fmt.Fprintln(w, "PerRow sizes are rows x 4096 values, PerBlock blocks of 32; targets (every kernel, by size): 256 ≥ 2x c-simd; 4K, 64K ≥ 1x c-simd;")
 		fmt.Fprintln(w, "16M ≥ 0.95x c-simd, ≥ 0.9x the fastest C peer (c-simd, c-scalar, c-avx512) and ≥ 90% of bound; FP16 at 4K ≥ 30x x448.")
