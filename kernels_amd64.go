@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/qkernels/quant/dispatch"
+	"github.com/qkernels/quant/fallback"
 	"github.com/qkernels/quant/kernels"
 )
 
@@ -108,6 +109,9 @@ var avx2 = kernels.Set{
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedAVX2,
 	QuantizeZeroPointFused: quantizeZeroPointFusedAVX2,
+
+	// MulAddAtB: the AVX2 kernel is under way; the reference stands in.
+	MulAddAtB: fallback.MulAddAtB,
 }
 
 // The assembly kernels (*_amd64.s) process len(src) elements; the

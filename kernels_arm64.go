@@ -97,6 +97,9 @@ var neon = kernels.Set{
 
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,
+
+	// MulAddAtB: the NEON kernel is under way; the reference stands in.
+	MulAddAtB: fallback.MulAddAtB,
 }
 
 // neonBF16 is neon with BFCVTN for the float32 to bfloat16 conversion, on

@@ -57,6 +57,8 @@ var Kernels = kernels.Set{
 
 	QuantizeAbsmaxFused:    QuantizeAbsmaxFused,
 	QuantizeZeroPointFused: QuantizeZeroPointFused,
+
+	MulAddAtB: MulAddAtB,
 }
 
 // Float32ToFloat16 stores ToFloat16(x) for each x of src in dst.

@@ -230,6 +230,23 @@ type Set struct {
 	// product exact, the sum rounded once: a multiply, then an add, so
 	// that with d and m both NaN, d's NaN (quieted) is the result.
 	DecodeQ4_1 func(dst []float32, src []byte)
+
+	// MulAddAtB adds the matrix product Aᵀ·B to C, one fused multiply-add
+	// at a time in a fixed order: for i < m, j < n and p = 0, 1, ..., k-1
+	// in that order,
+	//
+	//	c[i*ldc+j] = fma(at[p*lda+i], b[p*ldb+j], c[i*ldc+j])
+	//
+	// where fma rounds a*b + c once to float32 (IEEE 754
+	// fusedMultiplyAdd). A is given transposed (k rows of m), B as k rows of
+	// n, C as m rows of n, each row-major with the stride given. The order
+	// per element is all that is fixed: kernels may visit elements in any
+	// order and split k anywhere, so the same inputs give the same bits
+	// whatever the blocking, SIMD width or tiling. m, n, k >= 0, strides at
+	// least the row lengths, slices long enough for every element named;
+	// inputs finite (a result that overflows is ±Inf; a NaN that follows
+	// from it has unspecified bits). C must not overlap A or B.
+	MulAddAtB func(c []float32, ldc int, at []float32, lda int, b []float32, ldb int, m, n, k int)
 }
 
 // Format16 holds the kernels for a 16-bit format (binary16 or bfloat16),
