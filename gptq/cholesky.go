@@ -1,0 +1,180 @@
+package gptq
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/qkernels/quant"
+	"github.com/qkernels/quant/fallback"
+)
+
+// ErrNotPositiveDefinite reports a Hessian that, after damping, has no
+// Cholesky factorization: more damping (Options.Damp) or more calibration
+// inputs usually help.
+var ErrNotPositiveDefinite = errors.New("Hessian not positive definite")
+
+// panel is the width of the column panels of the blocked factorizations:
+// the unblocked work inside a panel is O(n·panel²), the rest is
+// quant.MulAddAtB.
+const panel = 64
+
+// inverseCholesky returns U, upper triangular with a positive diagonal,
+// such that H⁻¹ = Uᵀ·U, for the symmetric n × n matrix h (only its upper
+// triangle is read). With J the reversal of rows and columns and
+// L·Lᵀ = J·H·J, U = J·L⁻¹·J: H⁻¹ = (J·L·Lᵀ·J)⁻¹ = (J·L⁻ᵀ·J)·(J·L⁻¹·J).
+func inverseCholesky(h []float32, n, workers int) ([]float32, error) {
+	a := make([]float32, n*n)
+	for i := range n {
+		for j := 0; j <= i; j++ {
+			a[i*n+j] = h[(n-1-i)*n+(n-1-j)]
+		}
+	}
+	if col, err := cholesky(a, n, workers); err != nil {
+		return nil, fmt.Errorf("gptq: %w: pivot of column %d is not positive", err, n-1-col)
+	}
+	x := invertLower(a, n, workers)
+	u := a // reuse: a is no longer needed
+	clear(u)
+	for i := range n {
+		for j := i; j < n; j++ {
+			u[i*n+j] = x[(n-1-i)*n+(n-1-j)]
+		}
+	}
+	return u, nil
+}
+
+// cholesky overwrites the lower triangle of the n × n matrix a with L,
+// a = L·Lᵀ (right-looking, by panels). It returns the column whose pivot
+// was not positive, with ErrNotPositiveDefinite.
+func cholesky(a []float32, n, workers int) (int, error) {
+	var y [panel * panel]float32
+	var below, belowT, negT []float32
+	for k0 := 0; k0 < n; k0 += panel {
+		kb := min(panel, n-k0)
+		// The diagonal block, unblocked.
+		for j := k0; j < k0+kb; j++ {
+			d := a[j*n+j]
+			for p := k0; p < j; p++ {
+				d = fallback.FMA32(-a[j*n+p], a[j*n+p], d)
+			}
+			if !(d > 0) || math.IsInf(float64(d), 0) {
+				return j, ErrNotPositiveDefinite
+			}
+			ljj := float32(math.Sqrt(float64(d)))
+			a[j*n+j] = ljj
+			for i := j + 1; i < k0+kb; i++ {
+				s := a[i*n+j]
+				for p := k0; p < j; p++ {
+					s = fallback.FMA32(-a[i*n+p], a[j*n+p], s)
+				}
+				a[i*n+j] = s / ljj
+			}
+		}
+		r0, rows := k0+kb, n-k0-kb
+		if rows == 0 {
+			break
+		}
+		// The panel below: L21 = A21·L11⁻ᵀ, as (A21ᵀ)ᵀ·(L11⁻¹)ᵀ.
+		invertSmallLower(y[:], a[k0*n+k0:], n, kb)
+		belowT = grow(belowT, kb*rows)
+		for i := range rows {
+			for p := range kb {
+				belowT[p*rows+i] = a[(r0+i)*n+k0+p]
+			}
+		}
+		yT := make([]float32, kb*kb)
+		for c := range kb {
+			for p := range kb {
+				yT[p*kb+c] = y[c*panel+p]
+			}
+		}
+		below = grow(below, rows*kb)
+		clear(below)
+		quant.MulAddAtB(below, kb, belowT, rows, yT, kb, rows, kb, kb, workers)
+		for i := range rows {
+			copy(a[(r0+i)*n+k0:(r0+i)*n+k0+kb], below[i*kb:(i+1)*kb])
+		}
+		// The trailing matrix: A22 -= L21·L21ᵀ, lower triangle only, in
+		// strips of rows.
+		negT = grow(negT, kb*rows)
+		for i := range rows {
+			for p := range kb {
+				v := below[i*kb+p]
+				belowT[p*rows+i], negT[p*rows+i] = v, -v
+			}
+		}
+		for i0 := 0; i0 < rows; i0 += stripRows {
+			m := min(stripRows, rows-i0)
+			quant.MulAddAtB(a[(r0+i0)*n+r0:], n, negT[i0:], rows, belowT, rows, m, i0+m, kb, workers)
+		}
+	}
+	return 0, nil
+}
+
+// invertLower returns L⁻¹ for the lower triangle L of the n × n matrix l,
+// by block rows: X_kk = L_kk⁻¹, X_k,0:k = -X_kk·(L_k,0:k·X_0:k,0:k).
+func invertLower(l []float32, n, workers int) []float32 {
+	x := make([]float32, n*n)
+	var y [panel * panel]float32
+	var lT, t, negYT []float32
+	for k0 := 0; k0 < n; k0 += panel {
+		kb := min(panel, n-k0)
+		invertSmallLower(y[:], l[k0*n+k0:], n, kb)
+		for i := range kb {
+			copy(x[(k0+i)*n+k0:(k0+i)*n+k0+kb], y[i*panel:i*panel+kb])
+		}
+		if k0 == 0 {
+			continue
+		}
+		// T = L_k,0:k·X_0:k,0:k (kb × k0), by column blocks of X, whose
+		// rows above a block's diagonal are zero and skipped.
+		lT = grow(lT, k0*kb)
+		for i := range kb {
+			for p := range k0 {
+				lT[p*kb+i] = l[(k0+i)*n+p]
+			}
+		}
+		t = grow(t, kb*k0)
+		clear(t)
+		for j0 := 0; j0 < k0; j0 += panel {
+			quant.MulAddAtB(t[j0:], k0, lT[j0*kb:], kb, x[j0*n+j0:], n, kb, panel, k0-j0, workers)
+		}
+		// X_k,0:k = (-X_kkᵀ)ᵀ·T.
+		negYT = grow(negYT, kb*kb)
+		for i := range kb {
+			for q := range kb {
+				negYT[q*kb+i] = -y[i*panel+q]
+			}
+		}
+		quant.MulAddAtB(x[k0*n:], n, negYT, kb, t, k0, kb, k0, kb, workers)
+	}
+	return x
+}
+
+// invertSmallLower writes the inverse of the kb × kb lower triangle of l
+// (stride n) to y (stride panel), column by column with one rounding per
+// multiply-add, in a fixed order.
+func invertSmallLower(y []float32, l []float32, n, kb int) {
+	for j := range kb {
+		y[j*panel+j] = 1 / l[j*n+j]
+		for i := j + 1; i < kb; i++ {
+			var s float32
+			for p := j; p < i; p++ {
+				s = fallback.FMA32(l[i*n+p], y[p*panel+j], s)
+			}
+			y[i*panel+j] = -s / l[i*n+i]
+		}
+		for i := 0; i < j; i++ {
+			y[i*panel+j] = 0
+		}
+	}
+}
+
+// grow returns s resliced or reallocated to length n.
+func grow(s []float32, n int) []float32 {
+	if cap(s) < n {
+		return make([]float32, n)
+	}
+	return s[:n]
+}
