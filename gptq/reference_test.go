@@ -201,6 +201,9 @@ func TestMatchesReference(t *testing.T) {
 				if ef >= en {
 					t.Errorf("%s %v act=%v: GPTQ's output error %g is not below RTN's %g", f.name, opt.Grid, act, ef, en)
 				}
+				if f.name == "correlated" && opt.Grid == Q4_0 && ef > 0.7*en {
+					t.Errorf("correlated inputs, Q4_0: GPTQ's error is %.3f× RTN's, above the 0.7 target", ef/en)
+				}
 				if ef > 1.05*er || ef < 0.95*er {
 					t.Errorf("%s %v act=%v: output error %g, the float64 reference's %g", f.name, opt.Grid, act, ef, er)
 				}
