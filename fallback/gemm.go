@@ -42,6 +42,9 @@ func FMA32(a, b, c float32) float32 {
 // A is at (k rows of m), B is b (k rows of n), C is c (m rows of n), all
 // row-major with the strides given.
 func MulAddAtB(c []float32, ldc int, at []float32, lda int, b []float32, ldb int, m, n, k int) {
+	if n == 0 || k == 0 {
+		return // nothing is named: c may even be empty
+	}
 	for i := range m {
 		row := c[i*ldc : i*ldc+n]
 		for p := range k {

@@ -3,7 +3,10 @@ package gptq
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/qkernels/quant"
 )
@@ -248,7 +251,6 @@ func newState(l *Layer, w, h []float32, opt Options) *state {
 		}
 		s.h, s.wt = hp, wp
 	}
-	s.buf = make([]float32, l.GroupSize)
 	return s
 }
 
@@ -297,21 +299,29 @@ func (s *state) run() error {
 		return err
 	}
 	if s.actOrder {
-		// ActOrder: every group's parameters from W as it stands.
+		// Every group's parameters from W as it stands.
 		s.static = make([]params, rows*(n/gs))
 		inv := make([]int, n)
 		for j, c := range s.perm {
 			inv[c] = j
 		}
-		for r := range rows {
-			for g := range n / gs {
-				for t := range gs {
-					s.buf[t] = s.wt[inv[g*gs+t]*rows+r]
-				}
-				if s.static[r*(n/gs)+g], err = s.groupParams(r, g, s.buf); err != nil {
-					return err
+		err := s.forRows(func(r0, r1 int, buf []float32) error {
+			for r := r0; r < r1; r++ {
+				for g := range n / gs {
+					for t := range gs {
+						buf[t] = s.wt[inv[g*gs+t]*rows+r]
+					}
+					p, err := s.groupParams(r, g, buf)
+					if err != nil {
+						return err
+					}
+					s.static[r*(n/gs)+g] = p
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	} else {
 		s.cur = make([]params, rows)
@@ -319,37 +329,104 @@ func (s *state) run() error {
 	errs := make([]float32, s.block*rows) // (q - w)/U_jj, a row per column of the block
 	for i1 := 0; i1 < n; i1 += s.block {
 		i2 := min(i1+s.block, n)
-		for j := i1; j < i2; j++ {
-			c := s.perm[j]
-			col := s.wt[j*rows : (j+1)*rows]
-			if s.cur != nil && j%gs == 0 {
-				for r := range rows {
-					for t := range gs {
-						s.buf[t] = s.wt[(j+t)*rows+r]
-					}
-					if s.cur[r], err = s.groupParams(r, j/gs, s.buf); err != nil {
-						return err
-					}
-				}
-			}
-			d := u[j*n+j]
-			e := errs[(j-i1)*rows : (j-i1+1)*rows]
-			for r, wv := range col {
-				p := s.cur
-				pi := r
-				if p == nil {
-					p, pi = s.static, r*(n/gs)+c/gs
-				}
-				q, back := s.r.round(wv, p[pi])
-				s.store(r, c, q)
-				e[r] = (back - wv) / d
-			}
-			// This column's error, into the rest of the block at once.
-			quant.MulAddAtB(s.wt[(j+1)*rows:], rows, u[j*n+j+1:], n, e, rows, i2-j-1, rows, 1, s.workers)
+		// Inside a block, each row depends on itself alone: chunks of
+		// rows run the whole block on their own, in cache, in parallel.
+		err := s.forRows(func(r0, r1 int, buf []float32) error {
+			return s.quantizeBlock(u, errs, i1, i2, r0, r1, buf)
+		})
+		if err != nil {
+			return err
 		}
 		// The block's errors, into every column after it.
 		if i2 < n {
 			quant.MulAddAtB(s.wt[i2*rows:], rows, u[i1*n+i2:], n, errs, rows, n-i2, rows, i2-i1, s.workers)
+		}
+	}
+	return nil
+}
+
+// quantizeBlock quantizes columns i1..i2-1 (in the order taken) of rows
+// r0..r1-1, spreading each column's error over the rest of the block, and
+// leaves the errors in errs, a row of rows values per column.
+func (s *state) quantizeBlock(u, errs []float32, i1, i2, r0, r1 int, buf []float32) error {
+	rows, n, gs := s.rows, s.n, s.l.GroupSize
+	for j := i1; j < i2; j++ {
+		c := s.perm[j]
+		if s.cur != nil && j%gs == 0 {
+			for r := r0; r < r1; r++ {
+				for t := range gs {
+					buf[t] = s.wt[(j+t)*rows+r]
+				}
+				p, err := s.groupParams(r, j/gs, buf)
+				if err != nil {
+					return err
+				}
+				s.cur[r] = p
+			}
+		}
+		d := u[j*n+j]
+		e := errs[(j-i1)*rows+r0 : (j-i1)*rows+r1]
+		for r := r0; r < r1; r++ {
+			var p params
+			if s.cur != nil {
+				p = s.cur[r]
+			} else {
+				p = s.static[r*(n/gs)+c/gs]
+			}
+			wv := s.wt[j*rows+r]
+			q, back := s.r.round(wv, p)
+			s.store(r, c, q)
+			e[r-r0] = (back - wv) / d
+		}
+		// This column's error, into the rest of the block.
+		quant.MulAddAtB(s.wt[(j+1)*rows+r0:], rows, u[j*n+j+1:], n, e, r1-r0, i2-j-1, r1-r0, 1, 1)
+	}
+	return nil
+}
+
+// rowChunk is how many rows a goroutine takes at a time: a block of
+// columns of them (128 × 64 float32, 32 KiB) stays in L1 or L2.
+const rowChunk = 64
+
+// forRows runs f over chunks of rows on up to s.workers goroutines, each
+// with a buffer of a group's length, and returns the error of the first
+// chunk that failed, so that the error too does not depend on scheduling.
+func (s *state) forRows(f func(r0, r1 int, buf []float32) error) error {
+	chunks := (s.rows + rowChunk - 1) / rowChunk
+	workers := s.workers
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, chunks)
+	errs := make([]error, chunks)
+	run := func(ch int, buf []float32) {
+		errs[ch] = f(ch*rowChunk, min((ch+1)*rowChunk, s.rows), buf)
+	}
+	if workers <= 1 {
+		buf := make([]float32, s.l.GroupSize)
+		for ch := range chunks {
+			if run(ch, buf); errs[ch] != nil {
+				return errs[ch]
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(workers)
+	for range workers {
+		go func() {
+			defer wg.Done()
+			buf := make([]float32, s.l.GroupSize)
+			for ch := int(next.Add(1)) - 1; ch < chunks; ch = int(next.Add(1)) - 1 {
+				run(ch, buf)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil

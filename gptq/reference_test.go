@@ -173,7 +173,11 @@ var fixtures = []struct {
 // TestMatchesReference compares the fast path with the float64 reference
 // and with rounding to nearest, on every fixture, grid and order.
 func TestMatchesReference(t *testing.T) {
-	for _, fx := range fixtures {
+	fxs := fixtures
+	if testing.Short() {
+		fxs = fxs[:1] // the correlated one, which carries the 0.7 target
+	}
+	for _, fx := range fxs {
 		f := newFixture(fx.name, fx.rows, fx.columns, fx.samples, fx.rank, fx.noise, fx.outliers, fx.dead, 5)
 		for _, base := range grids {
 			for _, act := range []bool{false, true} {
