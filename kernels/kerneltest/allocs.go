@@ -100,6 +100,8 @@ func kernelCall(k *kernels.Set, name string) func() {
 		return func() { k.AbsMaxBits16(u16) }
 	case "MinMaxKeys16":
 		return func() { k.MinMaxKeys16(u16) }
+	case "MulAddAtB":
+		return gemmCall(k.MulAddAtB)
 	}
 	// The blockwise kernels: blocks of 32 over most of maxLen values.
 	const block, count = 32, maxLen / 32

@@ -17,9 +17,11 @@ import (
 // inaccessible page begins, and on slices that start right after one, for
 // every length 0..300 (every GGUF block count 0..9; for the blockwise
 // kernels, block sizes up to 128 with counts 0..9, each slice against a
-// page of its own): a read or write past either end faults. Faults are
-// turned into test failures (runtime/debug.SetPanicOnFault); results are
-// compared with the reference too. Skipped if the pages cannot be mapped.
+// page of its own; for MulAddAtB, m up to 13 and n up to 35, C, A and B
+// each against a page of its own): a read or write past either end
+// faults. Faults are turned into test failures
+// (runtime/debug.SetPanicOnFault); results are compared with the
+// reference too. Skipped if the pages cannot be mapped.
 func GuardPages(t *testing.T, k *kernels.Set) {
 	t.Helper()
 	pg, err := newGuardPages()
@@ -381,6 +383,7 @@ func guardPages(t tb, k *kernels.Set, p *pages, only string) {
 		guardReduce(c, p, sums(k.ErrorSums, true), sums(fallback.ErrorSums, true), weights)
 		guardReduce(c, p, sums(k.ErrorSums, false), sums(fallback.ErrorSums, false), weights)
 	})
+	run("MulAddAtB", func(c *checker) { guardGemm(c, p, k.MulAddAtB) })
 	guardPages16(t, k, p, run)
 	guardPagesGGUF(k, p, run)
 	guardPagesBlocks(t, k, p, run)
@@ -476,6 +479,54 @@ func guardPagesGGUF(k *kernels.Set, p *pages, run func(name string, f func(c *ch
 			run(f.name+"."+cd.decodeName(), func(c *checker) {
 				guardShaped(c, p, cd.dec16(got), cd.dec16(ref), byteLens, decodedLen, random, explainDecode(cd, f.show))
 			})
+		}
+	}
+}
+
+// guardGemm runs MulAddAtB on every m up to 13 and n up to 35, each with
+// one of a few k, tight or with gaps between rows, C, A and B each in an
+// area of its own, all against the following page, all after the
+// preceding one, and C apart from A and B.
+func guardGemm(c *checker, p *pages, f func(c []float32, ldc int, at []float32, lda int, b []float32, ldb int, m, n, k int)) {
+	ks := []int{0, 1, 2, 5, 9, 17}
+	placements := []struct {
+		name       string
+		cEnd, aEnd bool // B is placed as A is
+	}{
+		{"all end at a guard page", true, true},
+		{"all start after a guard page", false, false},
+		{"C ends, A and B start", true, false},
+		{"C starts, A and B end", false, true},
+	}
+	for m := 0; m <= 13; m++ {
+		for n := 0; n <= 35; n++ {
+			if c.done() {
+				return
+			}
+			s := gemmShape{m, n, ks[(m*5+n)%len(ks)]}
+			at, b, c0 := gemmData(gemmNormal, uint64(m<<8|n), s)
+			want := gemmReference(s, at, b, c0)
+			gap := (m + n) % 2 * 3
+			lda, ldb, ldc := m+gap, n+gap, n+gap
+			for _, pl := range placements {
+				wc := place[float32](p, p.areas[0], gemmLen(m, n, ldc), pl.cEnd)
+				wa := place[float32](p, p.areas[1], gemmLen(s.k, m, lda), pl.aEnd)
+				wb := place[float32](p, p.areas[2], gemmLen(s.k, n, ldb), pl.aEnd)
+				fillRows(wc, c0, n, ldc)
+				fillRows(wa, at, m, lda)
+				fillRows(wb, b, n, ldb)
+				where := fmt.Sprintf("m=%d n=%d k=%d lda=%d ldb=%d ldc=%d %s", m, n, s.k, lda, ldb, ldc, pl.name)
+				if fault := protect(func() { f(wc, ldc, wa, lda, wb, ldb, m, n, s.k) }); fault != nil {
+					c.errorf("%s: %v", where, faultText(fault, p))
+					return
+				}
+				for i := range m * n {
+					if got := wc[i/n*ldc+i%n]; f32bits(got) != f32bits(want[i]) {
+						c.errorf("%s: C[%d][%d]: got %s, want %s", where, i/n, i%n, hex(got), hex(want[i]))
+						return
+					}
+				}
+			}
 		}
 	}
 }

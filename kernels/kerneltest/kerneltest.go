@@ -6,7 +6,10 @@
 // GGUF Q8_0, Q4_0 and Q4_1 kernels on every block count 0..9 and a few
 // large ones, every d and special parameters in every block position; the
 // blockwise kernels on block sizes 8..1024 with every block count 0..12
-// and a few large ones), at every start position within a 64-byte line,
+// and a few large ones; MulAddAtB on every m and n up to 40, each with
+// one of several k, and on a few large shapes, with and without gaps
+// between rows, at starts rotating through the line), at every start
+// position within a 64-byte line,
 // with guard bytes around every output and a check that the inputs are
 // left alone, on random data of several distributions and on special
 // values placed at every position. Exhaustive pushes every float32 bit
@@ -105,6 +108,7 @@ var checks = append([]kernelCheck{
 	{"BFloat16.QuantizePyTorch", func(k *kernels.Set) any { return k.BFloat16.QuantizePyTorch }, bfloat16Format.checkQuantizePyTorch},
 	{"BFloat16.QuantizeONNX", func(k *kernels.Set) any { return k.BFloat16.QuantizeONNX }, bfloat16Format.checkQuantizeONNX},
 	{"BFloat16.DequantizeAffine", func(k *kernels.Set) any { return k.BFloat16.DequantizeAffine }, bfloat16Format.checkDequantizeAffine},
+	{"MulAddAtB", func(k *kernels.Set) any { return k.MulAddAtB }, checkMulAddAtB},
 }, ggufChecks()...)
 
 // checkNamed returns the check of the kernel called name.

@@ -95,6 +95,9 @@ func wrapped() kernels.Set {
 		QuantizeZeroPointFused: func(d []int8, s []float32) (int32, int32, float32, int32) {
 			return f.QuantizeZeroPointFused(d, s)
 		},
+		MulAddAtB: func(c []float32, ldc int, at []float32, lda int, b []float32, ldb int, m, n, k int) {
+			f.MulAddAtB(c, ldc, at, lda, b, ldb, m, n, k)
+		},
 	}
 }
 
