@@ -760,7 +760,7 @@ var brokenKernels = []broken{
 // variant must be reported by Run's check for its kernel (or, for stray
 // reads, by GuardPages).
 func TestDetectsBrokenKernels(t *testing.T) {
-	for _, b := range slices.Concat(brokenKernels, broken16AndQ8_0, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused, brokenInterop, brokenQ4, plumbing(), narrowingQ4()) {
+	for _, b := range slices.Concat(brokenKernels, broken16AndQ8_0, brokenNarrowing, brokenBlocks, brokenDequantFMA, brokenFused, brokenInterop, brokenQ4, plumbing(), narrowingQ4(), brokenGemm) {
 		t.Run(b.kernel+"/"+strings.ReplaceAll(b.what, " ", "_"), func(t *testing.T) {
 			k := wrapped()
 			b.patch(&k)
