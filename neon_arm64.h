@@ -134,3 +134,18 @@
 #define UMAXV_16B(d, n) WORD $(0x6E30A800 | (n<<5) | d)
 // umaxp vd.8h, vn.8h, vm.8h
 #define UMAXP_8H(d, n, m) WORD $(0x6E60A400 | (m<<16) | (n<<5) | d)
+
+// Fused multiply-add by element (kernels.Set.MulAddAtB): each lane of vd
+// becomes vd + vn * (lane i of vm), rounded once, so that the four values
+// of one register serve four rows of an outer product. Go's assembler has
+// the vector form only (VFMLA). The lane is in bits H:L, so each lane is a
+// macro of its own.
+
+// fmla vd.4s, vn.4s, vm.s[0]
+#define FMLA_4S_LANE0(d, n, m) WORD $(0x4F801000 | (m<<16) | (n<<5) | d)
+// fmla vd.4s, vn.4s, vm.s[1]
+#define FMLA_4S_LANE1(d, n, m) WORD $(0x4FA01000 | (m<<16) | (n<<5) | d)
+// fmla vd.4s, vn.4s, vm.s[2]
+#define FMLA_4S_LANE2(d, n, m) WORD $(0x4F801800 | (m<<16) | (n<<5) | d)
+// fmla vd.4s, vn.4s, vm.s[3]
+#define FMLA_4S_LANE3(d, n, m) WORD $(0x4FA01800 | (m<<16) | (n<<5) | d)

@@ -85,6 +85,11 @@ var neonGolden = map[string]uint32{
 	"UMAXP_4S":   0x6EA3A441, // umaxp v1.4s, v2.4s, v3.4s
 	"UMAXP_8H":   0x6E63A441, // umaxp v1.8h, v2.8h, v3.8h
 	"UMAXV_16B":  0x6E30A841, // umaxv b1, v2.16b
+
+	"FMLA_4S_LANE0": 0x4F831041, // fmla v1.4s, v2.4s, v3.s[0]
+	"FMLA_4S_LANE1": 0x4FA31041, // fmla v1.4s, v2.4s, v3.s[1]
+	"FMLA_4S_LANE2": 0x4F831841, // fmla v1.4s, v2.4s, v3.s[2]
+	"FMLA_4S_LANE3": 0x4FA31841, // fmla v1.4s, v2.4s, v3.s[3]
 }
 
 // neonRegSets are the register numbers (d, n, m) each macro is probed
