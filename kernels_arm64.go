@@ -98,8 +98,7 @@ var neon = kernels.Set{
 	QuantizeAbsmaxFused:    quantizeAbsmaxFusedNEON,
 	QuantizeZeroPointFused: quantizeZeroPointFusedNEON,
 
-	// MulAddAtB: the NEON kernel is under way; the reference stands in.
-	MulAddAtB: fallback.MulAddAtB,
+	MulAddAtB: mulAddAtBNEON,
 }
 
 // neonBF16 is neon with BFCVTN for the float32 to bfloat16 conversion, on
@@ -197,6 +196,12 @@ func fakeQuantizePyTorchMaskNEON(dst, src []float32, mask []uint8, inv, scale fl
 
 //go:noescape
 func errorSumsNEON(x, y []float32) (sse, ss, maxAbs float64)
+
+// mulAddAtBNEON is in gemm_arm64.s: C += Aᵀ·B in register tiles of up to
+// 8x8, one FMLA per product.
+//
+//go:noescape
+func mulAddAtBNEON(c []float32, ldc int, at []float32, lda int, b []float32, ldb int, m, n, k int)
 
 //go:noescape
 func absMaxBits16NEON(src []uint16) uint16
