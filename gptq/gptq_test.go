@@ -50,7 +50,7 @@ func newFixture(name string, rows, columns, samples, rank int, noise float64, ou
 		for c := range columns {
 			v := noise * rng.NormFloat64()
 			for i, zi := range z {
-				v += zi * a[i*columns+c]
+				v += float64(zi * a[i*columns+c]) // rounded: no FMA on any arch
 			}
 			f.x[s*columns+c] = float32(v)
 		}
