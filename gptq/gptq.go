@@ -379,6 +379,9 @@ func (s *state) quantizeBlock(u, errs []float32, i1, i2, r0, r1 int, buf []float
 			e[r-r0] = (back - wv) / d
 		}
 		// This column's error, into the rest of the block.
+		if j+1 == i2 {
+			break
+		}
 		quant.MulAddAtB(s.wt[(j+1)*rows+r0:], rows, u[j*n+j+1:], n, e, r1-r0, i2-j-1, r1-r0, 1, 1)
 	}
 	return nil
