@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/qkernels/quant"
 	"github.com/qkernels/quant/fallback"
@@ -104,10 +107,11 @@ func cholesky(a []float32, n, workers int) (int, error) {
 				belowT[p*rows+i], negT[p*rows+i] = v, -v
 			}
 		}
-		for i0 := 0; i0 < rows; i0 += stripRows {
+		parallel((rows+stripRows-1)/stripRows, workers, func(s int) {
+			i0 := s * stripRows
 			m := min(stripRows, rows-i0)
-			quant.MulAddAtB(a[(r0+i0)*n+r0:], n, negT[i0:], rows, belowT, rows, m, i0+m, kb, workers)
-		}
+			quant.MulAddAtB(a[(r0+i0)*n+r0:], n, negT[i0:], rows, belowT, rows, m, i0+m, kb, 1)
+		})
 	}
 	return 0, nil
 }
@@ -137,9 +141,10 @@ func invertLower(l []float32, n, workers int) []float32 {
 		}
 		t = grow(t, kb*k0)
 		clear(t)
-		for j0 := 0; j0 < k0; j0 += panel {
-			quant.MulAddAtB(t[j0:], k0, lT[j0*kb:], kb, x[j0*n+j0:], n, kb, panel, k0-j0, workers)
-		}
+		parallel(k0/panel, workers, func(b int) {
+			j0 := b * panel
+			quant.MulAddAtB(t[j0:], k0, lT[j0*kb:], kb, x[j0*n+j0:], n, kb, panel, k0-j0, 1)
+		})
 		// X_k,0:k = (-X_kkᵀ)ᵀ·T.
 		negYT = grow(negYT, kb*kb)
 		for i := range kb {
@@ -147,7 +152,10 @@ func invertLower(l []float32, n, workers int) []float32 {
 				negYT[q*kb+i] = -y[i*panel+q]
 			}
 		}
-		quant.MulAddAtB(x[k0*n:], n, negYT, kb, t, k0, kb, k0, kb, workers)
+		parallel((k0+stripCols-1)/stripCols, workers, func(b int) {
+			j0 := b * stripCols
+			quant.MulAddAtB(x[k0*n+j0:], n, negYT, kb, t[j0:], k0, kb, min(stripCols, k0-j0), kb, 1)
+		})
 	}
 	return x
 }
@@ -177,4 +185,37 @@ func grow(s []float32, n int) []float32 {
 		return make([]float32, n)
 	}
 	return s[:n]
+}
+
+// stripCols is the width of the column strips that share out a product
+// with few rows.
+const stripCols = 256
+
+// parallel calls f(0), ..., f(count-1) on up to workers goroutines
+// (runtime.GOMAXPROCS(0) if workers < 1). The calls must be independent:
+// each writes its own part of the result, which is then the same however
+// they are scheduled.
+func parallel(count, workers int, f func(i int)) {
+	if workers < 1 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, count)
+	if workers <= 1 {
+		for i := range count {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(workers)
+	for range workers {
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < count; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -52,10 +52,11 @@ func (h *Hessian) Add(x []float32) error {
 	// Σ x·xᵀ is Xᵀ·X for the batch X (rows × n): the inputs are already
 	// the transposed left operand. Only the upper triangle is computed,
 	// in strips of stripRows rows of H.
-	for i0 := 0; i0 < n; i0 += stripRows {
+	parallel((n+stripRows-1)/stripRows, h.workers, func(s int) {
+		i0 := s * stripRows
 		m := min(stripRows, n-i0)
-		quant.MulAddAtB(h.sum[i0*n+i0:], n, x[i0:], n, x[i0:], n, m, n-i0, rows, h.workers)
-	}
+		quant.MulAddAtB(h.sum[i0*n+i0:], n, x[i0:], n, x[i0:], n, m, n-i0, rows, 1)
+	})
 	h.samples += rows
 	return nil
 }
