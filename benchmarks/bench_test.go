@@ -603,6 +603,7 @@ func printHeader() {
 	}
 	fmt.Printf("quant-impls: %s; ceilings: copy (Go copy), read (%s), write of the output bytes (%s); *Parallel: %s (GOMAXPROCS=%d)\n",
 		strings.Join(names, " "), ReadKind, WriteKind, strings.Join(workers, " "), runtime.GOMAXPROCS(0))
+	fmt.Printf("quant-openblas: %s\n", OpenBLASDescribe())
 }
 
 // printPlan prints the full names of the sub-benchmarks the -test.bench
@@ -649,5 +650,6 @@ func printPlan() error {
 			}
 		}
 	}
+	matrixPlan(sizes, match, func(s string) { fmt.Println(s) })
 	return nil
 }

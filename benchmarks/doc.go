@@ -93,6 +93,21 @@
 // parallel call splits (quant.ParallelMin values and up). They have no
 // ceilings: those run on one goroutine.
 //
+// The matrix benchmarks, BenchmarkMulAddAtB and BenchmarkGPTQ, measure
+// GPTQ (package gptq, Q4_0 with groups of 32) and its update multiply
+// (quant.MulAddAtB, C += Aᵀ·B with k = 128, the shape of GPTQ's lazy
+// update) against the same work on OpenBLAS, both on GOMAXPROCS threads,
+// as impl=quant and impl=openblas (see MatrixKernels). Their size=N is a
+// square matrix of N elements, side a multiple of 128 (65536, 1M and
+// 16M: 256×256, 1024×1024, 4096×4096); MulAddAtB reports GFLOP/s and
+// counts the bytes of C read and written, GPTQ the weights' bytes. The
+// OpenBLAS peer (openblas.c: cblas_sgemm; LAPACK's spotrf and strtri for
+// the inverse Cholesky factor; the quantization within a block in C on
+// pthreads) is built with the tag quantbench_openblas and
+// libopenblas-dev; ci/openblas-tags.sh prints the flag where it builds,
+// and ci/bench.sh and ci/test.sh pass it. Without it, impl=openblas is
+// left out and its tests skip.
+//
 // The implementations are:
 //
 //   - quant: the public API as dispatched on this CPU (quant.Implementation).

@@ -3,7 +3,8 @@
 // API ("quant") and how it compares with the C intrinsics peer, x448,
 // llama.cpp's reference GGUF encoders, the pure-Go reference and the read
 // ceiling; then, for the parallel benchmarks, the throughput of the API on
-// 1, 2, ... goroutines and the speedup over one.
+// 1, 2, ... goroutines and the speedup over one; then, for GPTQ and its
+// update multiply (MulAddAtB), quant against the OpenBLAS peer.
 //
 // Usage:
 //
@@ -24,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -189,6 +191,9 @@ func write(w io.Writer, run *results.Run, md bool) {
 	head = append(head, "of "+ceiling, "of bound", "runs", "targets")
 	var rows [][]string
 	for _, k := range run.Kernels {
+		if _, ok := matrixKernels[k]; ok {
+			continue // writeMatrix
+		}
 		for _, n := range run.Sizes[k] {
 			q, count := run.Median(k, n, "quant")
 			if count == 0 {
@@ -221,6 +226,103 @@ func write(w io.Writer, run *results.Run, md bool) {
 		}
 	}
 	writeParallel(w, run, md)
+	writeMatrix(w, run, md)
+}
+
+// matrixKernels are the benchmarks of GPTQ and its update multiply, which
+// compare quant with OpenBLAS on square matrices (size = side²): the
+// bytes b.SetBytes counts per element (MulAddAtB: C read and written;
+// GPTQ: the weights) and the floating-point operations per element
+// (MulAddAtB: 2·k, k = 128; none counted for GPTQ).
+var matrixKernels = map[string]struct{ bytes, flops float64 }{
+	"MulAddAtB": {8, 2 * matrixDepth},
+	"GPTQ":      {4, 0},
+}
+
+// matrixDepth is benchmarks.MatrixDepth, the k of BenchmarkMulAddAtB.
+const matrixDepth = 128
+
+// Targets of the GPTQ issue: the update multiply ≥ 0.7× OpenBLAS's sgemm
+// (at 1024×1024 and 4096×4096), GPTQ end to end ≥ 0.5× the OpenBLAS
+// peer at 4096×4096.
+var matrixTargets = map[string]struct {
+	min   float64
+	sizes []int
+}{
+	"MulAddAtB": {0.7, []int{1 << 20, 1 << 24}},
+	"GPTQ":      {0.5, []int{1 << 24}},
+}
+
+// writeMatrix prints the table of the matrix benchmarks: the median time
+// per call of quant and openblas, MulAddAtB's GFLOP/s, and quant's speed
+// over openblas's.
+func writeMatrix(w io.Writer, run *results.Run, md bool) {
+	head := []string{"kernel", "size", "quant ms", "openblas ms", "quant GFLOP/s", "openblas GFLOP/s", "vs openblas", "runs", "targets"}
+	var rows [][]string
+	for _, k := range run.Kernels {
+		mk, ok := matrixKernels[k]
+		if !ok {
+			continue
+		}
+		for _, n := range run.Sizes[k] {
+			q, count := run.Median(k, n, "quant")
+			o, ocount := run.Median(k, n, "openblas")
+			if count == 0 && ocount == 0 {
+				continue
+			}
+			per := func(v float64, c int, unit string) string {
+				if c == 0 || v == 0 {
+					return "-"
+				}
+				if unit == "ms" {
+					return fmt.Sprintf("%.1f", mk.bytes*float64(n)/v*1e3)
+				}
+				if mk.flops == 0 {
+					return "-"
+				}
+				return fmt.Sprintf("%.1f", v/mk.bytes*mk.flops/1e9)
+			}
+			row := []string{k, matrixSize(n), per(q, count, "ms"), per(o, ocount, "ms"),
+				per(q, count, "GFLOP/s"), per(o, ocount, "GFLOP/s"), "-", strconv.Itoa(count), "-"}
+			if count > 0 && ocount > 0 && o > 0 {
+				row[6] = fmt.Sprintf("%.2fx", q/o)
+				if t := matrixTargets[k]; slices.Contains(t.sizes, n) {
+					row[8] = "met"
+					if q/o < t.min {
+						row[8] = fmt.Sprintf("missed: <%.1fx openblas", t.min)
+					}
+				}
+			}
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	if o := run.Config["quant-openblas"]; o != "" {
+		fmt.Fprintf(w, "OpenBLAS: %s\n", o)
+	}
+	table(w, head, rows, md)
+	fmt.Fprintln(w, "GPTQ (Q4_0, groups of 32) and its update multiply C += Aᵀ·B (side×side, k = 128) against the same on OpenBLAS")
+	fmt.Fprintln(w, "(sgemm; spotrf and strtri), same thread count; ms per call and vs openblas = quant / openblas speed (medians);")
+	fmt.Fprintln(w, "targets: MulAddAtB ≥ 0.7x openblas at 1024x1024 and 4096x4096, GPTQ ≥ 0.5x at 4096x4096.")
+}
+
+// matrixSize prints the size of a matrix benchmark as its shape, side x
+// side, where size is a square.
+func matrixSize(n int) string {
+	s := int(math.Sqrt(float64(n)))
+	for s*s > n {
+		s--
+	}
+	for (s+1)*(s+1) <= n {
+		s++
+	}
+	if s*s != n {
+		return size(n)
+	}
+	return strconv.Itoa(s) + "x" + strconv.Itoa(s)
 }
 
 // writeParallel prints the table of the parallel benchmarks: the median

@@ -162,3 +162,34 @@ BenchmarkAbsMax/size=65536/impl=quant-2  	1	1 ns/op	6000.00 MB/s
 		t.Errorf("the fake quantization targets printed without its kernels:\n%s", out)
 	}
 }
+
+func TestWriteMatrix(t *testing.T) {
+	// 1024×1024 C: 8 MiB read and written per call; 16M elements of W:
+	// 64 MiB of weights per call.
+	run := load(t, `quant-openblas: OpenBLAS 0.3.21 DYNAMIC_ARCH; core SkylakeX
+BenchmarkMulAddAtB/size=1048576/impl=quant-2      	1	1 ns/op	1000.00 MB/s
+BenchmarkMulAddAtB/size=1048576/impl=openblas-2   	1	1 ns/op	2000.00 MB/s
+BenchmarkGPTQ/size=16777216/impl=quant-2          	1	1 ns/op	60.00 MB/s
+BenchmarkGPTQ/size=16777216/impl=openblas-2       	1	1 ns/op	100.00 MB/s
+BenchmarkGPTQ/size=65536/impl=openblas-2          	1	1 ns/op	100.00 MB/s
+`)
+	out := written(run, true)
+	checkContains(t, out,
+		"| kernel | size | quant ms | openblas ms | quant GFLOP/s | openblas GFLOP/s | vs openblas | runs | targets |",
+		"| MulAddAtB | 1024x1024 | 8.4 | 4.2 | 32.0 | 64.0 | 0.50x | 1 | missed: <0.7x openblas |",
+		"| GPTQ | 4096x4096 | 1118.5 | 671.1 | - | - | 0.60x | 1 | met |",
+		"| GPTQ | 256x256 | - | 2.6 | - | - | - | 0 | - |",
+		"OpenBLAS: OpenBLAS 0.3.21 DYNAMIC_ARCH; core SkylakeX")
+	if strings.Contains(out, "| MulAddAtB | 1M |") {
+		t.Errorf("the matrix benchmarks in the main table:\n%s", out)
+	}
+	// The summary's constants are the suite's.
+	for _, k := range benchmarks.MatrixKernels {
+		if _, ok := matrixKernels[k]; !ok {
+			t.Errorf("matrix kernel %s unknown to the summary", k)
+		}
+	}
+	if matrixDepth != benchmarks.MatrixDepth {
+		t.Errorf("matrixDepth = %d, benchmarks.MatrixDepth = %d", matrixDepth, benchmarks.MatrixDepth)
+	}
+}
