@@ -14,6 +14,17 @@
 #   ci/bench.sh --no-plot          skip the charts
 #   ci/bench.sh --compare OLD NEW  compare two saved runs with benchstat
 #
+# BenchmarkMulAddAtB and BenchmarkGPTQ (GPTQ and its update multiply, against
+# OpenBLAS where libopenblas-dev is installed) take the sizes that are squares
+# of a multiple of 128: 65536 (256x256), 1048576 (1024x1024), 16777216
+# (4096x4096, seconds per GPTQ: one iteration per run). On their own:
+#
+#   ci/bench.sh --bench 'MulAddAtB|GPTQ' --sizes 1048576,16777216 --count 6 --no-plot
+#
+# OpenBLAS picks its kernels for the CPU it detects (the header's
+# quant-openblas line names the core); OPENBLAS_CORETYPE=SkylakeX or Haswell
+# in the environment overrides that.
+#
 # Results go to benchmarks/results/<UTC time>-<commit>[-quick].txt: the raw
 # go test -bench output, whose header lines (quant-cpu, quant-build, ...)
 # name the CPU as dispatch.Describe() does, the Go version and the
@@ -76,7 +87,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "== building the suite and its tools" >&2
-go test -c -o "$tmp/bench.test" .
+# With the OpenBLAS peer of BenchmarkMulAddAtB and BenchmarkGPTQ where
+# OpenBLAS is installed (libopenblas-dev).
+tags=$("$root/ci/openblas-tags.sh")
+[[ -n $tags ]] || echo "ci/bench.sh: OpenBLAS not found (apt-get install libopenblas-dev): no openblas peer" >&2
+go test $tags -c -o "$tmp/bench.test" .
 go build -o "$tmp/summary" ./cmd/summary
 $plot && go build -o "$tmp/plot" ./cmd/plot
 go tool benchstat -h >/dev/null 2>&1 || true # build it now, not after the run
