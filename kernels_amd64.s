@@ -13,6 +13,8 @@
 //   fakequant_amd64.s   fake quantization (quantization-aware training)
 //   gguf_amd64.s        GGUF Q8_0, Q4_0 and Q4_1 encode and decode
 //   blocks_amd64.s      one result per block: PerBlock, short PerRow groups
+//   gemm_amd64.s        C += Aᵀ·B, one FMA per product in a fixed order
+//                       (MulAddAtB, the engine of GPTQ)
 //   kernels_amd64.h     the macros more than one family uses
 //
 // This file holds what they share: the conventions below and the data

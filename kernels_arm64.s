@@ -47,6 +47,7 @@
 //	                    quantizeAbsmaxBFloat16BlocksNEON,
 //	                    quantizeZeroPointFloat16BlocksNEON,
 //	                    quantizeZeroPointBFloat16BlocksNEON
+//	gemm_arm64.s        mulAddAtBNEON
 //
 // and two headers:
 //
