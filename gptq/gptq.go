@@ -174,6 +174,7 @@ type state struct {
 	h        []float32 // the damped Hessian, permuted
 	perm     []int     // perm[j]: the column of W taken j-th
 	block    int
+	sub      int // columns per sub-block
 	workers  int
 	actOrder bool
 	static   []params // with ActOrder: every group's parameters, row after row
@@ -186,18 +187,21 @@ func newState(l *Layer, w, h []float32, opt Options) *state {
 	rows, n := l.Rows, l.Columns
 	s := &state{l: l, r: rounder{l.Grid}, rows: rows, n: n, workers: opt.Workers, actOrder: opt.ActOrder}
 	s.wt = make([]float32, n*rows)
-	for r := range rows {
-		for j := range n {
-			s.wt[j*rows+r] = w[r*n+j]
-		}
-	}
+	transpose(s.wt, w, rows, n)
 	s.h = slices.Clone(h)
 	s.block = opt.BlockSize
 	if s.block == 0 {
 		s.block = 128
 	}
+	// Sub-blocks inside a block, by the same lazy scheme: a group must
+	// start at a sub-block's start or lie inside one, so that its weights
+	// are up to date when its parameters are computed.
+	s.sub = subBlock
 	if gs := l.GroupSize; gs < n {
 		s.block = (s.block + gs - 1) / gs * gs
+		if gs%s.sub != 0 {
+			s.sub = min(s.sub, 8) // group sizes are multiples of 8
+		}
 	}
 	if l.Grid.gguf() {
 		s.blockSz = len(l.Blocks) / (rows * n / quant.Q4Values)
@@ -378,14 +382,25 @@ func (s *state) quantizeBlock(u, errs []float32, i1, i2, r0, r1 int, buf []float
 			s.store(r, c, q)
 			e[r-r0] = (back - wv) / d
 		}
-		// This column's error, into the rest of the block.
-		if j+1 == i2 {
-			break
+		// This column's error, into the rest of its sub-block at once;
+		// at the end of a sub-block, the sub-block's errors into the rest
+		// of the block. Each weight still takes the errors of the columns
+		// before it one at a time, in order: the bits are those of
+		// updating the whole block after every column.
+		s0 := i1 + (j-i1)/s.sub*s.sub
+		s1 := min(s0+s.sub, i2)
+		if j+1 < s1 {
+			quant.MulAddAtB(s.wt[(j+1)*rows+r0:], rows, u[j*n+j+1:], n, e, r1-r0, s1-j-1, r1-r0, 1, 1)
+		} else if s1 < i2 {
+			quant.MulAddAtB(s.wt[s1*rows+r0:], rows, u[s0*n+s1:], n, errs[(s0-i1)*rows+r0:], rows, i2-s1, r1-r0, s1-s0, 1)
 		}
-		quant.MulAddAtB(s.wt[(j+1)*rows+r0:], rows, u[j*n+j+1:], n, e, r1-r0, i2-j-1, r1-r0, 1, 1)
 	}
 	return nil
 }
+
+// subBlock is the width of the sub-blocks; tests set it to 1 (a whole
+// block updated after every column) to prove the bits do not change.
+var subBlock = 16
 
 // rowChunk is how many rows a goroutine takes at a time: a block of
 // columns of them (128 × 64 float32, 32 KiB) stays in L1 or L2.
@@ -433,4 +448,19 @@ func (s *state) forRows(f func(r0, r1 int, buf []float32) error) error {
 		}
 	}
 	return nil
+}
+
+// transpose writes the transpose of src (rows × cols) to dst, in square
+// tiles so that both sides are read and written a cache line at a time.
+func transpose(dst, src []float32, rows, cols int) {
+	const tile = 32
+	for r0 := 0; r0 < rows; r0 += tile {
+		for c0 := 0; c0 < cols; c0 += tile {
+			for r := r0; r < min(r0+tile, rows); r++ {
+				for c := c0; c < min(c0+tile, cols); c++ {
+					dst[c*rows+r] = src[r*cols+c]
+				}
+			}
+		}
+	}
 }

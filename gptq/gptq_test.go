@@ -247,3 +247,24 @@ func TestErrors(t *testing.T) {
 		t.Error("Quantize modified its inputs")
 	}
 }
+
+// TestSubBlocksKeepTheBits: sub-blocks reorder the work, not the
+// operations on any weight.
+func TestSubBlocksKeepTheBits(t *testing.T) {
+	f := newFixture("correlated", 70, 128, 200, 8, 0.3, 2, 1, 8)
+	for _, opt := range []Options{{Grid: Q4_0}, {Grid: Int4Absmax, GroupSize: 8, BlockSize: 40}, {Grid: Int8ZeroPoint}, {Grid: Int4ZeroPoint, GroupSize: 64}} {
+		l, err := Quantize(f.w, f.rows, f.columns, f.h, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subBlock = 1
+		want, err := Quantize(f.w, f.rows, f.columns, f.h, opt)
+		subBlock = 16
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(l.Blocks, want.Blocks) || !slices.Equal(l.Values, want.Values) {
+			t.Errorf("%+v: sub-blocks changed the result", opt)
+		}
+	}
+}
