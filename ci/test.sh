@@ -99,7 +99,10 @@ cross_build() {
 step "gofmt" gofmt_clean
 step "go vet (amd64, arm64, 386)" vet_all
 step "cross builds, CGO_ENABLED=0" cross_build
-step "race, -short" go test -race -short ./...
+# The race detector is for the goroutines (parallel groups, MulAddAtB, GPTQ,
+# dispatch.Use): the suite's long single-goroutine sweeps of the reference
+# kernels, which the native step runs, only slow it down tenfold there.
+step "race, -short" go test -race -short -skip 'TestReferencePasses|TestDetectsBrokenKernels' ./...
 step "full suite, native ($(go env GOARCH))" go test $short -timeout 30m ./...
 step "purego tag" env QUANT_WANT_IMPL=generic go test -short -tags purego ./...
 step "noasm tag" env QUANT_WANT_IMPL=generic go test -short -tags noasm ./...
@@ -116,26 +119,26 @@ step "arm64 (qemu, -cpu max: FEAT_BF16)" emulated qemu-aarch64-static arm64 \
 	QEMU_CPU=max QUANT_EXHAUSTIVE=sample QUANT_WANT_IMPL=neon-bf16 \
 	go test $short -timeout 30m -skip TestDetectsBrokenKernels -exec qemu-aarch64-static ./...
 step "arm64 (qemu, -cpu cortex-a72: no BF16)" emulated qemu-aarch64-static arm64 \
-	QEMU_CPU=cortex-a72 QUANT_EXHAUSTIVE=sample QUANT_WANT_IMPL=neon \
+	QEMU_CPU=cortex-a72 QUANT_EXHAUSTIVE=sample QUANT_SWEEP=sparse QUANT_WANT_IMPL=neon \
 	go test -short -exec qemu-aarch64-static . ./dispatch
 # Each x86-64 tier on the CPU it targets: the AVX2 set on a CPU without
 # AVX-512 (an EVEX encoding there is SIGILL), the pure-Go set where AVX2 or
 # F16C is missing.
-# The Haswell step runs the suite with -short (the native step runs the
-# same code in full) and then, without it, the sampled 2^32 conversion
-# check, which -short would skip.
-haswell() {
-	x86_cpu Haswell avx2 -short || return 1
-	[[ -n "$short" ]] || x86_cpu Haswell avx2 -run '^TestExhaustive$'
-}
-step "x86-64 Haswell (qemu): AVX2, F16C, FMA, no AVX-512 -> avx2" haswell
-step "x86-64 IvyBridge (qemu): AVX, F16C, no AVX2 -> generic" x86_cpu IvyBridge generic -short
-step "x86-64 Haswell without F16C (qemu) -> generic" x86_cpu Haswell,-f16c generic -short
+# The Haswell step runs every kernel of the AVX2 set through the suite with
+# -short and thinned sweeps: what it proves is that they run on an AVX2 CPU
+# without AVX-512 and agree with the reference there. The native step has
+# checked the same machine code in full, the 2^32 conversions included.
+step "x86-64 Haswell (qemu): AVX2, F16C, FMA, no AVX-512 -> avx2" x86_cpu Haswell avx2 -short
+# Where AVX2 or F16C is missing, dispatch must choose the pure-Go set (which
+# the native steps check): TestImplementation asserts it, the examples run
+# the API on it.
+step "x86-64 IvyBridge (qemu): AVX, F16C, no AVX2 -> generic" x86_cpu IvyBridge generic -short -run 'TestImplementation|TestFeatures|TestDescribe|Example'
+step "x86-64 Haswell without F16C (qemu) -> generic" x86_cpu Haswell,-f16c generic -short -run 'TestImplementation|TestFeatures|TestDescribe|Example'
 # On s390x GPTQ runs on the pure-Go FMA (a dozen float64 operations per
 # multiply-add, emulated): its hashes prove the same bytes as everywhere
 # else, and its other tests, arch-independent Go, run on amd64 and arm64.
 s390x() {
-	emulated qemu-s390x-static s390x QUANT_EXHAUSTIVE=sample QUANT_WANT_IMPL=generic \
+	emulated qemu-s390x-static s390x QUANT_EXHAUSTIVE=sample QUANT_SWEEP=sparse QUANT_WANT_IMPL=generic \
 		go test -short -skip TestDetectsBrokenKernels -exec qemu-s390x-static $(go list ./... | grep -v /gptq) || return 1
 	emulated qemu-s390x-static s390x go test -short -run 'TestSameBytesEverywhere|TestIdentityHessianIsRTN' \
 		-exec qemu-s390x-static ./gptq
@@ -163,7 +166,10 @@ benchmarks_module() {
 		fi
 		echo "skip the OpenBLAS peer: not found (apt-get install -y libopenblas-dev to test it)"
 	fi
-	(cd benchmarks && go test $short $tags -timeout 30m ./...)
+	# -short: the peers' own 2^32 checks (TestExhaustiveNarrowing,
+	# TestFloat16Oracle, a minute) run with a plain
+	# `cd benchmarks && go test ./...`; the peers rarely change.
+	(cd benchmarks && go test -short $tags -timeout 30m ./...)
 }
 step "benchmarks module: correctness of peers" benchmarks_module
 

@@ -282,8 +282,9 @@ func (r *reduceRig[T]) intact(w, in []T, off int, ci caseInfo) bool {
 // emulators: with QUANT_SWEEP=sparse each length meets every fourth start
 // position (the lengths rotate through all of them) and each large length
 // runs once per position pair instead of three times. ci/test.sh sets it
-// for the emulated x86-64 CPU, whose kernels the native step has checked
-// densely; the arm64 steps, the only ones the NEON kernels get, stay dense.
+// for the emulated x86-64 CPUs, whose kernels the native step has checked
+// densely, and for the arm64 cortex-a72 step, whose kernels the -cpu max
+// step has checked densely.
 const SweepEnv = "QUANT_SWEEP"
 
 // sparse is whether SweepEnv asks for thinned sweeps.

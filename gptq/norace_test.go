@@ -1,0 +1,5 @@
+//go:build !race
+
+package gptq
+
+const raceEnabled = false
