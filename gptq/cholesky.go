@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 
 	"github.com/qkernels/quant"
-	"github.com/qkernels/quant/fallback"
 )
 
 // ErrNotPositiveDefinite reports a Hessian that, after damping, has no
@@ -52,26 +51,28 @@ func inverseCholesky(h []float32, n, workers int) ([]float32, error) {
 // was not positive, with ErrNotPositiveDefinite.
 func cholesky(a []float32, n, workers int) (int, error) {
 	var y [panel * panel]float32
+	var col [2 * panel]float32
 	var below, belowT, negT []float32
 	for k0 := 0; k0 < n; k0 += panel {
 		kb := min(panel, n-k0)
-		// The diagonal block, unblocked.
-		for j := k0; j < k0+kb; j++ {
-			d := a[j*n+j]
-			for p := k0; p < j; p++ {
-				d = fallback.FMA32(-a[j*n+p], a[j*n+p], d)
-			}
+		// The diagonal block, column by column, each column's update of
+		// the rest of the block a rank-1 product: every entry still takes
+		// its multiply-adds one at a time in the order of the columns.
+		for p := k0; p < k0+kb; p++ {
+			d := a[p*n+p]
 			if !(d > 0) || math.IsInf(float64(d), 0) {
-				return j, ErrNotPositiveDefinite
+				return p, ErrNotPositiveDefinite
 			}
-			ljj := float32(math.Sqrt(float64(d)))
-			a[j*n+j] = ljj
-			for i := j + 1; i < k0+kb; i++ {
-				s := a[i*n+j]
-				for p := k0; p < j; p++ {
-					s = fallback.FMA32(-a[i*n+p], a[j*n+p], s)
-				}
-				a[i*n+j] = s / ljj
+			lpp := float32(math.Sqrt(float64(d)))
+			a[p*n+p] = lpp
+			m := k0 + kb - p - 1
+			for i := range m {
+				v := a[(p+1+i)*n+p] / lpp
+				a[(p+1+i)*n+p] = v
+				col[i], col[panel+i] = -v, v
+			}
+			if m > 0 {
+				quant.MulAddAtB(a[(p+1)*n+p+1:], n, col[:m], m, col[panel:panel+m], m, m, m, 1, 1)
 			}
 		}
 		r0, rows := k0+kb, n-k0-kb
@@ -161,21 +162,29 @@ func invertLower(l []float32, n, workers int) []float32 {
 }
 
 // invertSmallLower writes the inverse of the kb × kb lower triangle of l
-// (stride n) to y (stride panel), column by column with one rounding per
-// multiply-add, in a fixed order.
+// (stride n) to y (stride panel): row by row, each row's part in the rows
+// below a rank-1 product, so that entry (i, j) is
+// -(Σ_{p=j}^{i-1} l[i][p]·y[p][j]) / l[i][i], its multiply-adds one at a
+// time in the order of p.
 func invertSmallLower(y []float32, l []float32, n, kb int) {
-	for j := range kb {
-		y[j*panel+j] = 1 / l[j*n+j]
-		for i := j + 1; i < kb; i++ {
-			var s float32
-			for p := j; p < i; p++ {
-				s = fallback.FMA32(l[i*n+p], y[p*panel+j], s)
-			}
-			y[i*panel+j] = -s / l[i*n+i]
+	for i := range kb {
+		clear(y[i*panel : i*panel+kb])
+	}
+	var col [panel]float32
+	for p := range kb {
+		lpp := l[p*n+p]
+		for j := range p {
+			y[p*panel+j] = -y[p*panel+j] / lpp
 		}
-		for i := 0; i < j; i++ {
-			y[i*panel+j] = 0
+		y[p*panel+p] = 1 / lpp
+		m := kb - p - 1
+		if m == 0 {
+			break
 		}
+		for i := range m {
+			col[i] = l[(p+1+i)*n+p]
+		}
+		quant.MulAddAtB(y[(p+1)*panel:], panel, col[:m], m, y[p*panel:], p+1, m, p+1, 1, 1)
 	}
 }
 
