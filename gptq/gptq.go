@@ -3,10 +3,7 @@ package gptq
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/qkernels/quant"
 )
@@ -214,22 +211,7 @@ func newState(l *Layer, w, h []float32, opt Options) *state {
 			clear(s.wt[i*rows : (i+1)*rows])
 		}
 	}
-	s.perm = make([]int, n)
-	for i := range s.perm {
-		s.perm[i] = i
-	}
-	if opt.ActOrder {
-		slices.SortStableFunc(s.perm, func(a, b int) int {
-			da, db := s.h[a*n+a], s.h[b*n+b]
-			switch {
-			case da > db:
-				return -1
-			case da < db:
-				return 1
-			}
-			return 0
-		})
-	}
+	s.perm = columnOrder(n, opt.ActOrder, func(i int) float32 { return s.h[i*n+i] })
 	damp := opt.Damp
 	if damp == 0 {
 		damp = 0.01
@@ -256,6 +238,29 @@ func newState(l *Layer, w, h []float32, opt Options) *state {
 		s.h, s.wt = hp, wp
 	}
 	return s
+}
+
+// columnOrder returns the order in which the n columns are quantized:
+// 0, 1, ..., n-1, or with actOrder by decreasing diag(i), ties in column
+// order (a stable sort, where the reference's torch.argsort is not).
+func columnOrder(n int, actOrder bool, diag func(i int) float32) []int {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	if actOrder {
+		slices.SortStableFunc(order, func(a, b int) int {
+			da, db := diag(a), diag(b)
+			switch {
+			case da > db:
+				return -1
+			case da < db:
+				return 1
+			}
+			return 0
+		})
+	}
+	return order
 }
 
 // blockOf returns the storage of the GGUF block holding group g of row r.
@@ -407,41 +412,14 @@ var subBlock = 16
 const rowChunk = 64
 
 // forRows runs f over chunks of rows on up to s.workers goroutines, each
-// with a buffer of a group's length, and returns the error of the first
-// chunk that failed, so that the error too does not depend on scheduling.
+// chunk with a buffer of a group's length, and returns the error of the
+// first chunk that failed, so that the error too does not depend on
+// scheduling.
 func (s *state) forRows(f func(r0, r1 int, buf []float32) error) error {
-	chunks := (s.rows + rowChunk - 1) / rowChunk
-	workers := s.workers
-	if workers < 1 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, chunks)
-	errs := make([]error, chunks)
-	run := func(ch int, buf []float32) {
-		errs[ch] = f(ch*rowChunk, min((ch+1)*rowChunk, s.rows), buf)
-	}
-	if workers <= 1 {
-		buf := make([]float32, s.l.GroupSize)
-		for ch := range chunks {
-			if run(ch, buf); errs[ch] != nil {
-				return errs[ch]
-			}
-		}
-		return nil
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	wg.Add(workers)
-	for range workers {
-		go func() {
-			defer wg.Done()
-			buf := make([]float32, s.l.GroupSize)
-			for ch := int(next.Add(1)) - 1; ch < chunks; ch = int(next.Add(1)) - 1 {
-				run(ch, buf)
-			}
-		}()
-	}
-	wg.Wait()
+	errs := make([]error, (s.rows+rowChunk-1)/rowChunk)
+	parallel(len(errs), s.workers, func(ch int) {
+		errs[ch] = f(ch*rowChunk, min((ch+1)*rowChunk, s.rows), make([]float32, s.l.GroupSize))
+	})
 	for _, err := range errs {
 		if err != nil {
 			return err

@@ -2,7 +2,6 @@ package gptq
 
 import (
 	"math"
-	"slices"
 	"testing"
 )
 
@@ -35,22 +34,7 @@ func referenceGPTQ(t *testing.T, f fixture, opt Options) []float32 {
 			}
 		}
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	if opt.ActOrder {
-		slices.SortStableFunc(order, func(a, b int) int {
-			da, db := float32(h[a*n+a]), float32(h[b*n+b])
-			switch {
-			case da > db:
-				return -1
-			case da < db:
-				return 1
-			}
-			return 0
-		})
-	}
+	order := columnOrder(n, opt.ActOrder, func(i int) float32 { return float32(h[i*n+i]) })
 	damp := opt.Damp
 	if damp == 0 {
 		damp = 0.01
