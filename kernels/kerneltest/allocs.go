@@ -30,11 +30,20 @@ func allocsPerRun(runs int, f func()) uint64 {
 	return (m.Mallocs - before) / uint64(runs)
 }
 
-// checkAllocs reports a kernel that allocates: kernels never do.
+// checkAllocs reports a kernel that allocates: kernels never do. The lock
+// keeps the other sets' checks out, not the testing package, which
+// allocates as it ends one subtest and starts the next on other
+// goroutines; so a count is taken up to three times and the smallest
+// kept: a kernel that allocates does so every time.
 func checkAllocs(t tb, k *kernels.Set, name string) {
 	exclusive.Lock()
 	defer exclusive.Unlock()
-	if a := allocsPerRun(allocRuns, kernelCall(k, name)); a > 0 {
+	call := kernelCall(k, name)
+	a := allocsPerRun(allocRuns, call)
+	for try := 1; try < 3 && a > 0; try++ {
+		a = min(a, allocsPerRun(allocRuns, call))
+	}
+	if a > 0 {
 		t.Errorf("%s.%s: %d allocations per call of length %d, want none", k.Name, name, a, maxLen)
 	}
 }
