@@ -2,8 +2,6 @@ package quant
 
 import (
 	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/qkernels/quant/dispatch"
 )
@@ -77,18 +75,13 @@ func mulAddAtB(c []float32, ldc int, at []float32, lda int, b []float32, ldb int
 		}
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	wg.Add(workers)
-	for range workers {
-		go func() {
-			defer wg.Done()
-			for t := int(next.Add(1)) - 1; t < tiles; t = int(next.Add(1)) - 1 {
-				mulAddTile(t, c, ldc, at, lda, b, ldb, m, n, k)
-			}
-		}()
-	}
-	wg.Wait()
+	// Tiles cost the same but for the partial ones at the edges: equal
+	// runs of them balance.
+	split(workers, tiles, func(_, lo, hi int) {
+		for t := lo; t < hi; t++ {
+			mulAddTile(t, c, ldc, at, lda, b, ldb, m, n, k)
+		}
+	})
 }
 
 // mulAddTile computes tile t of C (tiles numbered row by row), in steps of
