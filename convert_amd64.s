@@ -11,12 +11,24 @@
 //   float32ToBFloat16AVX2
 //   bfloat16ToFloat32AVX2
 
+// HINTF32TO16 hints the float32 input 2 KiB ahead and the 16-bit output
+// 1024 values ahead (see "Prefetching" in kernels_amd64.s).
+#define HINTF32TO16 \
+	PREFETCHT0 2048(SI)(AX*4) \
+	PREFETCHT0 2112(SI)(AX*4) \
+	PREFETCHT0 2048(DI)(AX*2)
+
+// HINT16TOF32 hints the 16-bit input 2 KiB ahead and the float32 output
+// 1024 values ahead.
+#define HINT16TOF32 \
+	PREFETCHT0 2048(SI)(AX*2) \
+	PREFETCHT0 4096(DI)(AX*4) \
+	PREFETCHT0 4160(DI)(AX*4)
+
 // F32TOF16X32, F32TOF16X8 and F32TOF16TAIL convert 32, 8 and the last
 // 1..7 (CX-AX) values at SI+4*AX to binary16 at DI+2*AX.
 #define F32TOF16X32 \
-	PREFETCHT0 2048(SI)(AX*4)   \
-	PREFETCHT0 2112(SI)(AX*4)   \
-	PREFETCHT0 2048(DI)(AX*2)   \
+	HINTS(HINTF32TO16, nohint32) \
 	VMOVUPS    (SI)(AX*4), Y0   \
 	VMOVUPS    32(SI)(AX*4), Y1 \
 	VMOVUPS    64(SI)(AX*4), Y2 \
@@ -54,19 +66,19 @@
 //	DX  elements left (tail)
 //	R8  scratch
 //	R9  tail pointer
+//	R13 hint gate (HINTGATE)
 TEXT ·float32ToFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
 	XORQ AX, AX
+	HINTGATE(CX)
 	ELEMENTWISE(F32TOF16X32, NOTHING, F32TOF16X8, F32TOF16TAIL)
 
 // F16TOF32X32, F16TOF32X8 and F16TOF32TAIL widen 32, 8 and the last 1..7
 // (CX-AX) binary16 at SI+2*AX to float32 at DI+4*AX.
 #define F16TOF32X32 \
-	PREFETCHT0 2048(SI)(AX*2)   \
-	PREFETCHT0 4096(DI)(AX*4)   \
-	PREFETCHT0 4160(DI)(AX*4)   \
+	HINTS(HINT16TOF32, nohint32) \
 	VCVTPH2PS  (SI)(AX*2), Y0   \
 	VCVTPH2PS  16(SI)(AX*2), Y1 \
 	VCVTPH2PS  32(SI)(AX*2), Y2 \
@@ -99,11 +111,13 @@ TEXT ·float32ToFloat16AVX2(SB), NOSPLIT, $0-48
 //	R8  scratch
 //	R9  tail pointer
 //	R10 scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·float16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
 	MOVQ src_len+32(FP), CX
 	XORQ AX, AX
+	HINTGATE(CX)
 	ELEMENTWISE(F16TOF32X32, NOTHING, F16TOF32X8, F16TOF32TAIL)
 
 // F32TOBF16X32, F32TOBF16X8 and F32TOBF16TAIL round 32, 8 and the last
@@ -114,9 +128,7 @@ TEXT ·float16ToFloat32AVX2(SB), NOSPLIT, $0-48
 // 0x10000, so the unsigned saturating pack is exact; it interleaves
 // 128-bit lanes, which VPERMQ puts back.
 #define F32TOBF16X32 \
-	PREFETCHT0 2048(SI)(AX*4)         \
-	PREFETCHT0 2112(SI)(AX*4)         \
-	PREFETCHT0 2048(DI)(AX*2)         \
+	HINTS(HINTF32TO16, nohint32)      \
 	VMOVDQU    (SI)(AX*4), Y0         \
 	VMOVDQU    32(SI)(AX*4), Y1       \
 	VMOVDQU    64(SI)(AX*4), Y2       \
@@ -175,6 +187,7 @@ nan32:                                       \
 //	DX  elements left (tail)  Y14     0x7FFF
 //	R8  scratch               Y15     1
 //	R9  tail pointer
+//	R13 hint gate (HINTGATE)
 TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ src_base+24(FP), SI
@@ -183,14 +196,13 @@ TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
 	BROADCAST32($0x7FFF, X14, Y14)
 	BROADCAST32($0x40, X13, Y13)
 	XORQ AX, AX
+	HINTGATE(CX)
 	ELEMENTWISE(F32TOBF16X32, F32TOBF16XAFTER32, F32TOBF16X8, F32TOBF16TAIL)
 
 // BF16TOF32X32, BF16TOF32X8 and BF16TOF32TAIL widen 32, 8 and the last
 // 1..7 (CX-AX) bfloat16 at SI+2*AX to float32 at DI+4*AX.
 #define BF16TOF32X32 \
-	PREFETCHT0 2048(SI)(AX*2)          \
-	PREFETCHT0 4096(DI)(AX*4)          \
-	PREFETCHT0 4160(DI)(AX*4)          \
+	HINTS(HINT16TOF32, nohint32)       \
 	VPERMQ     $0xD8, (SI)(AX*2), Y0   \
 	VPERMQ     $0xD8, 32(SI)(AX*2), Y2 \
 	VPUNPCKHWD Y0, Y15, Y1             \
@@ -230,10 +242,12 @@ TEXT ·float32ToBFloat16AVX2(SB), NOSPLIT, $0-48
 //	R8  scratch
 //	R9  tail pointer
 //	R10 scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·bfloat16ToFloat32AVX2(SB), NOSPLIT, $0-48
 	MOVQ  dst_base+0(FP), DI
 	MOVQ  src_base+24(FP), SI
 	MOVQ  src_len+32(FP), CX
 	VPXOR Y15, Y15, Y15
 	XORQ  AX, AX
+	HINTGATE(CX)
 	ELEMENTWISE(BF16TOF32X32, NOTHING, BF16TOF32X8, BF16TOF32TAIL)

@@ -116,6 +116,11 @@ ldok:
 	VFNMADD231PS s, Y0, Y4 \
 	VFMADD231PS  r, Y4, Y0
 
+// DEQUANTHINT hints the output at DI 1024 values of size bytes ahead.
+#define DEQUANTHINT(size) \
+	PREFETCHT0 (1024*size)(DI)    \
+	PREFETCHT0 (1024*size+64)(DI)
+
 // DEQUANTFASTLOOPS runs the fast path over all but the last CX%8
 // elements, 32 then 8 at a time: DEQUANTFMA4 or DEQUANTFMA1, then
 // store4 or store1, which store Y0..Y3 or Y0 at DI. It advances SI by
@@ -127,10 +132,10 @@ ldok:
 	MOVQ CX, BX               \
 	SHRQ $5, BX               \
 	JZ   fast8                \
+	HINTGATE(CX)              \
 	PCALIGN $32 \
 fast32:                       \
-	PREFETCHT0 (1024*size)(DI)    \
-	PREFETCHT0 (1024*size+64)(DI) \
+	HINTS(DEQUANTHINT(size), nohint) \
 	DEQUANTFMA4(s, z, r)      \
 	store4                    \
 	ADDQ $32, SI              \
@@ -226,6 +231,7 @@ fastrest:                     \
 //	R8  zero, then scratch
 //	R9  scratch, then tail pointer
 //	R10 scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·dequantizeZeroPointAVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
@@ -285,6 +291,7 @@ slow:
 //	R8  zero
 //	R9  scratch, then tail pointer
 //	R10 scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·dequantizeZeroPointFloat16AVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
@@ -372,6 +379,7 @@ slow:
 //	R10 scratch                     Y13     0x40
 //	                                Y14     0x7FFF
 //	                                Y15     1
+//	R13 hint gate (HINTGATE)
 TEXT ·dequantizeZeroPointBFloat16AVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI

@@ -810,9 +810,12 @@ TEXT ·encodeQ4_1BFloat16AVX2(SB), NOSPLIT, $216-48
 // values (dstBytes bytes) at DI. It ends the expanding function, whose
 // labels loop and done it defines.
 #define GGUFDECODE(HINT, DECODE, STORE, srcBytes, dstBytes) \
+	MOVQ CX, R13            \
+	SHLQ $5, R13            \
+	HINTGATE(R13)           \
 	PCALIGN $32 \
 loop:                       \
-	HINT                    \
+	HINTS(HINT, nohint)     \
 	DECODE                  \
 	STORE                   \
 	ADDQ $srcBytes, SI      \
@@ -884,6 +887,7 @@ done:                       \
 //	SI  src (a block)  Y0-Y3   float32 values
 //	DI  dst            Y4      d
 //	CX  blocks left
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -901,6 +905,7 @@ TEXT ·decodeQ8_0AVX2(SB), NOSPLIT, $0-48
 //	SI  src (a block)  Y0-Y3   float32 values
 //	DI  dst            Y4      d
 //	CX  blocks left
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -922,6 +927,7 @@ TEXT ·decodeQ8_0Float16AVX2(SB), NOSPLIT, $0-48
 //	                            Y13     0x40
 //	                            Y14     0x7FFF
 //	                            Y15     1
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -939,6 +945,7 @@ TEXT ·decodeQ8_0BFloat16AVX2(SB), NOSPLIT, $0-48
 //	DI  dst            Y4      d
 //	CX  blocks left    Y10     15
 //	                   Y11     8
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_0AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -953,6 +960,7 @@ TEXT ·decodeQ4_0AVX2(SB), NOSPLIT, $0-48
 // The exact products, rounded to binary16 as decodeQ8_0Float16AVX2 does.
 //
 // Registers: as decodeQ4_0AVX2's.
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_0Float16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -976,6 +984,7 @@ TEXT ·decodeQ4_0Float16AVX2(SB), NOSPLIT, $0-48
 //	                            Y13     0x40
 //	                            Y14     0x7FFF
 //	                            Y15     1
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_0BFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -994,6 +1003,7 @@ TEXT ·decodeQ4_0BFloat16AVX2(SB), NOSPLIT, $0-48
 //	DI  dst            Y4      d
 //	CX  blocks left    Y5      m
 //	                   Y10     15
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_1AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -1008,6 +1018,7 @@ TEXT ·decodeQ4_1AVX2(SB), NOSPLIT, $0-48
 // The sums, rounded to binary16 as decodeQ8_0Float16AVX2 does.
 //
 // Registers: as decodeQ4_1AVX2's.
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_1Float16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -1032,6 +1043,7 @@ TEXT ·decodeQ4_1Float16AVX2(SB), NOSPLIT, $0-48
 //	                                 Y13     0x40
 //	                                 Y14     0x7FFF
 //	                                 Y15     1
+//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_1BFloat16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX

@@ -145,7 +145,7 @@ var x86Patterns = []struct {
 	// Integer instructions of every x86-64 CPU, with AT&T size suffixes.
 	// The BMI, LZCNT, POPCNT and MOVBE mnemonics (andn, shlx, tzcnt, ...)
 	// match none of these.
-	{regexp.MustCompile(`^(mov|add|sub|and|or|xor|cmp|test|lea|inc|dec|neg|not|shl|shr|sar|rol|ror|imul|mul|div|idiv|push|pop|xchg|movabs|bt|bsf|bsr)[bwlq]?$`), "base"},
+	{regexp.MustCompile(`^(mov|add|adc|sub|sbb|and|or|xor|cmp|test|lea|inc|dec|neg|not|shl|shr|sar|rol|ror|imul|mul|div|idiv|push|pop|xchg|movabs|bt|bsf|bsr)[bwlq]?$`), "base"},
 	{regexp.MustCompile(`^mov[sz][bwl][wlq]$`), "base"}, // movzwl, movslq, ...
 	{regexp.MustCompile(`^(j|set|cmov)(n?[abglesopcz]|n?[abgl]e|[np]e)[wlq]?$`), "base"},
 	{regexp.MustCompile(`^vcmp[a-z_]*(ps|pd|ss|sd)$`), "avx"},

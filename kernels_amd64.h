@@ -3,6 +3,30 @@
 // never arguments: vet's asmdecl checks names against the frame of the
 // TEXT that precedes a macro's definition.
 
+// The prefetch tuning (see "Prefetching" in kernels_amd64.s): two lengths
+// in values, which dispatch sets for the CPU at start-up (avx2Prefetch in
+// kernels_amd64.go). From NEARFROM values on, the main loops issue their
+// hints; from FARFROM on, the float32 reductions take their far loop.
+#define NEARFROM ·avx2Prefetch+0(SB)
+#define FARFROM ·avx2Prefetch+8(SB)
+
+// HINTGATE sets R13 for HINTS from the n values (a register) a loop is
+// about to walk: all ones (hints off) below NEARFROM, else 0. SBB of a
+// register with itself copies the borrow of the compare into every bit.
+#define HINTGATE(n) \
+	CMPQ n, NEARFROM \
+	SBBQ R13, R13
+
+// HINTS issues the prefetches of HINT unless HINTGATE turned them off:
+// one fused test-and-branch per step, which jumps to skip (a label of the
+// caller's, unique in its function) over them. Every software prefetch of
+// the streaming kernels sits behind one (TestPrefetchesAreTuned).
+#define HINTS(HINT, skip) \
+	TESTQ R13, R13 \
+	JNZ   skip     \
+	HINT           \
+skip:
+
 // BROADCAST32 fills every dword of Y with the 32-bit constant c, through
 // R8.
 #define BROADCAST32(c, X, Y) \

@@ -47,21 +47,34 @@
 // pointers instead of AX; their tails are the usual ones. Each TEXT's
 // comment ends with a table of its registers by role.
 //
-// Prefetching: the main loops of the float32 reductions, the fused
-// quantizers and the conversions hint the input's cache lines 2 KiB
-// ahead. They consume input faster than the hardware prefetchers bring it
-// from L3 or memory; on the build machine MinMax went from 8.9 to 10.2
-// GB/s at 2^24 elements. The conversions and the dequantizers also hint
-// the output's lines 1024 values ahead (4 KiB of float32, 2 KiB of 16-bit
-// values), so that the read for ownership each store waits on has begun
-// long before it: at 2^24 elements Float16ToFloat32 gained 46% and the
-// dequantizers 25-38%; DecodeQ8_0 does the same (+31%). (The
-// dequantizers' int8 input is a fifth of their traffic and is left to the
-// hardware.) AbsMax and MinMax, which do the least work per byte, switch
-// from farElements values on to PREFETCHFAR: they gained 15-17% at 2^24,
-// but the extra hints cost 12-18% where the input is in L2 (2^16). A
-// prefetch never faults, so hints past the end of a slice are harmless.
+// Prefetching: the main loops of the float32 reductions, the fused and
+// checked quantizers and the conversions can hint the input's cache lines
+// 2 KiB ahead, for loops that consume input faster than the hardware
+// prefetchers bring it from L3 or memory; on the Intel build machine MinMax
+// went from 8.9 to 10.2 GB/s at 2^24 elements. The conversions and the
+// dequantizers can also hint the output's lines 1024 values ahead (4 KiB
+// of float32, 2 KiB of 16-bit values), so that the read for ownership each
+// store waits on has begun long before it: at 2^24 elements
+// Float16ToFloat32 gained 46% and the dequantizers 25-38%; DecodeQ8_0 does
+// the same (+31%). (The dequantizers' int8 input is a fifth of their
+// traffic and is left to the hardware.) AbsMax and MinMax, which do the
+// least work per byte, can switch to PREFETCHFAR for long slices: +15-17%
+// at 2^24 there, but the extra hints cost 12-18% where the input is in L2
+// (2^16). A prefetch never faults, so hints past the end of a slice are
+// harmless.
 //
+// The same hints cost AMD Zen 3 up to 40% (AbsMax at 2^20-2^24), so
+// whether a kernel hints is a tuning, chosen per processor at start-up
+// (avx2Tunings in kernels_amd64.go): NEARFROM and FARFROM, in
+// kernels_amd64.h, are the lengths from which the main loops hint and the
+// float32 reductions go far. A kernel turns the first into a gate in R13
+// before its loop (HINTGATE) and every step tests it (HINTS: one fused
+// test-and-branch, not taken where hints are on, jumping over them where
+// they are off). R13 is reserved for that gate in every kernel that hints.
+// TestPrefetchesAreTuned proves from the machine code that every hint of
+// the streaming kernels sits behind a gate; MulAddAtB's hints of its next
+// tile of C, in arithmetic-bound code, are the exception.
+
 // Alignment: every main loop starts on a 32-byte boundary (PCALIGN $32),
 // so that its speed does not depend on where the linker happens to put the
 // function: when the split into files moved float16ToFloat32AVX2 by 32

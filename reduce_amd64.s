@@ -13,38 +13,41 @@
 //   minMaxKeys16AVX2
 //   errorSumsAVX2
 
-// farElements is where the float32 reductions take their far loops: 2^21
-// values (8 MiB), beyond any L2, so the input streams from L3 or memory.
-#define farElements (1<<21)
-
 // PREFETCHFAR hints the 128 bytes at SI+4*AX+1 KiB into L1 and those 4
 // KiB ahead into L2. Measured, not derived: likely the L2 hints keep more
-// lines in flight than the L1 fill buffers alone allow.
+// lines in flight than the L1 fill buffers alone allow. PREFETCHNEAR is
+// the hint of the other loops, 2 KiB ahead into L1.
 #define PREFETCHFAR \
 	PREFETCHT0 1024(SI)(AX*4) \
 	PREFETCHT0 1088(SI)(AX*4) \
 	PREFETCHT1 4096(SI)(AX*4) \
 	PREFETCHT1 4160(SI)(AX*4)
 
+#define PREFETCHNEAR \
+	PREFETCHT0 2048(SI)(AX*4) \
+	PREFETCHT0 2112(SI)(AX*4)
+
 // REDUCE32 is the loop of the two float32 reductions, after the
-// accumulators are set: 32 values per step (STEP32, with the far loop's
-// prefetching from farElements on; "Prefetching" in kernels_amd64.s says
-// why), then 8 (STEP8), then the last 1..7 through a mask (TAIL, given the
-// mask in Y8). It falls through to the
-// expanding function's reduce label, where the accumulators are folded.
+// accumulators are set: 32 values per step (STEP32: from FARFROM values on
+// in the far loop, with PREFETCHFAR, else with PREFETCHNEAR from NEARFROM
+// on; "Prefetching" in kernels_amd64.s says why), then 8 (STEP8), then the
+// last 1..7 through a mask (TAIL, given the mask in Y8). It falls through
+// to the expanding function's reduce label, where the accumulators are
+// folded. The far loop's hints pass HINTS too, with the gate open.
 #define REDUCE32(STEP32, STEP8, TAIL) \
 	XORQ AX, AX                \
 	MOVQ CX, BX                \
 	ANDQ $-32, BX              \
 	JZ   vec8                  \
 	                           \
-	CMPQ CX, $farElements      \
+	XORQ R13, R13              \
+	CMPQ CX, FARFROM           \
 	JAE  far32                 \
+	HINTGATE(CX)               \
 	                           \
 	PCALIGN $32 \
 loop32:                        \
-	PREFETCHT0 2048(SI)(AX*4)  \
-	PREFETCHT0 2112(SI)(AX*4)  \
+	HINTS(PREFETCHNEAR, near)  \
 	STEP32((SI)(AX*4))         \
 	ADDQ $32, AX               \
 	CMPQ AX, BX                \
@@ -53,7 +56,7 @@ loop32:                        \
 	                           \
 	PCALIGN $32 \
 far32:                         \
-	PREFETCHFAR                \
+	HINTS(PREFETCHFAR, far)    \
 	STEP32((SI)(AX*4))         \
 	ADDQ $32, AX               \
 	CMPQ AX, BX                \
@@ -85,6 +88,7 @@ tail:                          \
 //	BX  loop end                Y15     0x7FFFFFFF
 //	DX  scratch
 //	R8  scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·absMaxBitsAVX2(SB), NOSPLIT, $0-28
 	MOVQ src_base+0(FP), SI
 	MOVQ src_len+8(FP), CX
@@ -124,6 +128,7 @@ reduce:
 //	BX  loop end, then smin and lo  Y8      tail mask
 //	DX  scratch, then key(smin)     Y15     src[0] in every lane
 //	R8  scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·minMaxKeysAVX2(SB), NOSPLIT, $0-32
 	MOVQ src_base+0(FP), SI
 	MOVQ src_len+8(FP), CX

@@ -604,6 +604,13 @@ func printHeader() {
 	fmt.Printf("quant-impls: %s; ceilings: copy (Go copy), read (%s), write of the output bytes (%s); *Parallel: %s (GOMAXPROCS=%d)\n",
 		strings.Join(names, " "), ReadKind, WriteKind, strings.Join(workers, " "), runtime.GOMAXPROCS(0))
 	fmt.Printf("quant-openblas: %s\n", OpenBLASDescribe())
+	tune := []string{dispatch.HostCPU().String()}
+	for _, k := range dispatch.Runnable() {
+		if c := dispatch.Tuned(k); c.Name != "" {
+			tune = append(tune, k.Name+"="+c.String())
+		}
+	}
+	fmt.Printf("quant-tune: %s\n", strings.Join(tune, "; "))
 }
 
 // printPlan prints the full names of the sub-benchmarks the -test.bench

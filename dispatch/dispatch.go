@@ -14,6 +14,16 @@
 // GODEBUG switches work too, since features come from golang.org/x/sys/cpu:
 // GODEBUG=cpu.avx2=off hides AVX2 and with it every set that needs it.
 //
+// # Tuning per processor
+//
+// A set's speed, but never its results, may also depend on values its
+// kernels read, chosen per processor model: today whether and from what
+// length the AVX2 kernels issue software prefetch hints. Package quant
+// gives each such set a tuning table of measured rows, and Register
+// installs the row for the host's vendor, family and model (HostCPU),
+// the table's last row where no row lists it. QUANT_TUNE=<row name>
+// forces a row, for A/B runs; Tuned reports which one is in effect.
+//
 // Tests and benchmarks reach every set the CPU can run through Runnable,
 // and run the public API on one of them through Use.
 package dispatch
@@ -21,6 +31,7 @@ package dispatch
 import (
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/qkernels/quant/kernels"
@@ -29,26 +40,80 @@ import (
 // EnvVar names the environment variable that caps the implementation.
 const EnvVar = "QUANT_IMPL"
 
-// Impl is one row of a dispatch table: a kernel set and the CPU features
-// its code executes.
+// Impl is one row of a dispatch table: a kernel set, the CPU features
+// its code executes and, for a set with something to tune, its tuning
+// table and the function that installs a row of it where its kernels
+// read it.
 type Impl struct {
 	Kernels *kernels.Set
 	Needs   Features
+	Tunings []Tuning
+	Tune    func(kernels.Prefetch)
 }
 
 var (
 	registered []Impl
 	selected   atomic.Pointer[kernels.Set]
+
+	tunedMu sync.Mutex
+	tuned   = map[*kernels.Set]TuningChoice{}
 )
 
 // Register installs the dispatch table of package quant, best set first,
-// and returns the set chosen for this CPU and environment. Only package
-// quant calls it, once, during initialization.
+// and returns the set chosen for this CPU and environment; it tunes every
+// set that has a tuning table for this processor (or as QUANT_TUNE says).
+// Only package quant calls it, once, during initialization.
 func Register(table []Impl) *kernels.Set {
 	registered = table
+	for _, impl := range table {
+		if impl.Tune != nil {
+			c := ChooseTuning(impl.Tunings, HostCPU(), os.Getenv(TuneEnvVar))
+			install(impl, c)
+		}
+	}
 	k := Choose(table, Host(), os.Getenv(EnvVar))
 	selected.Store(k)
 	return k
+}
+
+func install(impl Impl, c TuningChoice) {
+	tunedMu.Lock()
+	defer tunedMu.Unlock()
+	impl.Tune(c.Prefetch)
+	tuned[impl.Kernels] = c
+}
+
+// Tuned returns the tuning in effect for k, and why it was chosen; the
+// zero TuningChoice for a set with nothing to tune.
+func Tuned(k *kernels.Set) TuningChoice {
+	tunedMu.Lock()
+	defer tunedMu.Unlock()
+	return tuned[k]
+}
+
+// Tunings returns the tuning table of k, or nil if it has none.
+func Tunings(k *kernels.Set) []Tuning {
+	for _, impl := range registered {
+		if impl.Kernels == k {
+			return impl.Tunings
+		}
+	}
+	return nil
+}
+
+// UseTuning makes k's kernels run with t until restore is called: the hook
+// through which tests run every loop of a set, hinted and not. The values
+// are plain words the assembly reads, so a kernel running meanwhile may see
+// either tuning; both give the same results.
+func UseTuning(k *kernels.Set, t Tuning) (restore func()) {
+	for _, impl := range registered {
+		if impl.Kernels == k && impl.Tune != nil {
+			old := Tuned(k)
+			install(impl, TuningChoice{t, "UseTuning"})
+			return func() { install(impl, old) }
+		}
+	}
+	panic("dispatch: UseTuning of " + k.Name + ", a set with no tuning table")
 }
 
 // Choose returns the first set in table that host can run and that is not

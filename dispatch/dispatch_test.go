@@ -149,3 +149,82 @@ func TestDescribe(t *testing.T) {
 		t.Logf("%s=%s", EnvVar, v)
 	}
 }
+
+var (
+	zen3      = Processor{Name: "Zen 3", Vendor: "AMD", Family: 0x19, MinModel: 0x00, MaxModel: 0x0F}
+	emerald   = Processor{Name: "Emerald Rapids", Vendor: "Intel", Family: 6, MinModel: 0xCF, MaxModel: 0xCF}
+	hinted    = Tuning{Name: "prefetch", For: []Processor{emerald}, Prefetch: kernels.Prefetch{Near: 0, Far: 1 << 21}}
+	noHints   = Tuning{Name: "none", For: []Processor{zen3}, Prefetch: kernels.Prefetch{Near: kernels.Never, Far: kernels.Never}}
+	tuneTable = []Tuning{hinted, noHints}
+)
+
+func TestChooseTuning(t *testing.T) {
+	cases := []struct {
+		cpu         CPU
+		force, want string
+		reason      string
+	}{
+		{CPU{"Intel", 6, 0xCF}, "", "prefetch", "Emerald Rapids"},
+		{CPU{"AMD", 0x19, 0x01}, "", "none", "Zen 3"},
+		{CPU{"AMD", 0x19, 0x0F}, "", "none", "Zen 3"},                               // last model of the range
+		{CPU{"AMD", 0x19, 0x11}, "", "none", "default: no row for AMD 25/0x11"},     // Zen 4: unmeasured
+		{CPU{"Intel", 6, 0x8F}, "", "none", "default: no row for Intel 6/0x8F"},     // another model
+		{CPU{"AMD", 6, 0xCF}, "", "none", "default: no row for AMD 6/0xCF"},         // vendor counts
+		{CPU{"Intel", 0x19, 0xCF}, "", "none", "default: no row for Intel 25/0xCF"}, // family counts
+		{CPU{"Intel", 6, 0xCF}, "none", "none", TuneEnvVar},                         // forced
+		{CPU{"AMD", 0x19, 0x01}, "PREFETCH", "prefetch", TuneEnvVar},                // case-insensitive
+		{CPU{"Intel", 6, 0xCF}, "bogus", "prefetch", "Emerald Rapids"},              // unknown names are ignored
+	}
+	for _, c := range cases {
+		got := ChooseTuning(tuneTable, c.cpu, c.force)
+		if got.Name != c.want || got.Reason != c.reason {
+			t.Errorf("ChooseTuning(%v, force %q) = %s, want %s (%s)", c.cpu, c.force, got, c.want, c.reason)
+		}
+	}
+	if got := ChooseTuning(nil, CPU{"Intel", 6, 0xCF}, "prefetch"); got.Name != "" || got.String() != "" {
+		t.Errorf("empty table: %q", got)
+	}
+}
+
+func TestCPUString(t *testing.T) {
+	if got := (CPU{"Intel", 6, 0xCF}).String(); got != "Intel 6/0xCF" {
+		t.Errorf("String() = %q", got)
+	}
+	if c := HostCPU(); c.Vendor == "" {
+		t.Errorf("HostCPU() = %+v: no vendor", c)
+	}
+}
+
+// Register tunes each set that has a table (QUANT_TUNE forcing a row);
+// UseTuning switches and restores.
+func TestRegisterTunes(t *testing.T) {
+	defer func(r []Impl, s *kernels.Set) { registered = r; selected.Store(s) }(registered, Selected())
+	var installed kernels.Prefetch
+	set := &kernels.Set{Name: "tuned"}
+	table := []Impl{
+		{Kernels: set, Tunings: tuneTable, Tune: func(p kernels.Prefetch) { installed = p }},
+		{Kernels: setGeneric},
+	}
+	t.Setenv(TuneEnvVar, "none")
+	Register(table)
+	if installed != noHints.Prefetch || Tuned(set).Name != "none" || Tuned(set).Reason != TuneEnvVar {
+		t.Errorf("QUANT_TUNE=none: installed %+v, Tuned %s", installed, Tuned(set))
+	}
+	if Tuned(setGeneric).Name != "" || Tunings(setGeneric) != nil || len(Tunings(set)) != 2 {
+		t.Errorf("untuned set: Tuned %q, Tunings %v", Tuned(setGeneric), Tunings(setGeneric))
+	}
+	restore := UseTuning(set, hinted)
+	if installed != hinted.Prefetch || Tuned(set).Name != "prefetch" {
+		t.Errorf("UseTuning: installed %+v, Tuned %s", installed, Tuned(set))
+	}
+	restore()
+	if installed != noHints.Prefetch || Tuned(set).Name != "none" {
+		t.Errorf("after restore: installed %+v, Tuned %s", installed, Tuned(set))
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("UseTuning of a set without a table did not panic")
+		}
+	}()
+	UseTuning(setGeneric, hinted)
+}

@@ -184,6 +184,9 @@ func write(w io.Writer, run *results.Run, md bool) {
 	if b := run.Config["quant-build"]; b != "" {
 		fmt.Fprintf(w, "Build: %s\n", b)
 	}
+	if tune := run.Config["quant-tune"]; tune != "" {
+		fmt.Fprintf(w, "Processor and tuning (QUANT_TUNE): %s\n", tune)
+	}
 	head := []string{"kernel", "size", "quant GB/s"}
 	for _, p := range peers {
 		head = append(head, "vs "+p)
