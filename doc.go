@@ -78,5 +78,9 @@
 // The kernel set is chosen once, at start-up; see package dispatch. The
 // environment variable QUANT_IMPL caps it (QUANT_IMPL=generic runs the
 // pure-Go kernels), GODEBUG=cpu.avx2=off hides AVX2, and the build tags
-// purego or noasm leave the assembly out altogether.
+// purego or noasm leave the assembly out altogether. The AVX2 kernels'
+// software prefetch is tuned per processor family at the same time
+// (measured rows; no hints where nobody has measured), and QUANT_TUNE=none
+// or QUANT_TUNE=prefetch forces a row: a tuning changes speed, never a
+// result.
 package quant

@@ -121,10 +121,21 @@
 	VPBROADCASTD X12, Y12  \
 	VCVTDQ2PS    Y12, Y12
 
+// FAKEHINT hints the input 2 KiB ahead and the output 1024 values ahead,
+// behind the tuning's gate (see "Prefetching" in kernels_amd64.s). The
+// masked kernels' byte masks, a quarter of a line per step, are left to
+// the hardware.
+#define FAKEHINT \
+	PREFETCHT0 2048(SI)(AX*4) \
+	PREFETCHT0 2112(SI)(AX*4) \
+	PREFETCHT0 4096(DI)(AX*4) \
+	PREFETCHT0 4160(DI)(AX*4)
+
 // FAKEX32, FAKEX8 and FAKETAIL fake-quantize 32, 8 and the last 1..7
 // (CX-AX) values at SI+4*AX into DI+4*AX, with STEP. The tail's lanes
 // past the end load as zeros, which are no NaN.
 #define FAKEX32(STEP) \
+	HINTS(FAKEHINT, nohint32)  \
 	STEP((SI)(AX*4), Y0, Y4)   \
 	STEP(32(SI)(AX*4), Y1, Y5) \
 	STEP(64(SI)(AX*4), Y2, Y6) \
@@ -151,6 +162,7 @@
 #define FAKEQUANTIZE(STEP) \
 	VPXOR Y9, Y9, Y9 \
 	XORQ  AX, AX     \
+	HINTGATE(CX)     \
 	ELEMENTWISELOOP(FAKEX32(STEP), NOTHING, FAKEX8(STEP), FAKETAIL(STEP))
 
 // func fakeQuantizeDivAVX2(dst, src []float32, scale float32, zero, qmin, qmax int32) (nan bool)
@@ -169,7 +181,7 @@
 //	DX  scratch (TAILMASK)    Y11     float32(qmin)
 //	R8  scratch               Y12     float32(qmax)
 //	R11-R13 zero, qmin, qmax  Y13     zero (int32)
-//	                          Y14     float32(zero)
+//	R13 then the hint gate    Y14     float32(zero)
 //	                          Y15     scale
 TEXT ·fakeQuantizeDivAVX2(SB), NOSPLIT, $0-65
 	MOVQ         dst_base+0(FP), DI
@@ -216,6 +228,7 @@ TEXT ·fakeQuantizeRecipAVX2(SB), NOSPLIT, $0-73
 // made 1 by VPABSB. MASKTAIL keeps its lane mask in Y3, as the steps use
 // Y8, and ends at STORE8TAIL, with DI moved to the mask.
 #define MASKX32(STEP) \
+	HINTS(FAKEHINT, nohint32)  \
 	STEP((SI)(AX*4), Y0, Y4)   \
 	STEP(32(SI)(AX*4), Y1, Y5) \
 	STEP(64(SI)(AX*4), Y2, Y6) \
@@ -261,6 +274,7 @@ TEXT ·fakeQuantizeRecipAVX2(SB), NOSPLIT, $0-73
 	VMOVDQU ·packOrder(SB), Y10 \
 	VPXOR   Y9, Y9, Y9          \
 	XORQ    AX, AX              \
+	HINTGATE(CX)                \
 	ELEMENTWISELOOP(MASKX32(STEP), NOTHING, MASKX8(STEP), MASKTAIL(STEP))
 
 // func fakeQuantizeMaskAVX2(dst, src []float32, mask []uint8, scale float32, zero, qmin, qmax int32)
@@ -276,6 +290,7 @@ TEXT ·fakeQuantizeRecipAVX2(SB), NOSPLIT, $0-73
 //	R8  scratch               Y13     zero (int32)
 //	R9  tail pointer          Y14     float32(zero)
 //	R11-R13 zero, qmin, qmax  Y15     scale
+//	R13 then the hint gate
 TEXT ·fakeQuantizeMaskAVX2(SB), NOSPLIT, $0-88
 	MOVQ         dst_base+0(FP), DI
 	MOVQ         src_base+24(FP), SI
