@@ -169,8 +169,15 @@ empty:
 // 8..15 words take two overlapping 8-word loads, and shorter ones the
 // pieces of LOAD16TAIL.
 
+// PREFETCH16 hints the 16-bit input 2 KiB ahead (the main loop's two
+// lines of a step).
+#define PREFETCH16 \
+	PREFETCHT0 2048(SI)(AX*2) \
+	PREFETCHT0 2112(SI)(AX*2)
+
 // REDUCE16 is the loop of the two 16-bit reductions over 16 or more
-// words, after the accumulators are set: 64 words per step (STEP64), then
+// words, after the accumulators are set: 64 words per step (STEP64, with
+// PREFETCH16 from NEARFROM words on), then
 // 16 (STEP16 into the first accumulator or set), then the last 16 words
 // once more if some are left (TAIL16 into the second). It falls through to
 // the expanding function's reduce label.
@@ -178,9 +185,11 @@ empty:
 	MOVQ CX, BX             \
 	ANDQ $-64, BX           \
 	JZ   vec16              \
+	HINTGATE(CX)            \
 	                        \
 	PCALIGN $32 \
 loop64:                     \
+	HINTS(PREFETCH16, near) \
 	STEP64                  \
 	ADDQ $64, AX            \
 	CMPQ AX, BX             \
@@ -257,6 +266,7 @@ tail:                       \
 //	R8  scratch
 //	R9  tail pointer
 //	R10 scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·absMaxBits16AVX2(SB), NOSPLIT, $0-26
 	MOVQ src_base+0(FP), SI
 	MOVQ src_len+8(FP), CX
@@ -315,6 +325,7 @@ pieces:
 //	R8  ·tailMask+32 (pieces)
 //	R9  tail pointer
 //	R10 scratch
+//	R13 hint gate (HINTGATE)
 TEXT ·minMaxKeys16AVX2(SB), NOSPLIT, $0-28
 	MOVQ  src_base+0(FP), SI
 	MOVQ  src_len+8(FP), CX
