@@ -15,14 +15,16 @@ var asmKernels = []dispatch.Impl{
 		Kernels: &avx2,
 		Needs:   dispatch.AVX2 | dispatch.F16C | dispatch.FMA,
 		Tunings: avx2Tunings,
-		Tune:    func(p kernels.Prefetch) { storePrefetch(&avx2Prefetch, p) },
+		Tune:    func(p kernels.Prefetch) { avx2Prefetch = p },
 	},
 }
 
 // avx2Prefetch is the prefetch tuning the AVX2 kernels read (NEARFROM and
 // FARFROM in kernels_amd64.h): dispatch stores the row of avx2Tunings
 // chosen for the CPU, or forced by QUANT_TUNE, before any kernel runs.
-// Until then no kernel hints.
+// Until then no kernel hints. Tests switch it between runs; a kernel
+// running meanwhile reads each aligned word whole, old or new, and
+// computes the same bits either way.
 var avx2Prefetch = kernels.Prefetch{Near: kernels.Never, Far: kernels.Never}
 
 // avx2Tunings is the tuning table of the AVX2 set: which processors get
@@ -57,11 +59,6 @@ var avx2Tunings = []dispatch.Tuning{
 		Prefetch: kernels.Prefetch{Near: kernels.Never, Far: kernels.Never},
 	},
 }
-
-// storePrefetch installs p where the kernels read it. Dispatch calls it
-// at start-up and tests between runs; a kernel running meanwhile reads
-// each aligned word whole, old or new, and computes the same bits.
-func storePrefetch(dst *kernels.Prefetch, p kernels.Prefetch) { *dst = p }
 
 // avx2 runs on x86-64 CPUs with AVX2, F16C and FMA (Haswell, Zen and later).
 // Only two families execute FMA instructions: the dequantization kernels,
