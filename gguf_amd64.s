@@ -960,7 +960,6 @@ TEXT ·decodeQ4_0AVX2(SB), NOSPLIT, $0-48
 // The exact products, rounded to binary16 as decodeQ8_0Float16AVX2 does.
 //
 // Registers: as decodeQ4_0AVX2's.
-//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_0Float16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX
@@ -1018,7 +1017,6 @@ TEXT ·decodeQ4_1AVX2(SB), NOSPLIT, $0-48
 // The sums, rounded to binary16 as decodeQ8_0Float16AVX2 does.
 //
 // Registers: as decodeQ4_1AVX2's.
-//	R13 hint gate (HINTGATE)
 TEXT ·decodeQ4_1Float16AVX2(SB), NOSPLIT, $0-48
 	MOVQ dst_base+0(FP), DI
 	MOVQ dst_len+8(FP), CX

@@ -60,11 +60,11 @@ func TestTunings(t *testing.T) {
 func TestTuningTables(t *testing.T) {
 	for _, impl := range asmKernels {
 		table := impl.Tunings
-		if len(table) == 0 {
-			continue
-		}
 		if (impl.Tune == nil) != (len(table) == 0) {
 			t.Errorf("%s: a tuning table needs a Tune function and the reverse", impl.Kernels.Name)
+		}
+		if len(table) == 0 {
+			continue
 		}
 		if last := table[len(table)-1]; last.Prefetch != (kernels.Prefetch{Near: kernels.Never, Far: kernels.Never}) {
 			t.Errorf("%s: default row %q hints (%+v); unmeasured processors must get none", impl.Kernels.Name, last.Name, last.Prefetch)
